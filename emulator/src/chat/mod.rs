@@ -1,0 +1,8 @@
+//! The chat domain: contacts, transcript items, attachments and who may reach them.
+
+pub(crate) mod attachment;
+pub(crate) mod contact;
+pub(crate) mod item;
+pub(crate) mod store;
+
+pub use contact::ChatSummary;

@@ -1,0 +1,236 @@
+//! Emulator configuration: credentials, instances and flows, the simulated agent, CORS.
+//!
+//! The same structs load from a JSON file (`--config`); every field is optional there and
+//! falls back to [`EmulatorConfig::local`].
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Region of the local defaults.
+pub const LOCAL_REGION: &str = "us-east-1";
+/// Access key id of the local defaults.
+pub const LOCAL_ACCESS_KEY_ID: &str = "AKIAEMULATORLOCAL001";
+/// Secret access key of the local defaults (not an AWS secret).
+pub const LOCAL_SECRET_ACCESS_KEY: &str = "emulator/local/secret/key/not/for/aws/0000";
+/// The instance of the local defaults.
+pub const LOCAL_INSTANCE_ID: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
+/// The default contact flow of the local instance.
+pub const LOCAL_DEFAULT_FLOW_ID: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+/// The "sales" contact flow of the local instance.
+pub const LOCAL_SALES_FLOW_ID: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+
+/// The SYSTEM message the sample flow sends (the text of the AWS sample flow).
+pub const DEFAULT_FLOW_GREETING: &str = "Hello, thanks for contacting us. This is an example of what the Amazon Connect virtual contact center can enable you to do.";
+
+/// Everything the emulator needs to know.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmulatorConfig {
+    /// The only region the SigV4 credential scope may name.
+    pub region: String,
+    /// The only credentials the control plane accepts.
+    pub credentials: EmulatorCredentials,
+    /// Known instances and their flows; anything else is `ResourceNotFoundException`.
+    pub instances: Vec<InstanceConfig>,
+    /// How the simulated agent behaves (changeable at run time through the control API).
+    pub agent: AgentConfig,
+    /// Origins the participant service answers CORS for; `"*"` allows any origin.
+    pub allowed_origins: Vec<String>,
+    /// Port of the participant service (and its WebSocket); 0 picks a free one.
+    pub participant_port: u16,
+    /// The SYSTEM message the "flow" sends when a chat starts; empty sends none.
+    pub flow_greeting: String,
+    /// Quota of concurrently active chats (`LimitExceededException` beyond it); `None` = no quota.
+    pub max_active_chats: Option<usize>,
+    /// Memory bound for long benchmark runs: beyond this many stored chats the oldest tenth
+    /// (and their tokens and attachments) are forgotten.
+    pub max_stored_chats: usize,
+    /// Memory bound: beyond this many entries in `requests()` / `start_chat_calls()` the
+    /// oldest tenth is dropped.
+    pub max_records: usize,
+}
+
+/// The credentials the control plane verifies SigV4 signatures against.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmulatorCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// When set, requests must carry this `X-Amz-Security-Token`; when unset, none may.
+    #[serde(default)]
+    pub session_token: Option<String>,
+}
+
+/// One Connect instance and the flows it contains.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstanceConfig {
+    pub instance_id: String,
+    pub contact_flow_ids: Vec<String>,
+}
+
+/// Behaviour of the simulated agent. Timings are short so tests run fast.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgentConfig {
+    /// When false no agent ever joins or answers.
+    pub enabled: bool,
+    /// The agent's `DisplayName`.
+    pub display_name: String,
+    /// Delay between the customer's first subscribed WebSocket and the agent joining.
+    #[serde(rename = "joinDelayMs", with = "duration_ms")]
+    pub join_delay: Duration,
+    /// A message the agent sends right after joining; `None` sends nothing.
+    pub welcome_message: Option<String>,
+    /// Canned replies used in turn (cycling); empty means echo: `You said: <text>`.
+    pub replies: Vec<String>,
+    /// Whether the agent sends delivered and read receipts for customer messages.
+    pub send_receipts: bool,
+    /// Delay before the delivered receipt, and again before the read receipt.
+    #[serde(rename = "receiptDelayMs", with = "duration_ms")]
+    pub receipt_delay: Duration,
+    /// Time the agent "types" (after its typing event) before its reply arrives.
+    #[serde(rename = "replyDelayMs", with = "duration_ms")]
+    pub reply_delay: Duration,
+    /// After replying to this many customer messages the agent ends the chat.
+    pub end_after_messages: Option<u32>,
+}
+
+impl EmulatorConfig {
+    /// The fixed local defaults the rest of the project documents and uses.
+    pub fn local() -> Self {
+        EmulatorConfig {
+            region: LOCAL_REGION.to_owned(),
+            credentials: EmulatorCredentials {
+                access_key_id: LOCAL_ACCESS_KEY_ID.to_owned(),
+                secret_access_key: LOCAL_SECRET_ACCESS_KEY.to_owned(),
+                session_token: None,
+            },
+            instances: vec![InstanceConfig {
+                instance_id: LOCAL_INSTANCE_ID.to_owned(),
+                contact_flow_ids: vec![
+                    LOCAL_DEFAULT_FLOW_ID.to_owned(),
+                    LOCAL_SALES_FLOW_ID.to_owned(),
+                ],
+            }],
+            agent: AgentConfig::default(),
+            allowed_origins: vec!["*".to_owned()],
+            participant_port: 0,
+            flow_greeting: DEFAULT_FLOW_GREETING.to_owned(),
+            max_active_chats: None,
+            max_stored_chats: 20_000,
+            max_records: 100_000,
+        }
+    }
+
+    /// Parses a JSON configuration; missing fields take the local defaults.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| format!("invalid emulator configuration: {e}"))
+    }
+
+    pub(crate) fn instance(&self, instance_id: &str) -> Option<&InstanceConfig> {
+        self.instances.iter().find(|i| i.instance_id == instance_id)
+    }
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self::local()
+    }
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        AgentConfig {
+            enabled: true,
+            display_name: "Agent Alex".to_owned(),
+            join_delay: Duration::from_millis(300),
+            welcome_message: Some("Hi, I'm Alex. How can I help you today?".to_owned()),
+            replies: Vec::new(),
+            send_receipts: true,
+            receipt_delay: Duration::from_millis(100),
+            reply_delay: Duration::from_millis(300),
+            end_after_messages: None,
+        }
+    }
+}
+
+impl AgentConfig {
+    /// Applies a partial JSON object (the control API's agent script) on top of this config.
+    pub fn patched(&self, patch: &serde_json::Value) -> Result<AgentConfig, String> {
+        let serde_json::Value::Object(changes) = patch else {
+            return Err("the agent script must be a JSON object".to_owned());
+        };
+        let mut merged = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        if let serde_json::Value::Object(fields) = &mut merged {
+            for (key, value) in changes {
+                fields.insert(key.clone(), value.clone());
+            }
+        }
+        let mut config: AgentConfig =
+            serde_json::from_value(merged).map_err(|e| format!("invalid agent script: {e}"))?;
+        // 0 reads naturally as "never" in JSON.
+        if config.end_after_messages == Some(0) {
+            config.end_after_messages = None;
+        }
+        Ok(config)
+    }
+}
+
+/// Durations as integer milliseconds in JSON.
+mod duration_ms {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Duration,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(u64::try_from(value.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Duration, D::Error> {
+        u64::deserialize(deserializer).map(Duration::from_millis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_config_falls_back_to_local_defaults() {
+        let config =
+            EmulatorConfig::from_json(r#"{"region":"eu-west-2","agent":{"replyDelayMs":5}}"#)
+                .unwrap();
+        assert_eq!(config.region, "eu-west-2");
+        assert_eq!(config.credentials.access_key_id, LOCAL_ACCESS_KEY_ID);
+        assert_eq!(config.agent.reply_delay, Duration::from_millis(5));
+        assert_eq!(config.agent.display_name, "Agent Alex");
+        assert!(EmulatorConfig::from_json(r#"{"regoin":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn agent_patch_merges_and_rejects_bad_fields() {
+        let base = AgentConfig::default();
+        let patched = base
+            .patched(
+                &serde_json::json!({"replies": ["Sure"], "endAfterMessages": 2, "joinDelayMs": 0}),
+            )
+            .unwrap();
+        assert_eq!(patched.replies, vec!["Sure".to_owned()]);
+        assert_eq!(patched.end_after_messages, Some(2));
+        assert_eq!(patched.join_delay, Duration::ZERO);
+        assert_eq!(patched.display_name, base.display_name);
+        let cleared = patched
+            .patched(&serde_json::json!({"endAfterMessages": 0}))
+            .unwrap();
+        assert_eq!(cleared.end_after_messages, None);
+        assert!(base.patched(&serde_json::json!({"nope": 1})).is_err());
+        assert!(base.patched(&serde_json::json!([1])).is_err());
+    }
+}

@@ -1,0 +1,280 @@
+//! StartChatContact (`PUT /contact/chat`): faults, SigV4, validation, resources,
+//! ClientToken idempotency, then a new chat with its opening transcript.
+
+mod request;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use self::request::StartChatRequest;
+use super::SignatureVerdict;
+use crate::aws_error::AwsError;
+use crate::chat::contact::{Contact, NewContact};
+use crate::chat::item::{Author, Item, PARTICIPANT_JOINED, Role, TEXT_PLAIN};
+use crate::chat::store::ParticipantKey;
+use crate::faults::{ConnectErrorKind, Fault};
+use crate::ids;
+use crate::records::RecordedStartChat;
+use crate::server::ConnectionContext;
+use crate::state::AppState;
+
+/// A successful answer.
+struct Started {
+    contact_id: String,
+    body: Value,
+    replay: bool,
+}
+
+pub(crate) async fn handle(
+    State(state): State<Arc<AppState>>,
+    connection: Option<Extension<ConnectionContext>>,
+    verdict: Option<Extension<SignatureVerdict>>,
+    body: Bytes,
+) -> Response {
+    let peer = connection
+        .as_ref()
+        .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |c| c.peer);
+    let recorded_body = serde_json::from_slice::<Value>(&body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+    let mut call = RecordedStartChat {
+        body: recorded_body,
+        status: 0,
+        error_code: None,
+        contact_id: None,
+        idempotent_replay: false,
+        peer,
+    };
+
+    match state.faults.next() {
+        Some(Fault::DropConnection) => {
+            state.records.push_start_chat(call);
+            if let Some(Extension(connection)) = connection {
+                connection.drop_connection();
+                // The connection task drops this handler with the socket.
+                return std::future::pending::<Response>().await;
+            }
+            return AwsError::generic(500, "InternalFailure", "connection could not be dropped")
+                .into_response();
+        }
+        Some(Fault::Error(kind)) => {
+            call.status = kind.status();
+            call.error_code = Some(kind.code().to_owned());
+            state.records.push_start_chat(call);
+            return AwsError::connect(kind, kind.default_message()).into_response();
+        }
+        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        None => {}
+    }
+
+    let verdict = verdict.map_or(
+        Err(super::SigV4Error::MissingAuthentication),
+        |Extension(v)| v.0,
+    );
+    let outcome = match verdict {
+        Ok(()) => start_chat(&state, &body),
+        Err(error) => Err(error.to_aws_error()),
+    };
+    match outcome {
+        Ok(started) => {
+            call.status = 200;
+            call.contact_id = Some(started.contact_id.clone());
+            call.idempotent_replay = started.replay;
+            state.records.push_start_chat(call);
+            axum::Json(started.body).into_response()
+        }
+        Err(error) => {
+            call.status = error.status;
+            call.error_code = Some(error.code.to_owned());
+            state.records.push_start_chat(call);
+            error.into_response()
+        }
+    }
+}
+
+fn start_chat(state: &AppState, body: &[u8]) -> Result<Started, AwsError> {
+    let request = StartChatRequest::parse(body)?;
+    validate::validate(&request)?;
+    // Validation guarantees the required members.
+    let instance_id = request.instance_id.clone().unwrap_or_default();
+    let flow_id = request.contact_flow_id.clone().unwrap_or_default();
+    let display_name = request
+        .participant_details
+        .as_ref()
+        .and_then(|d| d.display_name.clone())
+        .unwrap_or_default();
+
+    let instance = state.config.instance(&instance_id).ok_or_else(|| {
+        AwsError::connect(
+            ConnectErrorKind::ResourceNotFound,
+            format!("Instance not found: {instance_id}"),
+        )
+    })?;
+    if !instance.contact_flow_ids.contains(&flow_id) {
+        return Err(AwsError::connect(
+            ConnectErrorKind::ResourceNotFound,
+            format!("Contact flow {flow_id} not found in instance {instance_id}"),
+        ));
+    }
+
+    let mut chats = state.chats();
+    if let Some(token) = request.client_token.as_deref()
+        && let Some(original) = chats.contact_for_client_token(&instance_id, token)
+    {
+        let mut body = original.start_response.clone();
+        // An ended chat's websocket URL is of no use; the service may omit it.
+        if !original.is_active()
+            && let Value::Object(fields) = &mut body
+        {
+            fields.remove("Websocket");
+        }
+        return Ok(Started {
+            contact_id: original.contact_id.clone(),
+            body,
+            replay: true,
+        });
+    }
+
+    if let Some(related) = request.related_contact_id.as_deref()
+        && chats
+            .contact(related)
+            .is_none_or(|c| c.instance_id != instance_id)
+    {
+        return Err(AwsError::connect(
+            ConnectErrorKind::ResourceNotFound,
+            format!("Contact not found: {related}"),
+        ));
+    }
+    let mut past_items = Vec::new();
+    let mut continued_from = None;
+    if let Some(persistent) = &request.persistent_chat {
+        let source_id = persistent.source_contact_id.clone().unwrap_or_default();
+        let source = chats
+            .contact(&source_id)
+            .filter(|c| c.instance_id == instance_id)
+            .ok_or_else(|| {
+                AwsError::connect(
+                    ConnectErrorKind::ResourceNotFound,
+                    format!("Contact not found: {source_id}"),
+                )
+            })?;
+        if source.is_active() {
+            return Err(AwsError::connect(
+                ConnectErrorKind::InvalidRequest,
+                format!(
+                    "Contact {source_id} has not ended: only an ended chat can be continued with PersistentChat."
+                ),
+            ));
+        }
+        past_items = source
+            .transcript
+            .iter()
+            .map(|item| item.as_past_session_item(&source_id))
+            .collect();
+        continued_from = Some(source_id);
+    }
+    if let Some(quota) = state.config.max_active_chats
+        && chats.active_count() >= quota
+    {
+        return Err(AwsError::connect(
+            ConnectErrorKind::LimitExceeded,
+            format!("The quota of {quota} concurrent active chats is exceeded."),
+        ));
+    }
+
+    let contact_id = ids::random_uuid();
+    let customer = Author {
+        participant_id: ids::random_uuid(),
+        display_name,
+        role: Role::Customer,
+    };
+    let mut contact = Contact::new(NewContact {
+        contact_id: contact_id.clone(),
+        instance_id: instance_id.clone(),
+        contact_flow_id: flow_id,
+        continued_from: continued_from.clone(),
+        customer: customer.clone(),
+        supported_content_types: request
+            .supported_messaging_content_types
+            .clone()
+            .unwrap_or_else(|| vec![TEXT_PLAIN.to_owned()]),
+        disconnect_agent_on_customer_exit: request.disconnect_on_customer_exit.is_some(),
+        attributes: request
+            .attributes
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect::<BTreeMap<_, _>>(),
+        past_items,
+    });
+
+    // The opening transcript: the customer joins, says their initial message, the flow greets.
+    contact.record(Item::event(&contact_id, &customer, PARTICIPANT_JOINED));
+    if let Some(message) = &request.initial_message {
+        let content_type = message.content_type.as_deref().unwrap_or(TEXT_PLAIN);
+        let item = contact.record(Item::message(
+            &contact_id,
+            &customer,
+            content_type,
+            message.content.as_deref().unwrap_or(""),
+        ));
+        contact.agent_progress.pending_initial_message =
+            Some((item.id, item.content.unwrap_or_default()));
+    }
+    if !state.config.flow_greeting.is_empty() {
+        contact.record(Item::message(
+            &contact_id,
+            &Author::system(),
+            TEXT_PLAIN,
+            &state.config.flow_greeting,
+        ));
+    }
+
+    let key = ParticipantKey {
+        contact_id: contact_id.clone(),
+        participant_id: customer.participant_id.clone(),
+    };
+    let connection_types = request.connection_types.clone().unwrap_or_default();
+    let mut body = json!({ "ContactId": contact_id, "ParticipantId": customer.participant_id });
+    if let Some(source) = &continued_from {
+        body["ContinuedFromContactId"] = json!(source);
+    }
+    if connection_types
+        .iter()
+        .any(|t| t == "CONNECTION_CREDENTIALS")
+    {
+        let credentials = chats.issue_connection_token(&key);
+        body["ConnectionCredentials"] =
+            json!({ "ConnectionToken": credentials.token, "Expiry": credentials.expiry });
+    }
+    if connection_types.iter().any(|t| t == "WEBSOCKET") {
+        let websocket = chats.issue_websocket_url(&key, &state.websocket_base);
+        body["Websocket"] = json!({ "Url": websocket.url, "ConnectionExpiry": websocket.expiry });
+    }
+    if request.chat_streaming_endpoint_arn.is_some() {
+        body["StreamingId"] = json!(ids::random_uuid());
+    }
+
+    let participant_token = chats.insert_contact(
+        contact,
+        request.client_token.as_deref(),
+        state.config.max_stored_chats,
+    );
+    body["ParticipantToken"] = json!(participant_token);
+    if let Some(stored) = chats.contact_mut(&contact_id) {
+        stored.start_response = body.clone();
+    }
+    tracing::info!(%contact_id, %instance_id, persistent = continued_from.is_some(), "chat started");
+    Ok(Started {
+        contact_id,
+        body,
+        replay: false,
+    })
+}

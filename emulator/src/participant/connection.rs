@@ -1,0 +1,90 @@
+//! CreateParticipantConnection (`POST /participant/connection`): the ParticipantToken buys a
+//! WebSocket URL and a ConnectionToken. Calling it again (a page refresh, a reconnect)
+//! resumes the same chat with fresh credentials.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::request::{Bearer, Members, access_denied, authenticate, check, json_body};
+use crate::aws_error::AwsError;
+use crate::chat::item::Item;
+use crate::state::AppState;
+use crate::validation::Violations;
+
+const CONNECTION_TYPES: [&str; 3] = ["WEBSOCKET", "CONNECTION_CREDENTIALS", "WEBRTC_CONNECTION"];
+
+pub(crate) async fn create(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match create_connection(&state, &headers, body).await {
+        Ok(answer) => axum::Json(answer).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn create_connection(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<serde_json::Value, AwsError> {
+    let key = authenticate(state, headers, Bearer::ParticipantToken)?;
+    let body = json_body(body).await?;
+    let members = Members(&body);
+    let types = members.strings("Type")?;
+    let connect_participant = members.boolean("ConnectParticipant")?.unwrap_or(false);
+    let mut violations = Violations::default();
+    if let Some(types) = &types {
+        if types.is_empty() {
+            violations.other("Value '[]' at 'type' failed to satisfy constraint: Member must have length greater than or equal to 1".to_owned());
+        }
+        for (index, connection_type) in types.iter().enumerate() {
+            violations.one_of(
+                &format!("type.{}", index + 1),
+                connection_type,
+                &CONNECTION_TYPES,
+            );
+        }
+    }
+    check(violations)?;
+    let types = types.unwrap_or_default();
+
+    let mut chats = state.chats();
+    let active = chats
+        .contact(&key.contact_id)
+        .is_some_and(|c| c.participant_active(&key.participant_id));
+    if !active {
+        // What makes a reconnecting chatjs synthesize chat.ended and fire onEnded.
+        return Err(access_denied(
+            "The participant is no longer connected to this chat.",
+        ));
+    }
+
+    let mut answer = json!({});
+    if types.contains(&"WEBSOCKET") {
+        let websocket = chats.issue_websocket_url(&key, &state.websocket_base);
+        answer["Websocket"] = json!({ "Url": websocket.url, "ConnectionExpiry": websocket.expiry });
+    }
+    if types.contains(&"CONNECTION_CREDENTIALS") {
+        let credentials = chats.issue_connection_token(&key);
+        answer["ConnectionCredentials"] =
+            json!({ "ConnectionToken": credentials.token, "Expiry": credentials.expiry });
+    }
+    if connect_participant
+        && let Some(contact) = chats.contact_mut(&key.contact_id)
+        && !contact.connection_acknowledged
+    {
+        contact.connection_acknowledged = true;
+        if let Some(author) = contact.author(&key.participant_id).cloned() {
+            let item = Item::connection_ack(&contact.contact_id, &author);
+            contact.push(&item);
+        }
+    }
+    Ok(answer)
+}

@@ -1,0 +1,158 @@
+//! What every participant operation does first: read the JSON body, check the bearer token,
+//! and speak the service's errors.
+
+use axum::body::{Body, to_bytes};
+use axum::http::HeaderMap;
+use serde_json::{Map, Value};
+
+use crate::aws_error::AwsError;
+use crate::chat::store::{ChatStore, ParticipantKey};
+use crate::state::AppState;
+use crate::validation::Violations;
+
+/// Largest JSON body accepted (SendMessage content is at most 16 KiB).
+const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
+
+pub(crate) fn validation_error(message: impl Into<String>) -> AwsError {
+    AwsError::participant(400, "ValidationException", message)
+}
+
+pub(crate) fn access_denied(message: impl Into<String>) -> AwsError {
+    AwsError::participant(403, "AccessDeniedException", message)
+}
+
+pub(crate) fn conflict(message: impl Into<String>) -> AwsError {
+    AwsError::participant(409, "ConflictException", message)
+}
+
+/// Fails with ValidationException when anything was violated.
+pub(crate) fn check(violations: Violations) -> Result<(), AwsError> {
+    match violations.into_message() {
+        None => Ok(()),
+        Some(message) => Err(validation_error(message)),
+    }
+}
+
+/// Reads the body as a JSON object; an empty body is `{}` (clients send none on some calls).
+pub(crate) async fn json_body(body: Body) -> Result<Map<String, Value>, AwsError> {
+    let bytes = to_bytes(body, MAX_JSON_BODY_BYTES).await.map_err(|_| {
+        AwsError::participant(
+            413,
+            "RequestEntityTooLargeException",
+            format!("Request body exceeds the maximum size of {MAX_JSON_BODY_BYTES} bytes"),
+        )
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err(validation_error("The request body must be a JSON object.")),
+        Err(error) => Err(validation_error(format!(
+            "The request body is not valid JSON: {error}"
+        ))),
+    }
+}
+
+/// Which secret an operation takes in `X-Amz-Bearer`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bearer {
+    /// CreateParticipantConnection only.
+    ParticipantToken,
+    /// Every other operation.
+    ConnectionToken,
+}
+
+/// Resolves `X-Amz-Bearer` to a participant. Anything but the right kind of live token is
+/// AccessDeniedException, as the service answers (a ParticipantToken on SendMessage included).
+pub(crate) fn caller(
+    chats: &ChatStore,
+    headers: &HeaderMap,
+    bearer: Bearer,
+) -> Result<ParticipantKey, AwsError> {
+    let token = headers
+        .get("x-amz-bearer")
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| access_denied("Missing X-Amz-Bearer token."))?;
+    let key = match bearer {
+        Bearer::ParticipantToken => chats.by_participant_token(token),
+        Bearer::ConnectionToken => chats.by_connection_token(token),
+    };
+    key.ok_or_else(|| access_denied("You do not have sufficient access to perform this action."))
+}
+
+/// Authenticates before anything else is looked at, as the service does.
+pub(crate) fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    bearer: Bearer,
+) -> Result<ParticipantKey, AwsError> {
+    caller(&state.chats(), headers, bearer)
+}
+
+/// Typed access to body members; a member of the wrong JSON type is a ValidationException.
+pub(crate) struct Members<'b>(pub(crate) &'b Map<String, Value>);
+
+impl<'b> Members<'b> {
+    fn present(&self, key: &str) -> Option<&'b Value> {
+        self.0.get(key).filter(|v| !v.is_null())
+    }
+
+    pub(crate) fn string(&self, key: &str) -> Result<Option<&'b str>, AwsError> {
+        match self.present(key) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text)),
+            Some(_) => Err(validation_error(format!(
+                "Expected a string for member '{key}'."
+            ))),
+        }
+    }
+
+    pub(crate) fn integer(&self, key: &str) -> Result<Option<i64>, AwsError> {
+        match self.present(key) {
+            None => Ok(None),
+            Some(value) => value.as_i64().map(Some).ok_or_else(|| {
+                validation_error(format!("Expected an integer for member '{key}'."))
+            }),
+        }
+    }
+
+    pub(crate) fn boolean(&self, key: &str) -> Result<Option<bool>, AwsError> {
+        match self.present(key) {
+            None => Ok(None),
+            Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(_) => Err(validation_error(format!(
+                "Expected a boolean for member '{key}'."
+            ))),
+        }
+    }
+
+    pub(crate) fn strings(&self, key: &str) -> Result<Option<Vec<&'b str>>, AwsError> {
+        match self.present(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| {
+                    item.as_str().ok_or_else(|| {
+                        validation_error(format!("Expected a list of strings for member '{key}'."))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(validation_error(format!(
+                "Expected a list of strings for member '{key}'."
+            ))),
+        }
+    }
+
+    pub(crate) fn object(&self, key: &str) -> Result<Option<Members<'b>>, AwsError> {
+        match self.present(key) {
+            None => Ok(None),
+            Some(Value::Object(inner)) => Ok(Some(Members(inner))),
+            Some(_) => Err(validation_error(format!(
+                "Expected an object for member '{key}'."
+            ))),
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! What the control plane saw: every request, and every StartChatContact call with its outcome.
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::sync::lock;
+
+/// One request received on the control plane (the `/_emulator` routes are not recorded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedRequest {
+    pub method: String,
+    /// The path without the query string.
+    pub path: String,
+    /// The client's address: equal `peer`s mean the client reused one TCP connection.
+    pub peer: SocketAddr,
+    /// Whether the SigV4 signature verified against the configured credentials.
+    pub signature_valid: bool,
+    /// Why the signature did not verify (an AWS error code), when it did not.
+    pub signature_error: Option<String>,
+    /// The access key id named in the `Authorization` header, if any.
+    pub access_key_id: Option<String>,
+    /// Request headers in arrival order; `authorization` and `x-amz-security-token` values redacted.
+    pub headers: Vec<(String, String)>,
+    /// Milliseconds since the Unix epoch at arrival.
+    pub received_at_ms: i64,
+}
+
+/// One `PUT /contact/chat` request and how it was answered.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedStartChat {
+    /// The request body as JSON; a JSON string holding the raw text when it was not valid JSON.
+    pub body: serde_json::Value,
+    /// The HTTP status answered; 0 when the connection was dropped by a fault.
+    pub status: u16,
+    /// The `x-amzn-ErrorType` answered, if an error.
+    pub error_code: Option<String>,
+    /// The contact answered, on success (also for idempotent replays).
+    pub contact_id: Option<String>,
+    /// Whether this was answered from the ClientToken cache without starting a chat.
+    pub idempotent_replay: bool,
+    pub peer: SocketAddr,
+}
+
+pub(crate) struct Records {
+    limit: usize,
+    requests: Mutex<Vec<RecordedRequest>>,
+    start_chat_calls: Mutex<Vec<RecordedStartChat>>,
+}
+
+/// Appends, dropping the oldest tenth first when the list is full (benchmarks run long).
+fn push_bounded<T>(list: &mut Vec<T>, entry: T, limit: usize) {
+    if list.len() >= limit.max(1) {
+        let excess = (limit / 10).max(1).min(list.len());
+        list.drain(..excess);
+    }
+    list.push(entry);
+}
+
+impl Records {
+    pub(crate) fn new(limit: usize) -> Self {
+        Records {
+            limit,
+            requests: Mutex::default(),
+            start_chat_calls: Mutex::default(),
+        }
+    }
+
+    pub(crate) fn push_request(&self, request: RecordedRequest) {
+        push_bounded(&mut lock(&self.requests), request, self.limit);
+    }
+
+    pub(crate) fn push_start_chat(&self, call: RecordedStartChat) {
+        push_bounded(&mut lock(&self.start_chat_calls), call, self.limit);
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.requests).clone()
+    }
+
+    pub(crate) fn start_chat_calls(&self) -> Vec<RecordedStartChat> {
+        lock(&self.start_chat_calls).clone()
+    }
+
+    pub(crate) fn clear(&self) {
+        lock(&self.requests).clear();
+        lock(&self.start_chat_calls).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_bounded;
+
+    #[test]
+    fn bounded_lists_drop_the_oldest_tenth() {
+        let mut list = Vec::new();
+        for n in 0..25 {
+            push_bounded(&mut list, n, 20);
+        }
+        assert!(list.len() <= 20);
+        assert_eq!(list.last(), Some(&24));
+        assert!(list.windows(2).all(|w| w[0] + 1 == w[1]));
+    }
+}

@@ -1,0 +1,60 @@
+//! State shared by every handler and task of one emulator.
+
+use std::sync::{Mutex, MutexGuard};
+
+use tokio::runtime::Handle;
+
+use crate::chat::store::ChatStore;
+use crate::config::{AgentConfig, EmulatorConfig};
+use crate::faults::FaultQueue;
+use crate::records::Records;
+use crate::sync::{TaskTracker, lock};
+
+pub(crate) struct AppState {
+    pub(crate) config: EmulatorConfig,
+    /// `http://127.0.0.1:PORT` of the participant service (also serves the attachment URLs).
+    pub(crate) participant_url: String,
+    /// `ws://127.0.0.1:PORT` of the participant service.
+    pub(crate) websocket_base: String,
+    pub(crate) records: Records,
+    pub(crate) faults: FaultQueue,
+    chats: Mutex<ChatStore>,
+    agent_script: Mutex<AgentConfig>,
+    pub(crate) tasks: TaskTracker,
+}
+
+impl AppState {
+    pub(crate) fn new(
+        config: EmulatorConfig,
+        participant_url: String,
+        websocket_base: String,
+        runtime: Handle,
+    ) -> Self {
+        let agent_script = Mutex::new(config.agent.clone());
+        let records = Records::new(config.max_records);
+        AppState {
+            config,
+            participant_url,
+            websocket_base,
+            records,
+            faults: FaultQueue::default(),
+            chats: Mutex::new(ChatStore::default()),
+            agent_script,
+            tasks: TaskTracker::new(runtime),
+        }
+    }
+
+    /// The chat store. Never hold the guard across an `.await`.
+    pub(crate) fn chats(&self) -> MutexGuard<'_, ChatStore> {
+        lock(&self.chats)
+    }
+
+    /// The agent behaviour currently in force.
+    pub(crate) fn agent_script(&self) -> AgentConfig {
+        lock(&self.agent_script).clone()
+    }
+
+    pub(crate) fn set_agent_script(&self, script: AgentConfig) {
+        *lock(&self.agent_script) = script;
+    }
+}

@@ -1,0 +1,50 @@
+# Deployment: AWS SAM template checks, build, deploy. Included by the top-level Makefile, which defines
+# VENV / VENV_BIN, puts .venv/bin first on PATH and exports SAM_CLI_TELEMETRY=0.
+
+SAM_TEMPLATE ?= template.yaml
+# Regions that offer Amazon Connect: cfn-lint checks every resource type and property exists there.
+CFN_LINT_REGIONS ?= us-east-1 us-west-2 af-south-1 ap-northeast-1 ap-northeast-2 ap-southeast-1 ap-southeast-2 ca-central-1 eu-central-1 eu-west-2
+# Extra flags for sam build / sam deploy, e.g. SAM_FLAGS='--parameter-overrides Architecture=arm64'.
+SAM_FLAGS ?=
+SAM_BUILD_DIR := .aws-sam/build
+SAM_ARTEFACT := $(SAM_BUILD_DIR)/StartChatFunction/bootstrap
+ARTEFACT_ZIP := .aws-sam/start-chat-bootstrap.zip
+ARTEFACT_SIZE_FILE := target/artefact-size.txt
+
+# The offline checks need no AWS account: `sam validate --lint` only runs cfn-lint (us-east-1 unless a
+# region is given) and reads no credentials. The region is pinned and the instance-metadata lookup
+# disabled so a missing AWS profile cannot make them hang or fail.
+SAM_OFFLINE_ENV := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} AWS_EC2_METADATA_DISABLED=true
+
+.PHONY: lint-template test-template build deploy delete
+
+lint-template: $(VENV)/.installed ## Lint template.yaml offline (cfn-lint + sam validate --lint)
+	$(VENV_BIN)/cfn-lint --regions $(CFN_LINT_REGIONS) -- $(SAM_TEMPLATE)
+	$(SAM_OFFLINE_ENV) $(VENV_BIN)/sam validate --lint --template-file $(SAM_TEMPLATE)
+
+test-template: $(VENV)/.installed ## Unit-test the template's security properties (IAM, CORS, throttling, patterns)
+	$(SAM_OFFLINE_ENV) PYTHONDONTWRITEBYTECODE=1 $(VENV_BIN)/python -m unittest discover --start-directory tests/template --pattern 'test_*.py'
+
+# Release build through SAM's rust-cargolambda builder: `cargo lambda build --release [--arm64]
+# --bin start-chat`, linked with the zig from the ziglang wheel. It honours CARGO_TARGET_DIR when set
+# (otherwise the workspace's target/).
+build: $(VENV)/.installed ## sam build (release Lambda artefact) and report its zipped size
+	$(VENV_BIN)/sam build --cached --parallel --language-extensions --template-file $(SAM_TEMPLATE) $(SAM_FLAGS)
+	@test -x $(SAM_ARTEFACT) || { echo "missing $(SAM_ARTEFACT)" >&2; exit 1; }
+	@mkdir -p $(dir $(ARTEFACT_SIZE_FILE))
+	@$(VENV_BIN)/python -c 'import os, sys, zipfile; \
+	src, dst, out = sys.argv[1:4]; \
+	z = zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=9); \
+	info = zipfile.ZipInfo("bootstrap", date_time=(1980, 1, 1, 0, 0, 0)); info.external_attr = 0o100755 << 16; \
+	info.compress_type = zipfile.ZIP_DEFLATED; z.writestr(info, open(src, "rb").read(), compresslevel=9); z.close(); \
+	raw, zipped = os.path.getsize(src), os.path.getsize(dst); \
+	line = f"bootstrap {raw} bytes ({raw / 1048576:.2f} MiB), zipped {zipped} bytes ({zipped / 1048576:.2f} MiB)"; \
+	open(out, "w").write(line + "\n"); print(line)' $(SAM_ARTEFACT) $(ARTEFACT_ZIP) $(ARTEFACT_SIZE_FILE)
+
+# sam deploy picks up .aws-sam/build/template.yaml by itself; passing it with --template-file would make
+# SAM look for samconfig.toml in .aws-sam/build/ instead of here.
+deploy: build ## Build, then sam deploy --guided (needs AWS credentials; saves answers to samconfig.toml)
+	$(VENV_BIN)/sam deploy --guided $(SAM_FLAGS)
+
+delete: $(VENV)/.installed ## Delete the deployed stack (sam delete)
+	$(VENV_BIN)/sam delete

@@ -1,0 +1,291 @@
+//! The function's process and the harness's handle on it.
+
+use crate::api::{ApiState, PendingInvocation, Reply, router};
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::fmt;
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+const FUNCTION_NAME: &str = "start-chat";
+const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:start-chat";
+
+#[derive(Debug)]
+pub enum RuntimeError {
+    Io(std::io::Error),
+    /// The process exited before it polled for work (an init failure) or while an event was in flight.
+    Exited(Option<ExitStatus>),
+    Timeout(&'static str),
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(error) => write!(f, "i/o error: {error}"),
+            Self::Exited(status) => write!(f, "the function exited ({status:?})"),
+            Self::Timeout(what) => write!(f, "timed out waiting for {what}"),
+        }
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
+impl From<std::io::Error> for RuntimeError {
+    fn from(error: std::io::Error) -> Self {
+        Self::Io(error)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvocationOutcome {
+    /// The body the function posted to `/response`.
+    Response(Vec<u8>),
+    /// The body the function posted to `/error` (a Lambda error: API Gateway would answer 502).
+    Error(Vec<u8>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub request_id: String,
+    pub outcome: InvocationOutcome,
+    /// From handing the event to the function until its answer arrived.
+    pub elapsed: Duration,
+}
+
+impl Invocation {
+    /// The response document as JSON, if the function answered successfully with JSON.
+    pub fn response_json(&self) -> Option<serde_json::Value> {
+        match &self.outcome {
+            InvocationOutcome::Response(body) => serde_json::from_slice(body).ok(),
+            InvocationOutcome::Error(_) => None,
+        }
+    }
+}
+
+/// What the process wrote and how it ended.
+#[derive(Debug, Clone)]
+pub struct ProcessOutput {
+    pub stdout: Vec<String>,
+    pub stderr: Vec<String>,
+    pub status: Option<ExitStatus>,
+    /// The body of `/runtime/init/error`, if the function reported one.
+    pub init_error: Option<Vec<u8>>,
+}
+
+pub struct LambdaProcess {
+    child: Child,
+    spawned_at: Instant,
+    state: Arc<ApiState>,
+    events: Option<mpsc::Sender<PendingInvocation>>,
+    server: JoinHandle<()>,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<String>>>,
+    readers: Vec<JoinHandle<()>>,
+    deadline: Duration,
+}
+
+impl LambdaProcess {
+    /// Starts the Runtime API on an ephemeral port of 127.0.0.1, then the binary with the environment
+    /// Lambda gives a function, plus `env` (which may override it). The process does not inherit the
+    /// harness's environment except `PATH` and `HOME`.
+    pub async fn spawn<K: AsRef<OsStr>, V: AsRef<OsStr>>(
+        binary: impl AsRef<OsStr>,
+        env: &[(K, V)],
+    ) -> Result<Self, RuntimeError> {
+        let (sender, receiver) = mpsc::channel(1);
+        let state = Arc::new(ApiState {
+            events: tokio::sync::Mutex::new(receiver),
+            in_flight: Mutex::new(HashMap::new()),
+            first_poll: Mutex::new(None),
+            polled: tokio::sync::Notify::new(),
+            init_error: Mutex::new(None),
+            function_arn: FUNCTION_ARN.to_owned(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let app = router(state.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+
+        let mut command = Command::new(binary);
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", std::env::var_os("HOME").unwrap_or_default())
+            .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME)
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/start-chat")
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("LAMBDA_TASK_ROOT", "/var/task")
+            .env("TZ", ":UTC");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let spawned_at = Instant::now();
+        let mut child = command.spawn()?;
+
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let mut readers = Vec::new();
+        if let Some(pipe) = child.stdout.take() {
+            readers.push(collect_lines(pipe, stdout.clone()));
+        }
+        if let Some(pipe) = child.stderr.take() {
+            readers.push(collect_lines(pipe, stderr.clone()));
+        }
+        Ok(Self {
+            child,
+            spawned_at,
+            state,
+            events: Some(sender),
+            server,
+            stdout,
+            stderr,
+            readers,
+            deadline: Duration::from_secs(10),
+        })
+    }
+
+    /// The invocation deadline the function is told (Lambda's timeout); 10 s by default.
+    pub fn set_deadline(&mut self, deadline: Duration) {
+        self.deadline = deadline;
+    }
+
+    /// Waits for the first `/next` poll and returns the time from spawn to it: the function's init.
+    pub async fn wait_until_ready(&mut self) -> Result<Duration, RuntimeError> {
+        let timeout = tokio::time::sleep(Duration::from_secs(30));
+        tokio::pin!(timeout);
+        loop {
+            let notified = self.state.polled.notified();
+            if let Some(first) = *self
+                .state
+                .first_poll
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+            {
+                return Ok(first.duration_since(self.spawned_at));
+            }
+            tokio::select! {
+                _ = notified => {}
+                status = self.child.wait() => return Err(RuntimeError::Exited(status.ok())),
+                _ = &mut timeout => return Err(RuntimeError::Timeout("the first /next poll")),
+            }
+        }
+    }
+
+    /// Hands one event to the function and waits for its answer.
+    pub async fn invoke(&mut self, event: Vec<u8>) -> Result<Invocation, RuntimeError> {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let (reply, answer) = oneshot::channel();
+        let sender = self.events.as_ref().ok_or(RuntimeError::Exited(None))?;
+        let started = Instant::now();
+        let pending = PendingInvocation {
+            request_id: request_id.clone(),
+            event,
+            deadline: self.deadline,
+            reply,
+        };
+        if sender.send(pending).await.is_err() {
+            return Err(RuntimeError::Exited(None));
+        }
+        let timeout = self.deadline + Duration::from_secs(5);
+        let reply = tokio::select! {
+            reply = answer => reply.map_err(|_| RuntimeError::Exited(None))?,
+            status = self.child.wait() => return Err(RuntimeError::Exited(status.ok())),
+            _ = tokio::time::sleep(timeout) => return Err(RuntimeError::Timeout("the function's answer")),
+        };
+        let outcome = match reply {
+            Reply::Response(body) => InvocationOutcome::Response(body),
+            Reply::Error(body) => InvocationOutcome::Error(body),
+        };
+        Ok(Invocation {
+            request_id,
+            outcome,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// The process id, for resource measurements.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Lines the function has written to stdout so far.
+    pub fn stdout_lines(&self) -> Vec<String> {
+        self.stdout
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Waits for the process to exit on its own (an init failure), up to `timeout`, and collects output.
+    pub async fn wait_for_exit(mut self, timeout: Duration) -> Result<ProcessOutput, RuntimeError> {
+        let status = tokio::time::timeout(timeout, self.child.wait())
+            .await
+            .map_err(|_| RuntimeError::Timeout("the function to exit"))??;
+        Ok(self.finish(Some(status)).await)
+    }
+
+    /// Stops the function (as Lambda does when it shuts an environment down) and the Runtime API.
+    pub async fn stop(mut self) -> ProcessOutput {
+        let _ = self.child.start_kill();
+        let status = self.child.wait().await.ok();
+        self.finish(status).await
+    }
+
+    async fn finish(mut self, status: Option<ExitStatus>) -> ProcessOutput {
+        self.events = None;
+        for reader in self.readers.drain(..) {
+            let _ = tokio::time::timeout(Duration::from_secs(2), reader).await;
+        }
+        self.server.abort();
+        let lines = |store: &Arc<Mutex<Vec<String>>>| {
+            store.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        };
+        ProcessOutput {
+            stdout: lines(&self.stdout),
+            stderr: lines(&self.stderr),
+            status,
+            init_error: self
+                .state
+                .init_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
+        }
+    }
+}
+
+impl Drop for LambdaProcess {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        self.server.abort();
+    }
+}
+
+fn collect_lines(
+    pipe: impl AsyncRead + Unpin + Send + 'static,
+    store: Arc<Mutex<Vec<String>>>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(pipe).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            store.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+        }
+    })
+}

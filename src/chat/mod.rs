@@ -1,0 +1,25 @@
+//! The domain: a browser's request becomes a [`StartChatCommand`] only when it is acceptable, and only a
+//! command can reach Amazon Connect, through the [`ChatStarter`] port.
+
+mod command;
+mod field;
+mod limits;
+mod parse;
+mod policy;
+mod port;
+mod secret;
+mod started;
+
+pub use command::{
+    ChatMessage, ConnectionType, ContentType, PersistentChat, RehydrationType, SegmentValue,
+    StartChatCommand,
+};
+pub use field::FieldError;
+pub use parse::Rejection;
+pub use policy::ChatPolicy;
+pub use port::{ChatStarter, ConnectFailure, FailureKind};
+pub use secret::Secret;
+pub use started::{ConnectionCredentials, StartedChat, WebsocketDetails};
+
+#[cfg(test)]
+mod tests;

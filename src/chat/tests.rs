@@ -1,0 +1,506 @@
+//! Validation and policy, driven through the one public entry point: [`ChatPolicy::authorize`].
+
+use super::*;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+
+const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
+const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const SALES_FLOW: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+
+fn policy() -> ChatPolicy {
+    let mut policy = ChatPolicy::new(INSTANCE, FLOW);
+    policy
+        .allowed_contact_flow_ids
+        .insert(SALES_FLOW.to_owned());
+    policy
+        .contact_flow_aliases
+        .insert("sales".to_owned(), SALES_FLOW.to_owned());
+    policy
+}
+
+fn authorize(policy: &ChatPolicy, body: Value) -> Result<StartChatCommand, Rejection> {
+    policy.authorize(body.to_string().as_bytes())
+}
+
+fn accepted(body: Value) -> StartChatCommand {
+    match authorize(&policy(), body) {
+        Ok(command) => command,
+        Err(rejection) => panic!("expected acceptance, got {rejection:?}"),
+    }
+}
+
+/// The paths of every field error, in order.
+fn rejected_paths(body: Value) -> Vec<String> {
+    match authorize(&policy(), body) {
+        Err(Rejection::Invalid(errors)) => errors.into_iter().map(|e| e.path).collect(),
+        other => panic!("expected field errors, got {other:?}"),
+    }
+}
+
+fn minimal() -> Value {
+    json!({"ParticipantDetails": {"DisplayName": "Ada"}})
+}
+
+fn with(mut body: Value, key: &str, value: Value) -> Value {
+    body[key] = value;
+    body
+}
+
+#[test]
+fn the_widgets_minimal_request_gets_the_server_defaults() {
+    let command =
+        accepted(json!({"ParticipantDetails": {"DisplayName": "Ada"}, "Username": "ignored"}));
+    assert_eq!(command.instance_id(), INSTANCE);
+    assert_eq!(command.contact_flow_id(), FLOW);
+    assert_eq!(command.display_name(), "Ada");
+    assert_eq!(
+        command.supported_messaging_content_types(),
+        &[ContentType::Plain]
+    );
+    assert!(command.attributes().is_empty());
+    assert_eq!(command.chat_duration_minutes(), None);
+    assert!(!command.supports_markdown());
+}
+
+#[test]
+fn everything_the_widget_and_the_api_send_is_carried_into_the_command() {
+    let command = accepted(json!({
+        "InstanceId": INSTANCE,
+        "ContactFlowId": SALES_FLOW,
+        "ParticipantDetails": {"DisplayName": "Ada Lovelace"},
+        "Attributes": {"customerName": "Ada", "order-id_2": "", "plan": "gold"},
+        "InitialMessage": {"ContentType": "text/plain", "Content": "Hello"},
+        "SupportedMessagingContentTypes": ["text/plain", " text/markdown"],
+        "ChatDurationInMinutes": 60,
+        "PersistentChat": {"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "c-1"},
+        "ClientToken": "token-1",
+        "CustomerId": "customer-42",
+        "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}},
+        "DisconnectOnCustomerExit": ["AGENT"],
+        "ConnectionTypes": ["WEBSOCKET", "CONNECTION_CREDENTIALS"],
+    }));
+    assert_eq!(command.contact_flow_id(), SALES_FLOW);
+    assert_eq!(command.attributes().len(), 3);
+    assert_eq!(command.attributes()["order-id_2"], "");
+    assert_eq!(
+        command.initial_message(),
+        Some(&ChatMessage {
+            content_type: ContentType::Plain,
+            content: "Hello".into()
+        })
+    );
+    assert!(command.supports_markdown());
+    assert_eq!(command.chat_duration_minutes(), Some(60));
+    assert_eq!(
+        command.persistent_chat(),
+        Some(&PersistentChat {
+            rehydration_type: RehydrationType::EntirePastSession,
+            source_contact_id: "c-1".into()
+        })
+    );
+    assert_eq!(command.client_token(), Some("token-1"));
+    assert_eq!(command.customer_id(), Some("customer-42"));
+    assert_eq!(
+        command.segment_attributes()["connect:Subtype"],
+        SegmentValue::String("connect:WebChat".into())
+    );
+    assert!(command.disconnect_agent_on_customer_exit());
+    assert_eq!(
+        command.connection_types(),
+        &[
+            ConnectionType::Websocket,
+            ConnectionType::ConnectionCredentials
+        ]
+    );
+}
+
+#[test]
+fn connect_instance_id_is_an_alias_of_instance_id() {
+    let body = with(minimal(), "ConnectInstanceId", json!(INSTANCE));
+    assert_eq!(accepted(body).instance_id(), INSTANCE);
+    let both = with(
+        with(minimal(), "InstanceId", json!(INSTANCE)),
+        "ConnectInstanceId",
+        json!("other"),
+    );
+    assert_eq!(rejected_paths(both), ["ConnectInstanceId"]);
+}
+
+#[test]
+fn null_members_count_as_absent() {
+    let body = json!({"ParticipantDetails": {"DisplayName": "Ada"}, "InstanceId": null,
+        "ContactFlowId": null, "Attributes": null, "InitialMessage": null});
+    assert_eq!(accepted(body).contact_flow_id(), FLOW);
+}
+
+#[test]
+fn not_json_or_not_an_object_is_invalid_json() {
+    for body in [&b"{"[..], b"", b"ParticipantDetails=Ada", b"\xff\xfe"] {
+        assert!(matches!(
+            policy().authorize(body),
+            Err(Rejection::InvalidJson(_))
+        ));
+    }
+    match policy().authorize(b"[1,2]") {
+        Err(Rejection::InvalidJson(detail)) => assert!(detail.contains("an array"), "{detail}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_or_blank_display_name_is_refused() {
+    assert_eq!(
+        rejected_paths(json!({})),
+        ["ParticipantDetails.DisplayName"]
+    );
+    assert_eq!(
+        rejected_paths(json!({"ParticipantDetails": {}})),
+        ["ParticipantDetails.DisplayName"]
+    );
+    assert_eq!(
+        rejected_paths(json!({"ParticipantDetails": "Ada"})),
+        ["ParticipantDetails"]
+    );
+    for name in [
+        json!(""),
+        json!("   "),
+        json!("a\u{0007}b"),
+        json!(42),
+        json!("x".repeat(257)),
+    ] {
+        assert_eq!(
+            rejected_paths(json!({"ParticipantDetails": {"DisplayName": name}})),
+            ["ParticipantDetails.DisplayName"]
+        );
+    }
+    // 256 characters is the limit, counted in characters, not bytes.
+    let name = "é".repeat(256);
+    assert_eq!(
+        accepted(json!({"ParticipantDetails": {"DisplayName": name}})).display_name(),
+        name
+    );
+}
+
+#[test]
+fn every_offending_field_is_listed_with_its_path() {
+    let body = json!({
+        "InstanceId": "",
+        "ContactFlowId": 7,
+        "ParticipantDetails": {"DisplayName": ""},
+        "Attributes": {"ok": "1", "bad key": "x", "n": 5},
+        "InitialMessage": {"ContentType": "text/html"},
+        "SupportedMessagingContentTypes": ["text/markdown", "image/png", "text/markdown"],
+        "ChatDurationInMinutes": 59,
+        "PersistentChat": {"RehydrationType": "ALL"},
+        "RelatedContactId": "",
+        "CustomerId": "c".repeat(129),
+        "ClientToken": "t".repeat(501),
+        "SegmentAttributes": {"connect:Subtype": {"ValueString": "a", "ValueInteger": 1}},
+        "DisconnectOnCustomerExit": ["CUSTOMER"],
+        "ConnectionTypes": ["WEBSOCKET", "WEBRTC"],
+    });
+    assert_eq!(
+        rejected_paths(body),
+        [
+            "InstanceId",
+            "ContactFlowId",
+            "ParticipantDetails.DisplayName",
+            r#"Attributes["bad key"]"#,
+            "Attributes.n",
+            "InitialMessage.ContentType",
+            "InitialMessage.Content",
+            "SupportedMessagingContentTypes[1]",
+            "SupportedMessagingContentTypes[2]",
+            "ChatDurationInMinutes",
+            "PersistentChat.RehydrationType",
+            "PersistentChat.SourceContactId",
+            "RelatedContactId",
+            "CustomerId",
+            "ClientToken",
+            r#"SegmentAttributes["connect:Subtype"]"#,
+            "DisconnectOnCustomerExit",
+            "ConnectionTypes[1]",
+        ]
+    );
+}
+
+#[test]
+fn messages_say_what_is_wrong() {
+    let Err(Rejection::Invalid(errors)) = authorize(
+        &policy(),
+        json!({"ParticipantDetails": {"DisplayName": ["Ada"]}, "ChatDurationInMinutes": "60"}),
+    ) else {
+        panic!("expected field errors")
+    };
+    assert_eq!(errors[0].message, "must be a string, not an array");
+    assert_eq!(errors[1].message, "must be an integer, not a string");
+}
+
+#[test]
+fn attribute_keys_are_limited_to_the_service_charset_and_the_budget() {
+    assert_eq!(
+        rejected_paths(with(
+            minimal(),
+            "Attributes",
+            json!({"": "x", "a.b": "x", "ü": "x"})
+        )),
+        [
+            r#"Attributes[""]"#,
+            r#"Attributes["a.b"]"#,
+            r#"Attributes["ü"]"#
+        ]
+    );
+    assert_eq!(
+        rejected_paths(with(minimal(), "Attributes", json!(["a"]))),
+        ["Attributes"]
+    );
+    // Exactly 32,768 bytes of keys and values is accepted; one more byte is not.
+    let at_budget = json!({"k": "v".repeat(32_767)});
+    assert_eq!(
+        accepted(with(minimal(), "Attributes", at_budget)).attributes()["k"].len(),
+        32_767
+    );
+    let over = json!({"k": "v".repeat(16_000), "k2": "é".repeat(8_384)});
+    assert_eq!(
+        rejected_paths(with(minimal(), "Attributes", over)),
+        ["Attributes"]
+    );
+}
+
+#[test]
+fn content_types_must_be_known_unique_and_include_text_plain() {
+    assert_eq!(
+        rejected_paths(with(
+            minimal(),
+            "SupportedMessagingContentTypes",
+            json!(["text/markdown"])
+        )),
+        ["SupportedMessagingContentTypes"]
+    );
+    assert_eq!(
+        rejected_paths(with(minimal(), "SupportedMessagingContentTypes", json!([]))),
+        ["SupportedMessagingContentTypes"]
+    );
+    assert_eq!(
+        rejected_paths(with(
+            minimal(),
+            "SupportedMessagingContentTypes",
+            json!("text/plain")
+        )),
+        ["SupportedMessagingContentTypes"]
+    );
+    let all: Vec<&str> = ContentType::ALL.iter().map(|t| t.as_str()).collect();
+    let command = accepted(with(
+        minimal(),
+        "SupportedMessagingContentTypes",
+        json!(all),
+    ));
+    assert_eq!(command.supported_messaging_content_types().len(), 5);
+}
+
+#[test]
+fn the_initial_message_must_fit_the_chats_content_types() {
+    let markdown = json!({"ContentType": "text/markdown", "Content": "**hi**"});
+    assert_eq!(
+        rejected_paths(with(minimal(), "InitialMessage", markdown.clone())),
+        ["InitialMessage.ContentType"]
+    );
+    let body = with(
+        with(minimal(), "InitialMessage", markdown),
+        "SupportedMessagingContentTypes",
+        json!(["text/plain", "text/markdown"]),
+    );
+    assert!(accepted(body).initial_message().is_some());
+    for content in [json!(""), json!("  "), json!("x".repeat(16_385))] {
+        let message = json!({"ContentType": "text/plain", "Content": content});
+        assert_eq!(
+            rejected_paths(with(minimal(), "InitialMessage", message)),
+            ["InitialMessage.Content"]
+        );
+    }
+    let longest = json!({"ContentType": "text/plain", "Content": "x".repeat(16_384)});
+    assert!(
+        accepted(with(minimal(), "InitialMessage", longest))
+            .initial_message()
+            .is_some()
+    );
+}
+
+#[test]
+fn chat_duration_is_a_whole_number_of_minutes_in_range() {
+    for minutes in [
+        json!(59),
+        json!(10_081),
+        json!(90.5),
+        json!(-1),
+        json!(true),
+    ] {
+        assert_eq!(
+            rejected_paths(with(minimal(), "ChatDurationInMinutes", minutes)),
+            ["ChatDurationInMinutes"]
+        );
+    }
+    for minutes in [60, 10_080] {
+        let command = accepted(with(minimal(), "ChatDurationInMinutes", json!(minutes)));
+        assert_eq!(command.chat_duration_minutes(), Some(minutes));
+    }
+}
+
+#[test]
+fn related_contact_and_persistent_chat_exclude_each_other() {
+    let body = with(
+        with(minimal(), "RelatedContactId", json!("c-1")),
+        "PersistentChat",
+        json!({"RehydrationType": "FROM_SEGMENT", "SourceContactId": "c-2"}),
+    );
+    assert_eq!(rejected_paths(body), ["RelatedContactId"]);
+    let related = accepted(with(minimal(), "RelatedContactId", json!("c-1")));
+    assert_eq!(related.related_contact_id(), Some("c-1"));
+}
+
+#[test]
+fn segment_attributes_take_exactly_one_value_member_and_bounded_nesting() {
+    let nested = json!({"connect:Custom": {"ValueMap": {"a": {"ValueList": [{"ValueInteger": 3}, {"ValueArn": "arn:aws:x"}]}}}});
+    let command = accepted(with(minimal(), "SegmentAttributes", nested));
+    assert!(matches!(
+        command.segment_attributes()["connect:Custom"],
+        SegmentValue::Map(_)
+    ));
+    assert_eq!(
+        rejected_paths(with(minimal(), "SegmentAttributes", json!({"k": {}}))),
+        ["SegmentAttributes.k"]
+    );
+    assert_eq!(
+        rejected_paths(with(
+            minimal(),
+            "SegmentAttributes",
+            json!({"k": {"ValueInteger": 3_000_000_000_i64}})
+        )),
+        ["SegmentAttributes.k.ValueInteger"]
+    );
+    let deep = json!({"k": {"ValueMap": {"a": {"ValueMap": {"b": {"ValueMap": {"c": {"ValueString": "x"}}}}}}}});
+    assert_eq!(
+        rejected_paths(with(minimal(), "SegmentAttributes", deep)),
+        ["SegmentAttributes.k.ValueMap.a.ValueMap.b.ValueMap"]
+    );
+    assert_eq!(
+        rejected_paths(with(
+            minimal(),
+            "SegmentAttributes",
+            json!({"k": {"ValueString": "x".repeat(1025)}})
+        )),
+        ["SegmentAttributes.k.ValueString"]
+    );
+}
+
+#[test]
+fn a_guide_chat_needs_both_interactive_content_types() {
+    let guide = json!({"connect:Subtype": {"ValueString": "connect:Guide"}});
+    assert_eq!(
+        rejected_paths(with(minimal(), "SegmentAttributes", guide.clone())),
+        ["SupportedMessagingContentTypes"]
+    );
+    let body = with(
+        with(minimal(), "SegmentAttributes", guide),
+        "SupportedMessagingContentTypes",
+        json!([
+            "text/plain",
+            "application/vnd.amazonaws.connect.message.interactive",
+            "application/vnd.amazonaws.connect.message.interactive.response"
+        ]),
+    );
+    assert!(authorize(&policy(), body).is_ok());
+}
+
+#[test]
+fn connection_types_are_one_or_two_distinct_known_values() {
+    for types in [
+        json!([]),
+        json!(["WEBSOCKET", "CONNECTION_CREDENTIALS", "WEBSOCKET"]),
+    ] {
+        assert_eq!(
+            rejected_paths(with(minimal(), "ConnectionTypes", types)),
+            ["ConnectionTypes"]
+        );
+    }
+    assert_eq!(
+        rejected_paths(with(
+            minimal(),
+            "ConnectionTypes",
+            json!(["WEBSOCKET", "WEBSOCKET"])
+        )),
+        ["ConnectionTypes[1]"]
+    );
+}
+
+#[test]
+fn instances_and_flows_outside_the_allow_lists_are_forbidden() {
+    assert_eq!(
+        authorize(
+            &policy(),
+            with(
+                minimal(),
+                "InstanceId",
+                json!("00000000-0000-4000-8000-000000000000")
+            )
+        ),
+        Err(Rejection::InstanceNotAllowed)
+    );
+    assert_eq!(
+        authorize(
+            &policy(),
+            with(minimal(), "ContactFlowId", json!("support"))
+        ),
+        Err(Rejection::ContactFlowNotAllowed)
+    );
+    // Field errors are reported before the allow-lists are consulted.
+    assert!(matches!(
+        authorize(&policy(), json!({"ContactFlowId": "support"})),
+        Err(Rejection::Invalid(_))
+    ));
+    let by_alias = accepted(with(minimal(), "ContactFlowId", json!("sales")));
+    assert_eq!(by_alias.contact_flow_id(), SALES_FLOW);
+}
+
+#[test]
+fn the_policy_can_restrict_attribute_keys_and_persistent_chat() {
+    let mut strict = policy();
+    strict.allowed_attribute_keys = Some(HashSet::from(["customerName".to_owned()]));
+    strict.allow_persistent_chat = false;
+    let attributes = with(
+        minimal(),
+        "Attributes",
+        json!({"customerName": "Ada", "isVip": "true"}),
+    );
+    match authorize(&strict, attributes) {
+        Err(Rejection::Invalid(errors)) => assert_eq!(errors[0].path, "Attributes.isVip"),
+        other => panic!("{other:?}"),
+    }
+    let persistent = with(
+        minimal(),
+        "PersistentChat",
+        json!({"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "c-1"}),
+    );
+    assert_eq!(
+        authorize(&strict, persistent),
+        Err(Rejection::PersistentChatNotAllowed)
+    );
+}
+
+#[test]
+fn server_defaults_fill_what_the_request_leaves_out() {
+    let mut configured = policy();
+    configured.default_content_types = vec![ContentType::Plain, ContentType::Markdown];
+    configured.default_chat_duration_minutes = Some(120);
+    let command = configured
+        .authorize(minimal().to_string().as_bytes())
+        .unwrap_or_else(|r| panic!("{r:?}"));
+    assert!(command.supports_markdown());
+    assert_eq!(command.chat_duration_minutes(), Some(120));
+    let explicit = with(minimal(), "ChatDurationInMinutes", json!(60));
+    let command = configured
+        .authorize(explicit.to_string().as_bytes())
+        .unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!(command.chat_duration_minutes(), Some(60));
+}

@@ -1,0 +1,443 @@
+//! The function's configuration, read once from the environment at cold start. A bad value stops the
+//! function with a message naming the variable, rather than surfacing later as a failed chat. Every
+//! variable is documented in the README; an empty value counts as unset (CloudFormation passes "" for
+//! empty parameters).
+
+use crate::chat::{ChatPolicy, ContentType};
+use crate::connect::ConnectSettings;
+use crate::http::{AllowedOrigins, HttpSettings, OriginPolicy};
+use crate::telemetry::{LogFormat, LogSettings};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::time::Duration;
+use tracing::level_filters::LevelFilter;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub policy: ChatPolicy,
+    pub http: HttpSettings,
+    pub connect: ConnectSettings,
+    pub log: LogSettings,
+    /// CloudWatch namespace of the embedded metrics.
+    pub metrics_namespace: String,
+}
+
+/// A variable with an unusable value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// API Gateway's own payload limit is 10 MB, Lambda's 6 MB; nothing a widget sends comes near 1 MB.
+const MAX_BODY_BYTES_LIMIT: usize = 1024 * 1024;
+pub const DEFAULT_CONNECT_API_TIMEOUT: Duration = Duration::from_millis(4000);
+const CONNECT_API_TIMEOUT_MS_RANGE: std::ops::RangeInclusive<u64> = 200..=25_000;
+pub const DEFAULT_METRICS_NAMESPACE: &str = "StartChat";
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(lookup);
+        let log = LogSettings {
+            level: env.log_level()?,
+            format: env.log_format()?,
+        };
+
+        let default_instance_id = env.required_uuid("INSTANCE_ID")?;
+        let default_contact_flow_id = env.required_uuid("CONTACT_FLOW_ID")?;
+        let mut policy = ChatPolicy::new(&default_instance_id, &default_contact_flow_id);
+        policy
+            .allowed_instance_ids
+            .extend(env.uuid_list("ALLOWED_INSTANCE_IDS")?);
+        policy
+            .allowed_contact_flow_ids
+            .extend(env.uuid_list("ALLOWED_CONTACT_FLOW_IDS")?);
+        policy.contact_flow_aliases = env.aliases(&policy.allowed_contact_flow_ids)?;
+        policy.allowed_attribute_keys = env.attribute_keys()?;
+        if let Some(types) = env.content_types()? {
+            policy.default_content_types = types;
+        }
+        policy.default_chat_duration_minutes = env.chat_duration()?;
+        policy.allow_persistent_chat = env.boolean("ALLOW_PERSISTENT_CHAT", true)?;
+
+        let http = HttpSettings {
+            origins: OriginPolicy {
+                allowed: env.origins()?,
+                require_origin: env.boolean("REQUIRE_ORIGIN", false)?,
+            },
+            max_body_bytes: env.number(
+                "MAX_BODY_BYTES",
+                DEFAULT_MAX_BODY_BYTES as u64,
+                1024..=MAX_BODY_BYTES_LIMIT as u64,
+            )? as usize,
+            attachments_enabled: env.boolean("ATTACHMENTS_ENABLED", false)?,
+        };
+        let connect = ConnectSettings {
+            api_timeout: Duration::from_millis(env.number(
+                "CONNECT_API_TIMEOUT_MS",
+                DEFAULT_CONNECT_API_TIMEOUT.as_millis() as u64,
+                CONNECT_API_TIMEOUT_MS_RANGE,
+            )?),
+            warm_connection: env.boolean("WARM_CONNECTION", true)?,
+        };
+        let metrics_namespace = env.metrics_namespace()?;
+        Ok(Self {
+            policy,
+            http,
+            connect,
+            log,
+            metrics_namespace,
+        })
+    }
+}
+
+struct Env<F>(F);
+
+fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+/// The canonical form Amazon Connect uses for instance and flow ids (the last part of their ARNs).
+fn is_uuid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            8 | 13 | 18 | 23 => *byte == b'-',
+            _ => byte.is_ascii_digit() || (b'a'..=b'f').contains(byte),
+        })
+}
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn get(&self, variable: &str) -> Option<String> {
+        (self.0)(variable)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// A comma-separated list; blanks around items are ignored, empty items are errors.
+    fn list(&self, variable: &'static str) -> Result<Vec<String>, ConfigError> {
+        let Some(value) = self.get(variable) else {
+            return Ok(Vec::new());
+        };
+        value
+            .split(',')
+            .map(|item| {
+                let item = item.trim();
+                if item.is_empty() {
+                    Err(problem(
+                        variable,
+                        "has an empty item in its comma-separated list",
+                    ))
+                } else {
+                    Ok(item.to_owned())
+                }
+            })
+            .collect()
+    }
+
+    fn required_uuid(&self, variable: &'static str) -> Result<String, ConfigError> {
+        let value = self.get(variable).ok_or_else(|| {
+            problem(
+                variable,
+                "is required (the id at the end of the resource's ARN, a UUID)",
+            )
+        })?;
+        if !is_uuid(&value) {
+            return Err(problem(
+                variable,
+                format!(
+                    "'{value}' is not a lowercase UUID such as 3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c (copy it from the ARN)"
+                ),
+            ));
+        }
+        Ok(value)
+    }
+
+    fn uuid_list(&self, variable: &'static str) -> Result<Vec<String>, ConfigError> {
+        let items = self.list(variable)?;
+        if let Some(bad) = items.iter().find(|item| !is_uuid(item)) {
+            return Err(problem(
+                variable,
+                format!("'{bad}' is not a lowercase UUID"),
+            ));
+        }
+        Ok(items)
+    }
+
+    fn aliases(
+        &self,
+        allowed_flows: &HashSet<String>,
+    ) -> Result<HashMap<String, String>, ConfigError> {
+        const VARIABLE: &str = "CONTACT_FLOW_ALIASES";
+        let mut aliases = HashMap::new();
+        for item in self.list(VARIABLE)? {
+            let Some((name, flow)) = item.split_once('=').map(|(n, f)| (n.trim(), f.trim())) else {
+                return Err(problem(
+                    VARIABLE,
+                    format!("'{item}' is not of the form name=flowId"),
+                ));
+            };
+            let valid_name = (1..=64).contains(&name.len())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !valid_name {
+                return Err(problem(
+                    VARIABLE,
+                    format!("alias '{name}' must be 1 to 64 letters, digits, '-' or '_'"),
+                ));
+            }
+            if !is_uuid(flow) {
+                return Err(problem(
+                    VARIABLE,
+                    format!("alias '{name}' targets '{flow}', which is not a lowercase UUID"),
+                ));
+            }
+            if !allowed_flows.contains(flow) {
+                return Err(problem(
+                    VARIABLE,
+                    format!(
+                        "alias '{name}' targets a flow that is neither CONTACT_FLOW_ID nor in ALLOWED_CONTACT_FLOW_IDS (the role may start only those)"
+                    ),
+                ));
+            }
+            if aliases.insert(name.to_owned(), flow.to_owned()).is_some() {
+                return Err(problem(
+                    VARIABLE,
+                    format!("alias '{name}' is defined twice"),
+                ));
+            }
+        }
+        Ok(aliases)
+    }
+
+    fn origins(&self) -> Result<AllowedOrigins, ConfigError> {
+        const VARIABLE: &str = "ALLOWED_ORIGINS";
+        let items = self.list(VARIABLE)?;
+        if items.iter().any(|item| item == "*") {
+            return if items.len() == 1 {
+                Ok(AllowedOrigins::Any)
+            } else {
+                Err(problem(
+                    VARIABLE,
+                    "'*' allows every origin and cannot be combined with others",
+                ))
+            };
+        }
+        let mut origins = HashSet::new();
+        for origin in items {
+            if !is_origin(&origin) {
+                return Err(problem(
+                    VARIABLE,
+                    format!(
+                        "'{origin}' is not an origin: write scheme://host[:port] in lowercase, without a path or trailing slash"
+                    ),
+                ));
+            }
+            origins.insert(origin);
+        }
+        Ok(AllowedOrigins::Exact(origins))
+    }
+
+    fn attribute_keys(&self) -> Result<Option<HashSet<String>>, ConfigError> {
+        const VARIABLE: &str = "ALLOWED_ATTRIBUTE_KEYS";
+        let keys = self.list(VARIABLE)?;
+        if keys.is_empty() {
+            return Ok(None);
+        }
+        if let Some(bad) = keys.iter().find(|key| {
+            !key.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        }) {
+            return Err(problem(
+                VARIABLE,
+                format!("'{bad}' is not a valid attribute key (letters, digits, '-', '_')"),
+            ));
+        }
+        Ok(Some(keys.into_iter().collect()))
+    }
+
+    fn content_types(&self) -> Result<Option<Vec<ContentType>>, ConfigError> {
+        const VARIABLE: &str = "SUPPORTED_MESSAGING_CONTENT_TYPES";
+        let items = self.list(VARIABLE)?;
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let mut types = Vec::new();
+        for item in items {
+            let content_type = ContentType::parse(&item).ok_or_else(|| {
+                problem(
+                    VARIABLE,
+                    format!("'{item}' is not a content type StartChatContact accepts"),
+                )
+            })?;
+            if !types.contains(&content_type) {
+                types.push(content_type);
+            }
+        }
+        if !types.contains(&ContentType::Plain) {
+            return Err(problem(VARIABLE, "must include text/plain"));
+        }
+        Ok(Some(types))
+    }
+
+    fn chat_duration(&self) -> Result<Option<i32>, ConfigError> {
+        const VARIABLE: &str = "CHAT_DURATION_MINUTES";
+        if self.get(VARIABLE).is_none() {
+            return Ok(None);
+        }
+        let minutes = self.number(VARIABLE, 0, 60..=10_080)?;
+        Ok(i32::try_from(minutes).ok())
+    }
+
+    fn boolean(&self, variable: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self
+            .get(variable)
+            .map(|value| value.to_ascii_lowercase())
+            .as_deref()
+        {
+            None => Ok(default),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(other) => Err(problem(variable, format!("'{other}' is not true or false"))),
+        }
+    }
+
+    fn number(
+        &self,
+        variable: &'static str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<u64, ConfigError> {
+        let Some(value) = self.get(variable) else {
+            return Ok(default);
+        };
+        match value.parse::<u64>() {
+            Ok(number) if range.contains(&number) => Ok(number),
+            _ => Err(problem(
+                variable,
+                format!(
+                    "'{value}' is not a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )),
+        }
+    }
+
+    /// `LOG_LEVEL`, else Lambda's `AWS_LAMBDA_LOG_LEVEL` (set by the function's logging configuration).
+    fn log_level(&self) -> Result<LevelFilter, ConfigError> {
+        let (variable, value) = match (self.get("LOG_LEVEL"), self.get("AWS_LAMBDA_LOG_LEVEL")) {
+            (Some(value), _) => ("LOG_LEVEL", value),
+            (None, Some(value)) => ("AWS_LAMBDA_LOG_LEVEL", value),
+            (None, None) => return Ok(LevelFilter::INFO),
+        };
+        match value.to_ascii_lowercase().as_str() {
+            "trace" => Ok(LevelFilter::TRACE),
+            "debug" => Ok(LevelFilter::DEBUG),
+            "info" => Ok(LevelFilter::INFO),
+            "warn" | "warning" => Ok(LevelFilter::WARN),
+            "error" | "fatal" => Ok(LevelFilter::ERROR),
+            "off" => Ok(LevelFilter::OFF),
+            _ => Err(problem(
+                variable,
+                format!("'{value}' is not one of error, warn, info, debug, trace"),
+            )),
+        }
+    }
+
+    /// Lambda's `AWS_LAMBDA_LOG_FORMAT`: `JSON` (our default too) or `Text`.
+    fn log_format(&self) -> Result<LogFormat, ConfigError> {
+        match self
+            .get("AWS_LAMBDA_LOG_FORMAT")
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("json") => Ok(LogFormat::Json),
+            Some("text") => Ok(LogFormat::Text),
+            Some(other) => Err(problem(
+                "AWS_LAMBDA_LOG_FORMAT",
+                format!("'{other}' is not JSON or Text"),
+            )),
+        }
+    }
+
+    fn metrics_namespace(&self) -> Result<String, ConfigError> {
+        const VARIABLE: &str = "METRICS_NAMESPACE";
+        let namespace = self
+            .get(VARIABLE)
+            .unwrap_or_else(|| DEFAULT_METRICS_NAMESPACE.to_owned());
+        let valid = namespace.len() <= 255
+            && !namespace.starts_with(':')
+            && namespace
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-/#:".contains(c));
+        if valid {
+            Ok(namespace)
+        } else {
+            Err(problem(
+                VARIABLE,
+                format!(
+                    "'{namespace}' is not a CloudWatch namespace (letters, digits, . _ - / # :)"
+                ),
+            ))
+        }
+    }
+}
+
+/// `scheme://host[:port]`, lowercase, http or https, no path, query or trailing slash. IPv6 hosts are
+/// bracketed, as browsers send them.
+fn is_origin(text: &str) -> bool {
+    let Some((scheme, authority)) = text.split_once("://") else {
+        return false;
+    };
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((address, rest)) => (
+                !address.is_empty()
+                    && address
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c) || c == ':'),
+                rest,
+            ),
+            None => return false,
+        },
+        None => {
+            let (host, rest) = authority
+                .find(':')
+                .map_or((authority, ""), |i| authority.split_at(i));
+            let valid = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+            (valid, rest)
+        }
+    };
+    let port_ok = match port.strip_prefix(':') {
+        None => port.is_empty(),
+        Some(digits) => {
+            (1..=5).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+    };
+    matches!(scheme, "http" | "https") && host_ok && port_ok
+}
+
+#[cfg(test)]
+mod tests;

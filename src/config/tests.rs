@@ -1,0 +1,213 @@
+use super::*;
+
+const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
+const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const SALES: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+
+fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let map: HashMap<String, String> = [("INSTANCE_ID", INSTANCE), ("CONTACT_FLOW_ID", FLOW)]
+        .iter()
+        .chain(pairs)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_lookup(|name| map.get(name).cloned())
+}
+
+fn failing_variable(pairs: &[(&str, &str)]) -> &'static str {
+    match load(pairs) {
+        Err(error) => error.variable,
+        Ok(_) => panic!("expected {pairs:?} to be refused"),
+    }
+}
+
+#[test]
+fn the_two_required_ids_are_enough_and_defaults_are_strict() {
+    let config = load(&[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.policy.default_instance_id, INSTANCE);
+    assert_eq!(
+        config.policy.allowed_contact_flow_ids,
+        HashSet::from([FLOW.to_owned()])
+    );
+    assert_eq!(
+        config.http.origins.allowed,
+        AllowedOrigins::Exact(HashSet::new())
+    );
+    assert!(!config.http.origins.require_origin);
+    assert_eq!(config.http.max_body_bytes, 65_536);
+    assert!(!config.http.attachments_enabled);
+    assert_eq!(config.connect.api_timeout, Duration::from_secs(4));
+    assert!(config.connect.warm_connection);
+    assert_eq!(config.log, LogSettings::default());
+    assert_eq!(config.metrics_namespace, "StartChat");
+    assert!(config.policy.allow_persistent_chat);
+    assert_eq!(config.policy.default_content_types, [ContentType::Plain]);
+}
+
+#[test]
+fn a_missing_or_malformed_id_names_its_variable() {
+    let error = Config::from_lookup(|_| None).err();
+    assert_eq!(error.map(|e| e.variable), Some("INSTANCE_ID"));
+    assert_eq!(
+        failing_variable(&[("INSTANCE_ID", "arn:aws:connect:us-east-1:1:instance/x")]),
+        "INSTANCE_ID"
+    );
+    assert_eq!(
+        failing_variable(&[("CONTACT_FLOW_ID", "6A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D")]),
+        "CONTACT_FLOW_ID"
+    );
+    assert_eq!(
+        failing_variable(&[("ALLOWED_CONTACT_FLOW_IDS", "sales")]),
+        "ALLOWED_CONTACT_FLOW_IDS"
+    );
+    assert_eq!(
+        failing_variable(&[("ALLOWED_INSTANCE_IDS", "a,,b")]),
+        "ALLOWED_INSTANCE_IDS"
+    );
+}
+
+#[test]
+fn aliases_must_target_allowed_flows() {
+    let config = load(&[
+        ("ALLOWED_CONTACT_FLOW_IDS", SALES),
+        (
+            "CONTACT_FLOW_ALIASES",
+            &format!("sales={SALES}, default={FLOW}"),
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.policy.contact_flow_aliases["sales"], SALES);
+    assert_eq!(config.policy.contact_flow_aliases["default"], FLOW);
+    assert_eq!(
+        failing_variable(&[("CONTACT_FLOW_ALIASES", &format!("sales={SALES}"))]),
+        "CONTACT_FLOW_ALIASES"
+    );
+    assert_eq!(
+        failing_variable(&[("CONTACT_FLOW_ALIASES", "sales")]),
+        "CONTACT_FLOW_ALIASES"
+    );
+    assert_eq!(
+        failing_variable(&[("CONTACT_FLOW_ALIASES", &format!("a b={FLOW}"))]),
+        "CONTACT_FLOW_ALIASES"
+    );
+    assert_eq!(
+        failing_variable(&[("CONTACT_FLOW_ALIASES", &format!("x={FLOW},x={FLOW}"))]),
+        "CONTACT_FLOW_ALIASES"
+    );
+}
+
+#[test]
+fn origins_are_exact_and_the_wildcard_must_stand_alone() {
+    let config = load(&[(
+        "ALLOWED_ORIGINS",
+        "https://www.example.com, http://127.0.0.1:8080,http://[::1]:3000",
+    )])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let AllowedOrigins::Exact(origins) = config.http.origins.allowed else {
+        panic!("expected exact origins")
+    };
+    assert_eq!(origins.len(), 3);
+    assert!(origins.contains("http://127.0.0.1:8080"));
+    let any = load(&[("ALLOWED_ORIGINS", "*")]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(any.http.origins.allowed, AllowedOrigins::Any);
+    for bad in [
+        "*,https://a.example",
+        "https://a.example/",
+        "https://a.example/chat",
+        "a.example",
+        "ftp://a.example",
+        "https://A.example",
+        "https://a.example:",
+        "https://a.example:123456",
+        "null",
+    ] {
+        assert_eq!(
+            failing_variable(&[("ALLOWED_ORIGINS", bad)]),
+            "ALLOWED_ORIGINS",
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn every_optional_setting_is_checked() {
+    let config = load(&[
+        ("ALLOWED_ATTRIBUTE_KEYS", "customerName,orderId"),
+        (
+            "SUPPORTED_MESSAGING_CONTENT_TYPES",
+            "text/plain,text/markdown",
+        ),
+        ("CHAT_DURATION_MINUTES", "90"),
+        ("ATTACHMENTS_ENABLED", "TRUE"),
+        ("ALLOW_PERSISTENT_CHAT", "false"),
+        ("REQUIRE_ORIGIN", "true"),
+        ("MAX_BODY_BYTES", "2048"),
+        ("CONNECT_API_TIMEOUT_MS", "2500"),
+        ("WARM_CONNECTION", "false"),
+        ("LOG_LEVEL", "debug"),
+        ("AWS_LAMBDA_LOG_FORMAT", "Text"),
+        ("METRICS_NAMESPACE", "Acme/Chat"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        config.policy.allowed_attribute_keys.map(|k| k.len()),
+        Some(2)
+    );
+    assert_eq!(
+        config.policy.default_content_types,
+        [ContentType::Plain, ContentType::Markdown]
+    );
+    assert_eq!(config.policy.default_chat_duration_minutes, Some(90));
+    assert!(config.http.attachments_enabled && config.http.origins.require_origin);
+    assert!(!config.policy.allow_persistent_chat && !config.connect.warm_connection);
+    assert_eq!(config.http.max_body_bytes, 2048);
+    assert_eq!(config.connect.api_timeout, Duration::from_millis(2500));
+    assert_eq!(
+        config.log,
+        LogSettings {
+            level: LevelFilter::DEBUG,
+            format: LogFormat::Text
+        }
+    );
+    assert_eq!(config.metrics_namespace, "Acme/Chat");
+
+    for (variable, value) in [
+        ("ALLOWED_ATTRIBUTE_KEYS", "customer name"),
+        ("SUPPORTED_MESSAGING_CONTENT_TYPES", "text/markdown"),
+        ("SUPPORTED_MESSAGING_CONTENT_TYPES", "text/plain,text/html"),
+        ("CHAT_DURATION_MINUTES", "59"),
+        ("CHAT_DURATION_MINUTES", "1h"),
+        ("ATTACHMENTS_ENABLED", "yes"),
+        ("MAX_BODY_BYTES", "10"),
+        ("CONNECT_API_TIMEOUT_MS", "30000"),
+        ("LOG_LEVEL", "verbose"),
+        ("AWS_LAMBDA_LOG_FORMAT", "xml"),
+        ("METRICS_NAMESPACE", "bad namespace"),
+    ] {
+        assert_eq!(
+            failing_variable(&[(variable, value)]),
+            variable,
+            "{variable}={value}"
+        );
+    }
+}
+
+#[test]
+fn lambdas_log_level_applies_unless_log_level_is_set() {
+    let lambda = load(&[("AWS_LAMBDA_LOG_LEVEL", "WARN")]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lambda.log.level, LevelFilter::WARN);
+    let ours = load(&[("AWS_LAMBDA_LOG_LEVEL", "WARN"), ("LOG_LEVEL", "trace")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ours.log.level, LevelFilter::TRACE);
+}
+
+#[test]
+fn empty_values_count_as_unset() {
+    let config = load(&[
+        ("ALLOWED_ORIGINS", ""),
+        ("CHAT_DURATION_MINUTES", " "),
+        ("LOG_LEVEL", ""),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.policy.default_chat_duration_minutes, None);
+    assert_eq!(config.log.level, LevelFilter::INFO);
+}

@@ -1,0 +1,11 @@
+//! The adapter: [`crate::chat::ChatStarter`] implemented with `aws-sdk-connect`. Only this module knows
+//! the SDK and its errors.
+
+mod adapter;
+mod client;
+mod errors;
+mod warmup;
+
+pub use adapter::SdkChatStarter;
+pub use client::{ConnectSettings, connect_client, connect_client_with};
+pub use warmup::{WARMUP_PATH, warm_connection};

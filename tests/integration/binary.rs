@@ -1,0 +1,252 @@
+//! The real `start-chat` binary, run as Lambda runs it (a local Runtime API), against the emulator.
+
+use crate::support::*;
+use local_runtime_api::{InvocationOutcome, LambdaProcess};
+use serde_json::Value;
+use std::time::Duration;
+
+fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = function_env()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    env.extend(
+        [
+            ("AWS_ENDPOINT_URL_CONNECT", emulator_url),
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY),
+            ("AWS_SESSION_TOKEN", ""),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    env
+}
+
+async fn spawn_function(env: &[(String, String)]) -> LambdaProcess {
+    LambdaProcess::spawn(env!("CARGO_BIN_EXE_start-chat"), env)
+        .await
+        .unwrap_or_else(|e| panic!("spawn: {e}"))
+}
+
+#[tokio::test]
+async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
+    let emulator = start_emulator().await;
+    let env = binary_env(&emulator.endpoint_url(), &[("LOG_LEVEL", "trace")]);
+    let mut function = spawn_function(&env).await;
+    function
+        .wait_until_ready()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // A successful chat with every kind of secret and personal datum in its request and response…
+    let success = function
+        .invoke(event_json("all-fields.json").to_string().into_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reply = success
+        .response_json()
+        .unwrap_or_else(|| panic!("no response: {success:?}"));
+    assert_eq!(reply["statusCode"], 200, "{reply}");
+    let body: Value =
+        serde_json::from_str(reply["body"].as_str().unwrap_or_default()).unwrap_or_default();
+    let result = &body["data"]["startChatResult"];
+    let secrets: Vec<String> = [
+        &result["ParticipantToken"],
+        &result["ConnectionCredentials"]["ConnectionToken"],
+        &result["Websocket"]["Url"],
+    ]
+    .iter()
+    .map(|value| {
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("missing secret in {result}"))
+            .to_owned()
+    })
+    .collect();
+
+    // …and a failed one: Connect throttles every attempt.
+    for _ in 0..3 {
+        emulator.inject(connect_emulator::Fault::Error(
+            connect_emulator::ConnectErrorKind::Throttling,
+        ));
+    }
+    let failure = function
+        .invoke(event_json("initial-message.json").to_string().into_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        failure.response_json().map(|r| r["statusCode"].clone()),
+        Some(429.into())
+    );
+    // …and a refused one, whose invalid fields carry personal data.
+    function
+        .invoke(event_json("invalid-fields.json").to_string().into_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let output = function.stop().await;
+    let lines: Vec<&String> = output.stdout.iter().chain(&output.stderr).collect();
+    let forbidden = secrets.iter().map(String::as_str).chain([
+        "Ada Lovelace",      // display name and attribute value
+        "A-1001",            // attribute value
+        "customer-1001",     // customer id
+        "has not arrived",   // initial message
+        "I have a question", // initial message
+        "AuthToken",         // websocket URL query
+        SECRET_ACCESS_KEY,
+    ]);
+    for needle in forbidden {
+        for line in &lines {
+            assert!(
+                !line.contains(needle),
+                "a log line leaks {needle:?}: {line}"
+            );
+        }
+    }
+
+    // One JSON line per request, with outcome, status, latency and request id.
+    let request_lines: Vec<Value> = output
+        .stdout
+        .iter()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line.get("status").is_some())
+        .collect();
+    assert_eq!(request_lines.len(), 3, "{:#?}", output.stdout);
+    let statuses: Vec<u64> = request_lines
+        .iter()
+        .filter_map(|l| l["status"].as_u64())
+        .collect();
+    assert_eq!(statuses, [200, 429, 400]);
+    for line in &request_lines {
+        assert!(line["latency_ms"].is_f64(), "{line}");
+        assert!(
+            line["request_id"].as_str().is_some_and(|id| !id.is_empty()),
+            "{line}"
+        );
+        assert!(
+            line["outcome"].is_string() && line["level"].is_string(),
+            "{line}"
+        );
+    }
+    assert_eq!(request_lines[0]["request_id"], success.request_id.as_str());
+    assert_eq!(request_lines[1]["connect_error"], "ThrottlingException");
+    assert_eq!(request_lines[1]["level"], "WARN");
+    // Every stdout line is JSON: a log line or an embedded-metrics document.
+    for line in &output.stdout {
+        assert!(
+            serde_json::from_str::<Value>(line).is_ok(),
+            "not JSON: {line}"
+        );
+    }
+    let metrics: Vec<Value> = output
+        .stdout
+        .iter()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line.get("_aws").is_some())
+        .collect();
+    assert_eq!(
+        metrics.len(),
+        2,
+        "one metrics document per request that reached Connect"
+    );
+    assert_eq!(metrics[0]["ChatStarted"], 1);
+    assert_eq!(metrics[1]["ConnectThrottled"], 1);
+}
+
+#[tokio::test]
+async fn the_binary_answers_rest_v1_and_function_url_events_in_their_own_formats() {
+    let emulator = start_emulator().await;
+    let mut function = spawn_function(&binary_env(&emulator.endpoint_url(), &[])).await;
+    function
+        .wait_until_ready()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for file in [
+        "rest-api-v1.json",
+        "function-url.json",
+        "preflight.json",
+        "invalid-json.json",
+    ] {
+        let invocation = function
+            .invoke(event_json(file).to_string().into_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let InvocationOutcome::Response(_) = &invocation.outcome else {
+            panic!("{file}: an expected failure must not be a Lambda error: {invocation:?}");
+        };
+        let reply = invocation.response_json().unwrap_or_default();
+        let status = reply["statusCode"].as_u64().unwrap_or_default();
+        assert!([200, 204, 400].contains(&status), "{file}: {reply}");
+        if file == "rest-api-v1.json" {
+            // REST (v1) responses carry multi-value headers; the origin is granted in them.
+            assert_eq!(
+                reply["multiValueHeaders"]["access-control-allow-origin"][0], SITE_ORIGIN,
+                "{reply}"
+            );
+        } else {
+            assert_eq!(
+                reply["headers"]["access-control-allow-origin"], SITE_ORIGIN,
+                "{file}: {reply}"
+            );
+        }
+    }
+    function.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_setting_stops_the_function_at_init_naming_the_variable() {
+    let emulator = start_emulator().await;
+    let env = binary_env(
+        &emulator.endpoint_url(),
+        &[("ALLOWED_ORIGINS", "https://www.example.com/")],
+    );
+    let function = spawn_function(&env).await;
+    let output = function
+        .wait_for_exit(Duration::from_secs(10))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.status.is_some_and(|status| !status.success()));
+    let line = output
+        .stdout
+        .iter()
+        .find(|l| l.contains("ALLOWED_ORIGINS"))
+        .unwrap_or_else(|| panic!("{output:?}"));
+    let line: Value = serde_json::from_str(line).unwrap_or_default();
+    assert_eq!(line["level"], "ERROR");
+    assert!(
+        emulator.requests().is_empty(),
+        "nothing is called before the configuration is valid"
+    );
+}
+
+#[tokio::test]
+async fn init_warms_the_connection_and_the_first_chat_reuses_it() {
+    let emulator = start_emulator().await;
+    let mut function = spawn_function(&binary_env(&emulator.endpoint_url(), &[])).await;
+    function
+        .wait_until_ready()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let warmup = emulator.requests();
+    assert_eq!(warmup.len(), 1, "one warm-up request during init");
+    assert!(
+        emulator.start_chat_calls().is_empty(),
+        "the warm-up starts no chat"
+    );
+    function
+        .invoke(event_json("http-api-v2.json").to_string().into_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let requests = emulator.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].path, "/contact/chat");
+    assert_eq!(
+        requests[1].peer, warmup[0].peer,
+        "the first chat used the connection opened during init"
+    );
+    function.stop().await;
+}

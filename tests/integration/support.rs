@@ -1,0 +1,124 @@
+//! Shared setup: an emulator on an ephemeral port, a handler wired to it through the SDK client, and the
+//! sample events of `events/` turned into requests.
+
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_connect::config::Credentials;
+use connect_emulator::{Emulator, EmulatorConfig};
+use lambda_http::http::Response;
+use lambda_http::lambda_runtime::Context;
+use lambda_http::{Body, Request, RequestExt};
+use serde_json::Value;
+use start_chat::config::Config;
+use start_chat::connect::{SdkChatStarter, connect_client_with};
+use start_chat::http::ChatHandler;
+use start_chat::telemetry::Metrics;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
+pub const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+pub const SALES_FLOW: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+pub const SITE_ORIGIN: &str = "https://www.example.com";
+pub const ACCESS_KEY_ID: &str = "AKIAEMULATORLOCAL001";
+pub const SECRET_ACCESS_KEY: &str = "emulator/local/secret/key/not/for/aws/0000";
+
+/// The function's settings in these tests: the local configuration of `make local`.
+pub fn function_env() -> Vec<(&'static str, String)> {
+    vec![
+        ("INSTANCE_ID", INSTANCE.into()),
+        ("CONTACT_FLOW_ID", FLOW.into()),
+        ("ALLOWED_CONTACT_FLOW_IDS", SALES_FLOW.into()),
+        ("CONTACT_FLOW_ALIASES", format!("sales={SALES_FLOW}")),
+        ("ALLOWED_ORIGINS", SITE_ORIGIN.into()),
+        ("ATTACHMENTS_ENABLED", "true".into()),
+    ]
+}
+
+pub async fn start_emulator() -> Emulator {
+    let address = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
+    Emulator::start(EmulatorConfig::local(), address)
+        .await
+        .unwrap_or_else(|e| panic!("emulator did not start: {e}"))
+}
+
+pub fn config_with(overrides: &[(&str, &str)]) -> Config {
+    let mut env: HashMap<String, String> = function_env()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    for (key, value) in overrides {
+        env.insert((*key).to_owned(), (*value).to_owned());
+    }
+    Config::from_lookup(|name| env.get(name).cloned()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// An SDK client for the emulator, built as `main` builds it but with explicit endpoint and credentials
+/// (tests run in parallel and must not share the process environment).
+pub async fn sdk_client(
+    emulator: &Emulator,
+    config: &Config,
+    secret: &str,
+) -> aws_sdk_connect::Client {
+    let loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            ACCESS_KEY_ID,
+            secret,
+            None,
+            None,
+            "integration-tests",
+        ))
+        .endpoint_url(emulator.endpoint_url());
+    connect_client_with(loader, &config.connect)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn handler_for(
+    emulator: &Emulator,
+    overrides: &[(&str, &str)],
+) -> ChatHandler<SdkChatStarter> {
+    let config = config_with(overrides);
+    let client = sdk_client(emulator, &config, SECRET_ACCESS_KEY).await;
+    ChatHandler::new(
+        config.http,
+        config.policy,
+        SdkChatStarter::new(client),
+        Metrics::disabled(),
+    )
+}
+
+pub fn events_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("events")
+}
+
+pub fn event_json(name: &str) -> Value {
+    let text =
+        std::fs::read_to_string(events_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A sample event as `lambda_http` hands it to the handler, with a Lambda request id.
+pub fn request_from(event: &Value, request_id: &str) -> Request {
+    let request = lambda_http::request::from_str(&event.to_string())
+        .unwrap_or_else(|e| panic!("not an event: {e}"));
+    let mut context = Context::default();
+    context.request_id = request_id.to_owned();
+    request.with_lambda_context(context)
+}
+
+pub fn body_json(response: &Response<Body>) -> Value {
+    match response.body() {
+        Body::Text(text) => {
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"))
+        }
+        Body::Empty => Value::Null,
+        other => panic!("unexpected body {other:?}"),
+    }
+}
+
+/// Replaces the JSON body of an event (which holds it as a string).
+pub fn with_body(mut event: Value, body: &Value) -> Value {
+    event["body"] = Value::String(body.to_string());
+    event
+}

@@ -1,0 +1,146 @@
+"""The function resource: build, runtime, logging and the environment contract."""
+
+import unittest
+
+import cfn_model as m
+
+# The function's environment contract (see the issue "Deploy it"): name -> parameter that feeds it.
+ENV_CONTRACT = {
+    "INSTANCE_ID": "InstanceId",
+    "CONTACT_FLOW_ID": "ContactFlowId",
+    "ALLOWED_INSTANCE_IDS": "AllowedInstanceIds",
+    "ALLOWED_CONTACT_FLOW_IDS": "AllowedContactFlowIds",
+    "CONTACT_FLOW_ALIASES": "ContactFlowAliases",
+    "ALLOWED_ORIGINS": "AllowedOrigins",
+    "REQUIRE_ORIGIN": "RequireOrigin",
+    "ALLOWED_ATTRIBUTE_KEYS": "AllowedAttributeKeys",
+    "SUPPORTED_MESSAGING_CONTENT_TYPES": "SupportedMessagingContentTypes",
+    "CHAT_DURATION_MINUTES": "ChatDurationMinutes",
+    "ATTACHMENTS_ENABLED": "AttachmentsEnabled",
+    "ALLOW_PERSISTENT_CHAT": "AllowPersistentChat",
+    "MAX_BODY_BYTES": "MaxBodyBytes",
+    "CONNECT_API_TIMEOUT_MS": "ConnectApiTimeoutMs",
+    "WARM_CONNECTION": "WarmConnection",
+    "LOG_LEVEL": "LogLevel",
+    "METRICS_NAMESPACE": "MetricsNamespace",
+}
+
+
+def raw_function():
+    return m.load_template()["Resources"]["StartChatFunction"]
+
+
+class Build(unittest.TestCase):
+    def test_rust_cargolambda_build_of_the_start_chat_binary(self):
+        fn = raw_function()
+        self.assertEqual(fn["Type"], "AWS::Serverless::Function")
+        self.assertEqual(fn["Metadata"]["BuildMethod"], "rust-cargolambda")
+        self.assertEqual(fn["Metadata"]["BuildProperties"]["Binary"], "start-chat")
+        props = fn["Properties"]
+        self.assertEqual(props["CodeUri"], ".")
+        self.assertEqual(props["Handler"], "bootstrap")
+        self.assertEqual(props["Runtime"], "provided.al2023")
+
+    def test_architecture_comes_from_a_parameter(self):
+        self.assertEqual(raw_function()["Properties"]["Architectures"], [{"Ref": "Architecture"}])
+        for arch in ("x86_64", "arm64"):
+            props = m.stack(Architecture=arch).resources()["StartChatFunction"]["Properties"]
+            self.assertEqual(props["Architectures"], [arch])
+
+
+class Runtime(unittest.TestCase):
+    def test_timeout_is_below_api_gateway_limit(self):
+        timeout = int(raw_function()["Properties"]["Timeout"])
+        self.assertLess(timeout, 29)
+        self.assertGreaterEqual(timeout, 5)
+
+    def test_memory_from_parameter(self):
+        self.assertEqual(raw_function()["Properties"]["MemorySize"], {"Ref": "MemorySize"})
+
+    def test_reserved_concurrency_wired_to_parameter(self):
+        self.assertEqual(
+            raw_function()["Properties"]["ReservedConcurrentExecutions"],
+            {"Fn::If": ["HasReservedConcurrency", {"Ref": "ReservedConcurrency"}, {"Ref": "AWS::NoValue"}]},
+        )
+        self.assertEqual(m.stack().resources()["StartChatFunction"]["Properties"]["ReservedConcurrentExecutions"], "10")
+        self.assertEqual(
+            m.stack(ReservedConcurrency="3").resources()["StartChatFunction"]["Properties"]["ReservedConcurrentExecutions"], "3"
+        )
+        self.assertNotIn(
+            "ReservedConcurrentExecutions",
+            m.stack(ReservedConcurrency="-1").resources()["StartChatFunction"]["Properties"],
+        )
+
+    def test_tracing_from_parameter(self):
+        self.assertEqual(m.stack(EnableTracing="true").resources()["StartChatFunction"]["Properties"]["Tracing"], "Active")
+        self.assertEqual(m.stack(EnableTracing="false").resources()["StartChatFunction"]["Properties"]["Tracing"], "PassThrough")
+
+
+class Logging(unittest.TestCase):
+    def test_json_logs_into_an_explicit_log_group_with_retention(self):
+        stack = m.stack(LogRetentionInDays="90")
+        props = stack.resources()["StartChatFunction"]["Properties"]
+        logging = props["LoggingConfig"]
+        self.assertEqual(logging["LogFormat"], "JSON")
+        self.assertEqual(logging["LogGroup"], "<StartChatFunctionLogGroup>")
+        group = stack.resources()["StartChatFunctionLogGroup"]
+        self.assertEqual(group["Type"], "AWS::Logs::LogGroup")
+        self.assertEqual(group["Properties"]["RetentionInDays"], "90")
+        self.assertEqual(
+            m.load_template()["Resources"]["StartChatFunctionLogGroup"]["Properties"]["RetentionInDays"],
+            {"Ref": "LogRetentionInDays"},
+        )
+
+    def test_application_log_level_follows_log_level_but_keeps_metric_lines(self):
+        # Lambda treats JSON lines without "level" (the EMF metric lines) as INFO: filtering above INFO
+        # would drop the ConnectThrottled/ConnectFailed metrics the alarms watch.
+        expected = {"error": "INFO", "warn": "INFO", "info": "INFO", "debug": "DEBUG", "trace": "TRACE"}
+        self.assertEqual(m.load_template()["Parameters"]["LogLevel"]["AllowedValues"], list(expected))
+        for level, lambda_level in expected.items():
+            with self.subTest(level):
+                stack = m.stack(LogLevel=level)
+                props = stack.resources()["StartChatFunction"]["Properties"]
+                self.assertEqual(props["LoggingConfig"]["ApplicationLogLevel"], lambda_level)
+                self.assertEqual(props["Environment"]["Variables"]["LOG_LEVEL"], level)
+
+
+class Environment(unittest.TestCase):
+    def test_exactly_the_contract_variables(self):
+        variables = raw_function()["Properties"]["Environment"]["Variables"]
+        self.assertEqual(set(variables), set(ENV_CONTRACT))
+
+    def test_every_variable_comes_from_its_parameter(self):
+        variables = raw_function()["Properties"]["Environment"]["Variables"]
+        params = m.load_template()["Parameters"]
+        for name, param in ENV_CONTRACT.items():
+            with self.subTest(name):
+                self.assertIn(param, params)
+                value = variables[name]
+                if params[param]["Type"] == "CommaDelimitedList":
+                    self.assertEqual(value, {"Fn::Join": [",", {"Ref": param}]})
+                else:
+                    self.assertEqual(value, {"Ref": param})
+
+    def test_values_reach_the_function_unchanged(self):
+        overrides = {
+            "AllowedContactFlowIds": f"{m.FLOW_B},{m.FLOW_C}",
+            "ContactFlowAliases": f"sales={m.FLOW_B}",
+            "AllowedOrigins": "https://www.example.com,https://example.com",
+            "ChatDurationMinutes": "120",
+            "MetricsNamespace": "Chat/Prod",
+        }
+        variables = m.stack(**overrides).resources()["StartChatFunction"]["Properties"]["Environment"]["Variables"]
+        self.assertEqual(variables["ALLOWED_CONTACT_FLOW_IDS"], overrides["AllowedContactFlowIds"])
+        self.assertEqual(variables["CONTACT_FLOW_ALIASES"], overrides["ContactFlowAliases"])
+        self.assertEqual(variables["ALLOWED_ORIGINS"], overrides["AllowedOrigins"])
+        self.assertEqual(variables["CHAT_DURATION_MINUTES"], "120")
+        self.assertEqual(variables["METRICS_NAMESPACE"], "Chat/Prod")
+        self.assertEqual(variables["INSTANCE_ID"], m.INSTANCE)
+        self.assertEqual(variables["CONTACT_FLOW_ID"], m.FLOW)
+        # The empty list parameter reaches the function as an empty string, not as a stray comma.
+        empty = m.stack().resources()["StartChatFunction"]["Properties"]["Environment"]["Variables"]
+        self.assertEqual(empty["ALLOWED_CONTACT_FLOW_IDS"], "")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,257 @@
+"""Every parameter is documented and its AllowedPattern accepts good values and rejects malformed ones.
+
+CloudFormation matches AllowedPattern against the whole value (each element for a CommaDelimitedList),
+so the tests use re.fullmatch. The patterns only use syntax that Java (CloudFormation) and Python
+regular expressions read the same way.
+"""
+
+import re
+import unittest
+
+import cfn_model as m
+
+U1 = "0f8fad5b-d9cb-469f-a165-70867728950e"
+U2 = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+U3 = "aaaaaaaa-2222-4333-8444-555555555555"
+
+UUID_GOOD = [U1, U2, U3]
+UUID_BAD = [
+    "",
+    "*",
+    U1.upper(),  # ARNs (and so IAM matching) use lowercase ids
+    "0F8FAD5B-d9cb-469f-a165-70867728950e",
+    "0f8fad5b-d9cb-469f-a165-70867728950E",
+    U1[:-1],
+    U1 + "0",
+    U1.replace("-", ""),
+    f" {U1}",
+    f"{U1} ",
+    f"arn:aws:connect:us-east-1:123456789012:instance/{U1}",
+    f"{U1}/contact-flow/{U2}",
+    "0f8fad5g-d9cb-469f-a165-70867728950e",
+    f"{U1},{U2}",
+]
+UUID_LIST_GOOD = ["", U1, f"{U1},{U2}", f"{U1},{U2},{U3}"]
+UUID_LIST_BAD = [",", f"{U1},", f",{U1}", f"{U1},,{U2}", f"{U1}, {U2}", f"{U1};{U2}", "*", f"{U1},*", U1.upper()] + [
+    f"{U2},{bad}" for bad in UUID_BAD if bad and "," not in bad
+] + [f"{bad},{U2}" for bad in UUID_BAD if bad and "," not in bad]
+
+PATTERN_CASES = {
+    "InstanceId": (UUID_GOOD, UUID_BAD),
+    "ContactFlowId": (UUID_GOOD, UUID_BAD),
+    "AllowedInstanceIds": (UUID_LIST_GOOD, UUID_LIST_BAD),
+    "ContactFlowAliases": (
+        ["", f"sales={U1}", f"sales={U1},support={U2}", f"Sales_EU-2={U1}", f"a={U1},b={U1}", f"{'x' * 64}={U1}", f"-sales={U1}"],
+        [
+            "sales",
+            f"sales={U1},",
+            f"sales={U1};support={U2}",
+            f"sales ={U1}",
+            f"sales= {U1}",
+            f"=={U1}",
+            f"={U1}",
+            f"sales={U1.upper()}",
+            f"sa les={U1}",
+            f"sales=*",
+            f"sales={U1},support",
+            f"{'x' * 65}={U1}",
+            f"sales:{U1}",
+        ],
+    ),
+    "AllowedOrigins": (
+        [
+            "",
+            "*",
+            "https://www.example.com",
+            "https://example.com,https://www.example.com",
+            "https://chat.example.co.uk:8443",
+            "https://xn--bcher-kva.example",
+            "http://localhost:3000",
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "https://a.example.com,http://localhost:5173",
+        ],
+        [
+            "www.example.com",
+            "https://www.example.com/",
+            "https://www.example.com/chat",
+            "https://WWW.example.com",
+            "http://www.example.com",
+            "https://*.example.com",
+            "*,https://www.example.com",
+            "https://www.example.com,*",
+            "https://www.example.com, https://example.com",
+            "https://www.example.com,",
+            ",https://www.example.com",
+            "https://-bad.example.com",
+            "https://www.example.com?x=1",
+            "https://user@www.example.com",
+            "null",
+            "file://",
+            "https://www.example.com:",
+            "javascript:alert(1)",
+        ],
+    ),
+    "AllowedAttributeKeys": (
+        ["", "customerName", "customerName,orderId", "order-id,order_id,X1"],
+        ["customer name", "customerName,", ",customerName", "a,,b", "customer.name", "k:v", "*", "x" * 129],
+    ),
+    "SupportedMessagingContentTypes": (
+        [
+            "text/plain",
+            "text/plain,text/markdown",
+            "text/plain,text/markdown,application/json",
+            "text/plain,application/vnd.amazonaws.connect.message.interactive,"
+            "application/vnd.amazonaws.connect.message.interactive.response",
+        ],
+        [
+            "",
+            "text/markdown",
+            "text/markdown,text/plain",
+            "text/plain,",
+            "text/plain, text/markdown",
+            "text/plain,text/html",
+            "text/plain,application/xml",
+            "text/plain;charset=utf-8",
+            "TEXT/PLAIN",
+            "text/plain,application/vnd.amazonaws.connect.message.interactiveX",
+        ],
+    ),
+    "ChatDurationMinutes": (
+        ["", "60", "61", "99", "100", "1500", "9999", "10000", "10079", "10080"],
+        ["0", "59", "060", "10081", "10090", "20000", "-60", "60.5", " 60", "1e3", "abc", "100000"],
+    ),
+    "MetricsNamespace": (
+        ["StartChat", "Chat/Widget", "my.app_chat-1", "a#b:c"],
+        ["", "AWS/Lambda", "AWS/", ":Chat", "Start Chat", "x" * 256, "Chat\n"],
+    ),
+    "AlarmTopicArn": (
+        ["", "arn:aws:sns:eu-west-2:123456789012:alarms", "arn:aws-us-gov:sns:us-gov-west-1:123456789012:a-b_c.fifo"],
+        ["alarms", "arn:aws:sns:eu-west-2:12345678901:alarms", "arn:aws:sqs:eu-west-2:123456789012:q", "*"],
+    ),
+}
+
+# CommaDelimitedList: CloudFormation applies the pattern to each element.
+ELEMENT_PATTERN_CASES = {
+    "AllowedContactFlowIds": ([[""], [U1], [U1, U2], [U1, U2, U3]], [["*"], [U1.upper()], [U1, "x"], [f"{U1} "]]),
+}
+
+
+def pattern(name):
+    return m.load_template()["Parameters"][name]["AllowedPattern"]
+
+
+class AllowedPatterns(unittest.TestCase):
+    def test_good_values_are_accepted_and_bad_ones_rejected(self):
+        for name, (good, bad) in PATTERN_CASES.items():
+            regex = pattern(name)
+            for value in good:
+                with self.subTest(parameter=name, good=value):
+                    self.assertIsNotNone(re.fullmatch(regex, value), f"{name} should accept {value!r}")
+            for value in bad:
+                with self.subTest(parameter=name, bad=value):
+                    self.assertIsNone(re.fullmatch(regex, value), f"{name} should reject {value!r}")
+
+    def test_list_elements(self):
+        for name, (good, bad) in ELEMENT_PATTERN_CASES.items():
+            regex = pattern(name)
+            for values in good:
+                with self.subTest(parameter=name, good=values):
+                    self.assertTrue(all(re.fullmatch(regex, v) for v in values))
+            for values in bad:
+                with self.subTest(parameter=name, bad=values):
+                    self.assertFalse(all(re.fullmatch(regex, v) for v in values))
+
+    def test_duration_pattern_is_exactly_60_to_10080(self):
+        regex = pattern("ChatDurationMinutes")
+        accepted = {n for n in range(0, 12001) if re.fullmatch(regex, str(n))}
+        self.assertEqual(accepted, set(range(60, 10081)))
+
+    def test_every_string_pattern_parameter_is_covered_here(self):
+        params = m.load_template()["Parameters"]
+        with_patterns = {n for n, p in params.items() if "AllowedPattern" in p}
+        self.assertEqual(with_patterns, set(PATTERN_CASES) | set(ELEMENT_PATTERN_CASES))
+
+
+class ParameterHygiene(unittest.TestCase):
+    def setUp(self):
+        self.params = m.load_template()["Parameters"]
+
+    def test_every_parameter_is_described(self):
+        for name, spec in self.params.items():
+            with self.subTest(name):
+                self.assertGreater(len(spec.get("Description", "")), 20)
+
+    def test_every_free_text_parameter_is_constrained(self):
+        for name, spec in self.params.items():
+            with self.subTest(name):
+                if spec["Type"] in ("String", "CommaDelimitedList"):
+                    self.assertTrue("AllowedPattern" in spec or "AllowedValues" in spec, name)
+                else:
+                    self.assertEqual(spec["Type"], "Number")
+                    self.assertTrue(("MinValue" in spec and "MaxValue" in spec) or "AllowedValues" in spec or name == "ConnectAlarmThreshold", name)
+
+    def test_defaults_satisfy_their_own_constraints(self):
+        for name, spec in self.params.items():
+            if "Default" not in spec:
+                continue
+            with self.subTest(name):
+                default = str(spec["Default"])
+                if "AllowedValues" in spec:
+                    self.assertIn(default, [str(v) for v in spec["AllowedValues"]])
+                if "AllowedPattern" in spec:
+                    values = default.split(",") if spec["Type"] == "CommaDelimitedList" else [default]
+                    for v in values:
+                        self.assertIsNotNone(re.fullmatch(spec["AllowedPattern"], v))
+                if "MinValue" in spec:
+                    self.assertGreaterEqual(float(default), float(spec["MinValue"]))
+                if "MaxValue" in spec:
+                    self.assertLessEqual(float(default), float(spec["MaxValue"]))
+
+    def test_required_parameters_have_no_default(self):
+        self.assertNotIn("Default", self.params["InstanceId"])
+        self.assertNotIn("Default", self.params["ContactFlowId"])
+
+    def test_booleans_are_true_or_false(self):
+        for name in (
+            "RequireOrigin",
+            "AttachmentsEnabled",
+            "AllowPersistentChat",
+            "WarmConnection",
+            "EnableWaf",
+            "EnableTracing",
+            "EnableAlarms",
+        ):
+            with self.subTest(name):
+                self.assertEqual(sorted(self.params[name]["AllowedValues"]), ["false", "true"])
+
+    def test_documented_defaults(self):
+        expected = {
+            "RequireOrigin": "false",
+            "AllowPersistentChat": "true",
+            "SupportedMessagingContentTypes": "text/plain",
+            "MaxBodyBytes": "65536",
+            "ConnectApiTimeoutMs": "4000",
+            "LogLevel": "info",
+            "MetricsNamespace": "StartChat",
+            "Architecture": "x86_64",
+            "MemorySize": "128",
+            "ApiThrottlingRateLimit": "5",
+            "ApiThrottlingBurstLimit": "8",
+            "EnableWaf": "false",
+            "AllowedOrigins": "",
+            "WarmConnection": "true",
+        }
+        for name, value in expected.items():
+            with self.subTest(name):
+                self.assertEqual(str(self.params[name]["Default"]), value)
+        self.assertEqual(self.params["LogLevel"]["AllowedValues"], ["error", "warn", "info", "debug", "trace"])
+        self.assertEqual(self.params["Architecture"]["AllowedValues"], ["x86_64", "arm64"])
+
+    def test_connect_timeout_stays_below_function_timeout(self):
+        function = m.load_template()["Resources"]["StartChatFunction"]["Properties"]
+        self.assertLess(int(self.params["ConnectApiTimeoutMs"]["MaxValue"]), int(function["Timeout"]) * 1000)
+
+
+if __name__ == "__main__":
+    unittest.main()
