@@ -20,6 +20,10 @@ pub const LOCAL_DEFAULT_FLOW_ID: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 /// The "sales" contact flow of the local instance.
 pub const LOCAL_SALES_FLOW_ID: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
 
+/// A chat that "ended before the emulator started" in the local instance: a valid
+/// `PersistentChat.SourceContactId` out of the box (the project's sample events use it).
+pub const LOCAL_PAST_CONTACT_ID: &str = "5d0c1a2b-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+
 /// The SYSTEM message the sample flow sends (the text of the AWS sample flow).
 pub const DEFAULT_FLOW_GREETING: &str = "Hello, thanks for contacting us. This is an example of what the Amazon Connect virtual contact center can enable you to do.";
 
@@ -43,6 +47,9 @@ pub struct EmulatorConfig {
     pub flow_greeting: String,
     /// Quota of concurrently active chats (`LimitExceededException` beyond it); `None` = no quota.
     pub max_active_chats: Option<usize>,
+    /// Chats that ended before the emulator started, usable as PersistentChat sources. They
+    /// are not listed by `chats()`.
+    pub past_chats: Vec<PastChatConfig>,
     /// Memory bound for long benchmark runs: beyond this many stored chats the oldest tenth
     /// (and their tokens and attachments) are forgotten.
     pub max_stored_chats: usize,
@@ -68,6 +75,33 @@ pub struct EmulatorCredentials {
 pub struct InstanceConfig {
     pub instance_id: String,
     pub contact_flow_ids: Vec<String>,
+}
+
+/// An ended chat the emulator knows from the start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PastChatConfig {
+    pub contact_id: String,
+    pub instance_id: String,
+    pub customer_display_name: String,
+    /// The conversation, in order; the agent joins before its first message.
+    pub messages: Vec<PastMessage>,
+}
+
+/// One line of a past chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PastMessage {
+    pub from: PastRole,
+    pub content: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PastRole {
+    Customer,
+    Agent,
+    System,
 }
 
 /// Behaviour of the simulated agent. Timings are short so tests run fast.
@@ -119,6 +153,26 @@ impl EmulatorConfig {
             participant_port: 0,
             flow_greeting: DEFAULT_FLOW_GREETING.to_owned(),
             max_active_chats: None,
+            past_chats: vec![PastChatConfig {
+                contact_id: LOCAL_PAST_CONTACT_ID.to_owned(),
+                instance_id: LOCAL_INSTANCE_ID.to_owned(),
+                customer_display_name: "Ada Lovelace".to_owned(),
+                messages: vec![
+                    PastMessage {
+                        from: PastRole::Customer,
+                        content: "Hi, my order #1234 has not arrived yet.".to_owned(),
+                    },
+                    PastMessage {
+                        from: PastRole::Agent,
+                        content: "Sorry about that! It shipped yesterday and arrives on Friday."
+                            .to_owned(),
+                    },
+                    PastMessage {
+                        from: PastRole::Customer,
+                        content: "Great, thanks!".to_owned(),
+                    },
+                ],
+            }],
             max_stored_chats: 20_000,
             max_records: 100_000,
         }

@@ -13,7 +13,8 @@ use crate::sync::lock;
 pub enum Fault {
     /// Answer with this service error instead of starting a chat.
     Error(ConnectErrorKind),
-    /// Wait this long, then answer normally.
+    /// Process the request normally but answer only after this long: a slow service, whose
+    /// chat exists even when the client gives up and retries.
     Delay(Duration),
     /// Close the TCP connection without answering (the request is not processed).
     DropConnection,

@@ -34,8 +34,9 @@ pub use agent::ChatActionError;
 pub use chat::ChatSummary;
 pub use config::{
     AgentConfig, DEFAULT_FLOW_GREETING, EmulatorConfig, EmulatorCredentials, InstanceConfig,
-    LOCAL_ACCESS_KEY_ID, LOCAL_DEFAULT_FLOW_ID, LOCAL_INSTANCE_ID, LOCAL_REGION,
-    LOCAL_SALES_FLOW_ID, LOCAL_SECRET_ACCESS_KEY,
+    LOCAL_ACCESS_KEY_ID, LOCAL_DEFAULT_FLOW_ID, LOCAL_INSTANCE_ID, LOCAL_PAST_CONTACT_ID,
+    LOCAL_REGION, LOCAL_SALES_FLOW_ID, LOCAL_SECRET_ACCESS_KEY, PastChatConfig, PastMessage,
+    PastRole,
 };
 pub use faults::{ConnectErrorKind, Fault};
 pub use records::{RecordedRequest, RecordedStartChat};

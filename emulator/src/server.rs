@@ -111,16 +111,18 @@ pub(crate) async fn access_log_layer(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
-    let error_type = response
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_millis();
+    match response
         .headers()
         .get("x-amzn-errortype")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    tracing::info!(
-        "{method} {path} -> {} {error_type} ({} ms)",
-        response.status().as_u16(),
-        started.elapsed().as_millis()
-    );
+    {
+        Some(error_type) => {
+            tracing::info!("{method} {path} -> {status} {error_type} ({elapsed_ms} ms)")
+        }
+        None => tracing::info!("{method} {path} -> {status} ({elapsed_ms} ms)"),
+    }
     response
 }
 

@@ -4,6 +4,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use tokio::runtime::Handle;
 
+use crate::chat::archive::ArchivedChat;
 use crate::chat::store::ChatStore;
 use crate::config::{AgentConfig, EmulatorConfig};
 use crate::faults::FaultQueue;
@@ -32,13 +33,23 @@ impl AppState {
     ) -> Self {
         let agent_script = Mutex::new(config.agent.clone());
         let records = Records::new(config.max_records);
+        let archive: Vec<(String, ArchivedChat)> = config
+            .past_chats
+            .iter()
+            .map(|past| {
+                (
+                    past.contact_id.clone(),
+                    ArchivedChat::from_config(past, &config.agent.display_name),
+                )
+            })
+            .collect();
         AppState {
             config,
             participant_url,
             websocket_base,
             records,
             faults: FaultQueue::default(),
-            chats: Mutex::new(ChatStore::default()),
+            chats: Mutex::new(ChatStore::with_archive(archive)),
             agent_script,
             tasks: TaskTracker::new(runtime),
         }

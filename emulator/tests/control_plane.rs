@@ -718,3 +718,78 @@ async fn old_chats_are_forgotten_beyond_the_store_limit() {
     let kept = common::participant::connect(&emulator, &tokens[11]).await;
     assert_eq!(kept.status, 200);
 }
+
+#[tokio::test]
+async fn a_delayed_answer_still_starts_the_chat_at_once() {
+    let emulator = start(EmulatorConfig::local()).await;
+    emulator.inject(Fault::Delay(Duration::from_secs(5)));
+    let mut body = chat_body();
+    body["ClientToken"] = json!("slow-1");
+    let gave_up =
+        tokio::time::timeout(Duration::from_millis(300), start_chat(&emulator, &body)).await;
+    assert!(gave_up.is_err(), "the answer should be late");
+    // The slow attempt was processed and recorded; a retry with its token is a replay.
+    assert_eq!(emulator.chats().len(), 1);
+    assert_eq!(emulator.start_chat_calls().len(), 1);
+    let retry = start_chat(&emulator, &body).await;
+    assert_eq!(retry.status, 200);
+    let calls = emulator.start_chat_calls();
+    assert_eq!(
+        calls
+            .iter()
+            .map(|c| c.idempotent_replay)
+            .collect::<Vec<_>>(),
+        [false, true]
+    );
+    assert_eq!(emulator.chats().len(), 1);
+}
+
+#[tokio::test]
+async fn the_local_past_chat_is_a_persistent_chat_source() {
+    let emulator = start(EmulatorConfig::local()).await;
+    assert!(emulator.chats().is_empty(), "past chats are not listed");
+    let mut body = chat_body();
+    body["PersistentChat"] = json!({
+        "RehydrationType": "ENTIRE_PAST_SESSION",
+        "SourceContactId": connect_emulator::LOCAL_PAST_CONTACT_ID,
+    });
+    let started = start_chat(&emulator, &body).await;
+    assert_eq!(
+        started.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&started.body)
+    );
+    let started = started.json();
+    assert_eq!(
+        started["ContinuedFromContactId"],
+        connect_emulator::LOCAL_PAST_CONTACT_ID
+    );
+    let transcript = emulator
+        .transcript(started["ContactId"].as_str().unwrap())
+        .unwrap();
+    let past: Vec<_> = transcript
+        .iter()
+        .filter(|i| i["RelatedContactId"] == connect_emulator::LOCAL_PAST_CONTACT_ID)
+        .collect();
+    assert!(past.iter().any(|i| i["Content"] == "Great, thanks!"));
+    assert!(past.iter().any(|i| i["ParticipantRole"] == "AGENT"));
+    assert_eq!(
+        past.last().unwrap()["ContentType"],
+        "application/vnd.amazonaws.connect.event.chat.ended"
+    );
+
+    // The past chat belongs to the local instance only.
+    let mut config = EmulatorConfig::local();
+    config.instances.push(connect_emulator::InstanceConfig {
+        instance_id: "other".into(),
+        contact_flow_ids: vec!["flow".into()],
+    });
+    let emulator = start(config).await;
+    body["InstanceId"] = json!("other");
+    body["ContactFlowId"] = json!("flow");
+    assert_eq!(
+        start_chat(&emulator, &body).await.error_type(),
+        Some("ResourceNotFoundException")
+    );
+}

@@ -39,22 +39,46 @@ async fn participant_operations_survive_garbage() {
     ];
     for path in paths {
         for body in garbage_bodies() {
-            for bearer in ["", "junk", chat.participant_token.as_str(), chat.connection_token.as_str()] {
-                let mut request = TestRequest::new("POST", path, body.clone()).header("x-amz-bearer", bearer);
-                request.headers.push(("x-amz-date".into(), "not a date".into()));
+            for bearer in [
+                "",
+                "junk",
+                chat.participant_token.as_str(),
+                chat.connection_token.as_str(),
+            ] {
+                let mut request =
+                    TestRequest::new("POST", path, body.clone()).header("x-amz-bearer", bearer);
+                request
+                    .headers
+                    .push(("x-amz-date".into(), "not a date".into()));
                 let response = send(emulator.participant_addr(), request).await;
                 // An empty body is `{}`, which some operations accept.
                 let json = response.json();
                 if response.status != 200 {
-                    assert!((400..500).contains(&response.status), "{path} -> {}", response.status);
+                    assert!(
+                        (400..500).contains(&response.status),
+                        "{path} -> {}",
+                        response.status
+                    );
                     assert!(json["__type"].is_string(), "{path}: {json}");
                 }
             }
         }
     }
-    for path in ["/participant/views/%FF%FE", "/attachments/%FF?token=x", "/ws?AuthToken=%00"] {
-        let response = send(emulator.participant_addr(), TestRequest::new("GET", path, Vec::new())).await;
-        assert!((400..500).contains(&response.status), "{path} -> {}", response.status);
+    for path in [
+        "/participant/views/%FF%FE",
+        "/attachments/%FF?token=x",
+        "/ws?AuthToken=%00",
+    ] {
+        let response = send(
+            emulator.participant_addr(),
+            TestRequest::new("GET", path, Vec::new()),
+        )
+        .await;
+        assert!(
+            (400..500).contains(&response.status),
+            "{path} -> {}",
+            response.status
+        );
     }
     // Still serving.
     let chat = start_customer_chat(&emulator, Value::Null).await;
@@ -86,17 +110,28 @@ async fn control_plane_survives_garbage() {
                     request = request.header("x-amz-date", date);
                 }
                 let response = send(addr, request).await;
-                assert!((400..500).contains(&response.status), "{authorization} / {date} -> {}", response.status);
+                assert!(
+                    (400..500).contains(&response.status),
+                    "{authorization} / {date} -> {}",
+                    response.status
+                );
                 assert!(response.json()["message"].is_string());
             }
         }
     }
     // Signed, but nonsense bodies.
     for body in garbage_bodies() {
-        let response = send(addr, TestRequest::new("PUT", "/contact/chat", body).signed(addr, &Signer::default())).await;
+        let response = send(
+            addr,
+            TestRequest::new("PUT", "/contact/chat", body).signed(addr, &Signer::default()),
+        )
+        .await;
         assert!((400..500).contains(&response.status));
         let json = response.json();
-        assert!(json["message"].is_string() || json["Message"].is_string(), "{json}");
+        assert!(
+            json["message"].is_string() || json["Message"].is_string(),
+            "{json}"
+        );
     }
     for body in garbage_bodies() {
         let response = control(&emulator, "POST", "/_emulator/faults", Value::Null).await;

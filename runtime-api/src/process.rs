@@ -1,10 +1,11 @@
 //! The function's process and the harness's handle on it.
 
 use crate::api::{ApiState, PendingInvocation, Reply, router};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ffi::OsStr;
 use std::fmt;
 use std::process::{ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
@@ -77,14 +78,50 @@ pub struct ProcessOutput {
     pub init_error: Option<Vec<u8>>,
 }
 
+/// Lines a stream has written, the oldest dropped beyond `limit` (no limit by default).
+struct LineStore {
+    lines: Mutex<VecDeque<String>>,
+    limit: Arc<AtomicUsize>,
+}
+
+impl LineStore {
+    fn new(limit: Arc<AtomicUsize>) -> Arc<Self> {
+        Arc::new(Self {
+            lines: Mutex::new(VecDeque::new()),
+            limit,
+        })
+    }
+
+    fn push(&self, line: String) {
+        let limit = self.limit.load(Ordering::Relaxed);
+        let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        while !lines.is_empty() && lines.len() >= limit {
+            lines.pop_front();
+        }
+        if limit > 0 {
+            lines.push_back(line);
+        }
+    }
+
+    fn snapshot(&self) -> Vec<String> {
+        self.lines
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+}
+
 pub struct LambdaProcess {
     child: Child,
     spawned_at: Instant,
     state: Arc<ApiState>,
     events: Option<mpsc::Sender<PendingInvocation>>,
     server: JoinHandle<()>,
-    stdout: Arc<Mutex<Vec<String>>>,
-    stderr: Arc<Mutex<Vec<String>>>,
+    stdout: Arc<LineStore>,
+    stderr: Arc<LineStore>,
+    output_limit: Arc<AtomicUsize>,
     readers: Vec<JoinHandle<()>>,
     deadline: Duration,
 }
@@ -139,8 +176,9 @@ impl LambdaProcess {
         let spawned_at = Instant::now();
         let mut child = command.spawn()?;
 
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let output_limit = Arc::new(AtomicUsize::new(usize::MAX));
+        let stdout = LineStore::new(output_limit.clone());
+        let stderr = LineStore::new(output_limit.clone());
         let mut readers = Vec::new();
         if let Some(pipe) = child.stdout.take() {
             readers.push(collect_lines(pipe, stdout.clone()));
@@ -156,9 +194,21 @@ impl LambdaProcess {
             server,
             stdout,
             stderr,
+            output_limit,
             readers,
             deadline: Duration::from_secs(10),
         })
+    }
+
+    /// When the process was started: cold-start measurements count from here.
+    pub fn spawned_at(&self) -> Instant {
+        self.spawned_at
+    }
+
+    /// Keeps only the last `lines` lines of stdout and of stderr (all by default): long benchmark runs
+    /// write tens of thousands of log lines that nobody reads.
+    pub fn keep_output_lines(&self, lines: usize) {
+        self.output_limit.store(lines, Ordering::Relaxed);
     }
 
     /// The invocation deadline the function is told (Lambda's timeout); 10 s by default.
@@ -227,10 +277,7 @@ impl LambdaProcess {
 
     /// Lines the function has written to stdout so far.
     pub fn stdout_lines(&self) -> Vec<String> {
-        self.stdout
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.stdout.snapshot()
     }
 
     /// Waits for the process to exit on its own (an init failure), up to `timeout`, and collects output.
@@ -254,12 +301,9 @@ impl LambdaProcess {
             let _ = tokio::time::timeout(Duration::from_secs(2), reader).await;
         }
         self.server.abort();
-        let lines = |store: &Arc<Mutex<Vec<String>>>| {
-            store.lock().unwrap_or_else(|p| p.into_inner()).clone()
-        };
         ProcessOutput {
-            stdout: lines(&self.stdout),
-            stderr: lines(&self.stderr),
+            stdout: self.stdout.snapshot(),
+            stderr: self.stderr.snapshot(),
             status,
             init_error: self
                 .state
@@ -280,12 +324,33 @@ impl Drop for LambdaProcess {
 
 fn collect_lines(
     pipe: impl AsyncRead + Unpin + Send + 'static,
-    store: Arc<Mutex<Vec<String>>>,
+    store: Arc<LineStore>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut lines = BufReader::new(pipe).lines();
         while let Ok(Some(line)) = lines.next_line().await {
-            store.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+            store.push(line);
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_store_keeps_the_newest_lines_up_to_its_limit() {
+        let limit = Arc::new(AtomicUsize::new(usize::MAX));
+        let store = LineStore::new(limit.clone());
+        for n in 0..5 {
+            store.push(n.to_string());
+        }
+        assert_eq!(store.snapshot(), ["0", "1", "2", "3", "4"]);
+        limit.store(2, Ordering::Relaxed);
+        store.push("5".into());
+        assert_eq!(store.snapshot(), ["4", "5"]);
+        limit.store(0, Ordering::Relaxed);
+        store.push("6".into());
+        assert!(store.snapshot().is_empty());
+    }
 }

@@ -65,12 +65,13 @@ impl<C: ChatStarter> ChatHandler<C> {
         let mut connect_call = None;
         let result = self.respond(&request, &origin, &mut connect_call).await;
 
+        let mut contact_id = None;
         let (response, error) = match result {
             Ok(Reply::Preflight) => (self.preflight(&request, &origin), None),
             Ok(Reply::ChatStarted { chat, features }) => {
                 let body = StartChatBody::new(&chat, features);
                 let response = json_response(StatusCode::OK, &body, &origin);
-                tracing::debug!(contact_id = %chat.contact_id, "chat started");
+                contact_id = Some(chat.contact_id);
                 (response, None)
             }
             Err(error) => {
@@ -100,6 +101,7 @@ impl<C: ChatStarter> ChatHandler<C> {
             status: response.status().as_u16(),
             latency: started.elapsed(),
             origin: &origin,
+            contact_id: contact_id.as_deref(),
             error,
             connect_latency: connect_call.as_ref().map(|call| call.latency),
         });
@@ -174,6 +176,8 @@ struct RequestLog<'a> {
     status: u16,
     latency: Duration,
     origin: &'a OriginCheck,
+    /// The started chat's contact id: not a secret, and what support needs to find the chat.
+    contact_id: Option<&'a str>,
     /// The error code, Connect's failure details, and the number of invalid fields.
     error: Option<(&'static str, Option<ConnectFailure>, usize)>,
     connect_latency: Option<Duration>,
@@ -190,6 +194,7 @@ fn log_request(log: &RequestLog<'_>) {
         OriginCheck::Denied => "denied",
     };
     let (request_id, method, status) = (log.request_id, log.method, log.status);
+    let contact_id = log.contact_id;
     match &log.error {
         None => tracing::info!(
             request_id,
@@ -198,6 +203,7 @@ fn log_request(log: &RequestLog<'_>) {
             latency_ms,
             connect_latency_ms,
             origin,
+            contact_id,
             outcome = if method == "OPTIONS" {
                 "preflight"
             } else {

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::item::Author;
-use super::item::{CHAT_ENDED, Item, ItemType, PARTICIPANT_LEFT, Receipt, Role};
+use super::item::{
+    Author, CHAT_ENDED, Item, ItemType, MessageMetadata, PARTICIPANT_LEFT, Receipt, Role,
+};
 use crate::clock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -246,13 +247,12 @@ impl Contact {
             i.id == message_id && matches!(i.kind, ItemType::Message | ItemType::Attachment)
         }) {
             author_role = message.participant_role;
-            let metadata =
-                message
-                    .message_metadata
-                    .get_or_insert_with(|| super::item::MessageMetadata {
-                        message_id: message_id.to_owned(),
-                        receipts: Vec::new(),
-                    });
+            let metadata = message
+                .message_metadata
+                .get_or_insert_with(|| MessageMetadata {
+                    message_id: message_id.to_owned(),
+                    receipts: Vec::new(),
+                });
             match metadata
                 .receipts
                 .iter_mut()

@@ -215,6 +215,13 @@ impl Item {
         item
     }
 
+    /// The same item, dated `epoch_ms` (for chats that ended before the emulator started).
+    pub(crate) fn at(mut self, epoch_ms: i64) -> Self {
+        self.epoch_ms = epoch_ms;
+        self.absolute_time = clock::iso8601_ms(epoch_ms);
+        self
+    }
+
     /// This item as it appears in a later session's transcript of a persistent chat.
     pub(crate) fn as_past_session_item(&self, source_contact_id: &str) -> Self {
         let mut past = self.clone();

@@ -1,5 +1,6 @@
 //! The chat domain: contacts, transcript items, attachments and who may reach them.
 
+pub(crate) mod archive;
 pub(crate) mod attachment;
 pub(crate) mod contact;
 pub(crate) mod item;

@@ -2,8 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::archive::ArchivedChat;
 use super::attachment::Attachment;
 use super::contact::{Contact, ContactState};
+use super::item::Item;
 use crate::clock;
 use crate::ids;
 
@@ -45,10 +47,30 @@ pub(crate) struct ChatStore {
     /// (InstanceId, ClientToken) of StartChatContact -> ContactId.
     start_client_tokens: HashMap<(String, String), String>,
     pub(crate) attachments: HashMap<String, Attachment>,
+    /// Chats that ended before start-up, by contact id.
+    archived: HashMap<String, ArchivedChat>,
     next_socket_id: u64,
 }
 
 impl ChatStore {
+    pub(crate) fn with_archive(archived: impl IntoIterator<Item = (String, ArchivedChat)>) -> Self {
+        ChatStore {
+            archived: archived.into_iter().collect(),
+            ..ChatStore::default()
+        }
+    }
+
+    /// An ended chat's instance and transcript: a stored one, or one from before start-up.
+    pub(crate) fn ended_transcript(&self, contact_id: &str) -> Option<(&str, &[Item])> {
+        match self.contacts.get(contact_id) {
+            Some(contact) => Some((contact.instance_id.as_str(), contact.transcript.as_slice())),
+            None => self
+                .archived
+                .get(contact_id)
+                .map(|chat| (chat.instance_id.as_str(), chat.transcript.as_slice())),
+        }
+    }
+
     /// Stores a new contact and returns the customer's ParticipantToken. Beyond `limit`
     /// stored chats, the oldest tenth is forgotten first.
     pub(crate) fn insert_contact(

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::request::{
-    Bearer, Members, access_denied, authenticate, check, conflict, json_body, validation_error,
+    Bearer, Members, access_denied, authenticate, check, conflict, json_body, respond,
+    validation_error,
 };
 use crate::agent::{self, CustomerInput};
 use crate::aws_error::AwsError;
@@ -47,13 +48,6 @@ const ATTACHMENT_CONTENT_TYPES: [&str; 18] = [
     "video/mp4",
     "video/quicktime",
 ];
-
-fn respond(result: Result<Value, AwsError>) -> Response {
-    match result {
-        Ok(answer) => axum::Json(answer).into_response(),
-        Err(error) => error.into_response(),
-    }
-}
 
 pub(crate) async fn start_upload(
     State(state): State<Arc<AppState>>,

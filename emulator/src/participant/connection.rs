@@ -7,10 +7,10 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::json;
 
-use super::request::{Bearer, Members, access_denied, authenticate, check, json_body};
+use super::request::{Bearer, Members, access_denied, authenticate, check, json_body, respond};
 use crate::aws_error::AwsError;
 use crate::chat::item::Item;
 use crate::state::AppState;
@@ -23,10 +23,7 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match create_connection(&state, &headers, body).await {
-        Ok(answer) => axum::Json(answer).into_response(),
-        Err(error) => error.into_response(),
-    }
+    respond(create_connection(&state, &headers, body).await)
 }
 
 async fn create_connection(

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::request::{
-    Bearer, Members, access_denied, authenticate, check, json_body, validation_error,
+    Bearer, Members, access_denied, authenticate, check, json_body, respond, validation_error,
 };
 use crate::agent::{self, CustomerInput};
 use crate::aws_error::AwsError;
@@ -30,13 +30,6 @@ const EVENT_CONTENT_TYPES: [&str; 4] = [
     MESSAGE_DELIVERED,
     MESSAGE_READ,
 ];
-
-fn respond(result: Result<Value, AwsError>) -> Response {
-    match result {
-        Ok(answer) => axum::Json(answer).into_response(),
-        Err(error) => error.into_response(),
-    }
-}
 
 /// The caller's contact, if the caller may still act in it.
 fn active_contact<'c>(

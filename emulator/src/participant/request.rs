@@ -3,6 +3,7 @@
 
 use axum::body::{Body, to_bytes};
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::aws_error::AwsError;
@@ -23,6 +24,14 @@ pub(crate) fn access_denied(message: impl Into<String>) -> AwsError {
 
 pub(crate) fn conflict(message: impl Into<String>) -> AwsError {
     AwsError::participant(409, "ConflictException", message)
+}
+
+/// A JSON answer, or the error.
+pub(crate) fn respond(result: Result<Value, AwsError>) -> Response {
+    match result {
+        Ok(answer) => axum::Json(answer).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 /// Fails with ValidationException when anything was violated.

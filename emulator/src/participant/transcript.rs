@@ -10,11 +10,11 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::request::{
-    Bearer, Members, access_denied, authenticate, check, json_body, validation_error,
+    Bearer, Members, access_denied, authenticate, check, json_body, respond, validation_error,
 };
 use crate::aws_error::AwsError;
 use crate::chat::item::Item;
@@ -59,10 +59,7 @@ pub(crate) async fn get_transcript(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match transcript(&state, &headers, body).await {
-        Ok(answer) => axum::Json(answer).into_response(),
-        Err(error) => error.into_response(),
-    }
+    respond(transcript(&state, &headers, body).await)
 }
 
 async fn transcript(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Value, AwsError> {

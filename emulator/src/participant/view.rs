@@ -7,10 +7,10 @@ use std::sync::Arc;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::json;
 
-use super::request::{Bearer, authenticate, check, validation_error};
+use super::request::{Bearer, authenticate, check, respond, validation_error};
 use crate::aws_error::AwsError;
 use crate::state::AppState;
 use crate::validation::Violations;
@@ -23,10 +23,7 @@ pub(crate) async fn describe_view(
     headers: HeaderMap,
     token: Result<Path<String>, PathRejection>,
 ) -> Response {
-    match describe(&state, &headers, token) {
-        Ok(answer) => axum::Json(answer).into_response(),
-        Err(error) => error.into_response(),
-    }
+    respond(describe(&state, &headers, token))
 }
 
 fn describe(

@@ -19,7 +19,7 @@ use super::SignatureVerdict;
 use crate::aws_error::AwsError;
 use crate::chat::contact::{Contact, NewContact};
 use crate::chat::item::{Author, Item, PARTICIPANT_JOINED, Role, TEXT_PLAIN};
-use crate::chat::store::ParticipantKey;
+use crate::chat::store::{ChatStore, ParticipantKey};
 use crate::faults::{ConnectErrorKind, Fault};
 use crate::ids;
 use crate::records::RecordedStartChat;
@@ -53,6 +53,7 @@ pub(crate) async fn handle(
         peer,
     };
 
+    let mut answer_delay = None;
     match state.faults.next() {
         Some(Fault::DropConnection) => {
             state.records.push_start_chat(call);
@@ -70,7 +71,9 @@ pub(crate) async fn handle(
             state.records.push_start_chat(call);
             return AwsError::connect(kind, kind.default_message()).into_response();
         }
-        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        // A slow service: the request is processed now and answered late, so a client that
+        // gives up and retries finds the chat already started (and its ClientToken known).
+        Some(Fault::Delay(delay)) => answer_delay = Some(delay),
         None => {}
     }
 
@@ -82,7 +85,7 @@ pub(crate) async fn handle(
         Ok(()) => start_chat(&state, &body),
         Err(error) => Err(error.to_aws_error()),
     };
-    match outcome {
+    let response = match outcome {
         Ok(started) => {
             call.status = 200;
             call.contact_id = Some(started.contact_id.clone());
@@ -96,7 +99,11 @@ pub(crate) async fn handle(
             state.records.push_start_chat(call);
             error.into_response()
         }
+    };
+    if let Some(delay) = answer_delay {
+        tokio::time::sleep(delay).await;
     }
+    response
 }
 
 fn start_chat(state: &AppState, body: &[u8]) -> Result<Started, AwsError> {
@@ -105,81 +112,27 @@ fn start_chat(state: &AppState, body: &[u8]) -> Result<Started, AwsError> {
     // Validation guarantees the required members.
     let instance_id = request.instance_id.clone().unwrap_or_default();
     let flow_id = request.contact_flow_id.clone().unwrap_or_default();
-    let display_name = request
-        .participant_details
-        .as_ref()
-        .and_then(|d| d.display_name.clone())
-        .unwrap_or_default();
-
-    let instance = state.config.instance(&instance_id).ok_or_else(|| {
-        AwsError::connect(
-            ConnectErrorKind::ResourceNotFound,
-            format!("Instance not found: {instance_id}"),
-        )
-    })?;
-    if !instance.contact_flow_ids.contains(&flow_id) {
-        return Err(AwsError::connect(
-            ConnectErrorKind::ResourceNotFound,
-            format!("Contact flow {flow_id} not found in instance {instance_id}"),
-        ));
-    }
+    check_flow_exists(state, &instance_id, &flow_id)?;
 
     let mut chats = state.chats();
-    if let Some(token) = request.client_token.as_deref()
-        && let Some(original) = chats.contact_for_client_token(&instance_id, token)
-    {
-        let mut body = original.start_response.clone();
-        // An ended chat's websocket URL is of no use; the service may omit it.
-        if !original.is_active()
-            && let Value::Object(fields) = &mut body
-        {
-            fields.remove("Websocket");
-        }
-        return Ok(Started {
-            contact_id: original.contact_id.clone(),
-            body,
-            replay: true,
-        });
+    if let Some(replay) = replay(&chats, &instance_id, request.client_token.as_deref()) {
+        return Ok(replay);
     }
-
     if let Some(related) = request.related_contact_id.as_deref()
         && chats
             .contact(related)
             .is_none_or(|c| c.instance_id != instance_id)
     {
-        return Err(AwsError::connect(
-            ConnectErrorKind::ResourceNotFound,
-            format!("Contact not found: {related}"),
-        ));
+        return Err(not_found(format!("Contact not found: {related}")));
     }
-    let mut past_items = Vec::new();
-    let mut continued_from = None;
-    if let Some(persistent) = &request.persistent_chat {
-        let source_id = persistent.source_contact_id.clone().unwrap_or_default();
-        let source = chats
-            .contact(&source_id)
-            .filter(|c| c.instance_id == instance_id)
-            .ok_or_else(|| {
-                AwsError::connect(
-                    ConnectErrorKind::ResourceNotFound,
-                    format!("Contact not found: {source_id}"),
-                )
-            })?;
-        if source.is_active() {
-            return Err(AwsError::connect(
-                ConnectErrorKind::InvalidRequest,
-                format!(
-                    "Contact {source_id} has not ended: only an ended chat can be continued with PersistentChat."
-                ),
-            ));
+    let (continued_from, past_items) = match &request.persistent_chat {
+        Some(persistent) => {
+            let source_id = persistent.source_contact_id.as_deref().unwrap_or_default();
+            let past_items = past_session(&chats, &instance_id, source_id)?;
+            (Some(source_id.to_owned()), past_items)
         }
-        past_items = source
-            .transcript
-            .iter()
-            .map(|item| item.as_past_session_item(&source_id))
-            .collect();
-        continued_from = Some(source_id);
-    }
+        None => (None, Vec::new()),
+    };
     if let Some(quota) = state.config.max_active_chats
         && chats.active_count() >= quota
     {
@@ -189,63 +142,17 @@ fn start_chat(state: &AppState, body: &[u8]) -> Result<Started, AwsError> {
         ));
     }
 
-    let contact_id = ids::random_uuid();
-    let customer = Author {
-        participant_id: ids::random_uuid(),
-        display_name,
-        role: Role::Customer,
-    };
-    let mut contact = Contact::new(NewContact {
-        contact_id: contact_id.clone(),
-        instance_id: instance_id.clone(),
-        contact_flow_id: flow_id,
-        continued_from: continued_from.clone(),
-        customer: customer.clone(),
-        supported_content_types: request
-            .supported_messaging_content_types
-            .clone()
-            .unwrap_or_else(|| vec![TEXT_PLAIN.to_owned()]),
-        disconnect_agent_on_customer_exit: request.disconnect_on_customer_exit.is_some(),
-        attributes: request
-            .attributes
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .collect::<BTreeMap<_, _>>(),
-        past_items,
-    });
-
-    // The opening transcript: the customer joins, says their initial message, the flow greets.
-    contact.record(Item::event(&contact_id, &customer, PARTICIPANT_JOINED));
-    if let Some(message) = &request.initial_message {
-        let content_type = message.content_type.as_deref().unwrap_or(TEXT_PLAIN);
-        let item = contact.record(Item::message(
-            &contact_id,
-            &customer,
-            content_type,
-            message.content.as_deref().unwrap_or(""),
-        ));
-        contact.agent_progress.pending_initial_message =
-            Some((item.id, item.content.unwrap_or_default()));
-    }
-    if !state.config.flow_greeting.is_empty() {
-        contact.record(Item::message(
-            &contact_id,
-            &Author::system(),
-            TEXT_PLAIN,
-            &state.config.flow_greeting,
-        ));
-    }
-
+    let contact = open_contact(state, &request, continued_from.clone(), past_items);
+    let contact_id = contact.contact_id.clone();
     let key = ParticipantKey {
         contact_id: contact_id.clone(),
-        participant_id: customer.participant_id.clone(),
+        participant_id: contact.customer.participant_id.clone(),
     };
-    let connection_types = request.connection_types.clone().unwrap_or_default();
-    let mut body = json!({ "ContactId": contact_id, "ParticipantId": customer.participant_id });
+    let mut body = json!({ "ContactId": contact_id, "ParticipantId": key.participant_id });
     if let Some(source) = &continued_from {
         body["ContinuedFromContactId"] = json!(source);
     }
+    let connection_types = request.connection_types.clone().unwrap_or_default();
     if connection_types
         .iter()
         .any(|t| t == "CONNECTION_CREDENTIALS")
@@ -277,4 +184,124 @@ fn start_chat(state: &AppState, body: &[u8]) -> Result<Started, AwsError> {
         body,
         replay: false,
     })
+}
+
+fn not_found(message: String) -> AwsError {
+    AwsError::connect(ConnectErrorKind::ResourceNotFound, message)
+}
+
+fn check_flow_exists(state: &AppState, instance_id: &str, flow_id: &str) -> Result<(), AwsError> {
+    let instance = state
+        .config
+        .instance(instance_id)
+        .ok_or_else(|| not_found(format!("Instance not found: {instance_id}")))?;
+    if instance.contact_flow_ids.iter().any(|f| f == flow_id) {
+        Ok(())
+    } else {
+        Err(not_found(format!(
+            "Contact flow {flow_id} not found in instance {instance_id}"
+        )))
+    }
+}
+
+/// The original answer for a ClientToken already used in this instance.
+fn replay(chats: &ChatStore, instance_id: &str, client_token: Option<&str>) -> Option<Started> {
+    let original = chats.contact_for_client_token(instance_id, client_token?)?;
+    let mut body = original.start_response.clone();
+    // An ended chat's websocket URL is of no use; the service may omit it.
+    if !original.is_active()
+        && let Value::Object(fields) = &mut body
+    {
+        fields.remove("Websocket");
+    }
+    Some(Started {
+        contact_id: original.contact_id.clone(),
+        body,
+        replay: true,
+    })
+}
+
+/// The transcript a persistent chat starts with: the ended source chat's items (its own past
+/// sessions included), marked as past-session items.
+fn past_session(
+    chats: &ChatStore,
+    instance_id: &str,
+    source_id: &str,
+) -> Result<Vec<Item>, AwsError> {
+    if chats.contact(source_id).is_some_and(|c| c.is_active()) {
+        return Err(AwsError::connect(
+            ConnectErrorKind::InvalidRequest,
+            format!(
+                "Contact {source_id} has not ended: only an ended chat can be continued with PersistentChat."
+            ),
+        ));
+    }
+    let (_, transcript) = chats
+        .ended_transcript(source_id)
+        .filter(|(instance, _)| *instance == instance_id)
+        .ok_or_else(|| not_found(format!("Contact not found: {source_id}")))?;
+    Ok(transcript
+        .iter()
+        .map(|item| item.as_past_session_item(source_id))
+        .collect())
+}
+
+/// A new contact with its opening transcript: the customer joins, says their initial
+/// message, the flow greets. The agent comes later (see `agent`).
+fn open_contact(
+    state: &AppState,
+    request: &StartChatRequest,
+    continued_from: Option<String>,
+    past_items: Vec<Item>,
+) -> Contact {
+    let contact_id = ids::random_uuid();
+    let customer = Author {
+        participant_id: ids::random_uuid(),
+        display_name: request
+            .participant_details
+            .as_ref()
+            .and_then(|d| d.display_name.clone())
+            .unwrap_or_default(),
+        role: Role::Customer,
+    };
+    let mut contact = Contact::new(NewContact {
+        contact_id: contact_id.clone(),
+        instance_id: request.instance_id.clone().unwrap_or_default(),
+        contact_flow_id: request.contact_flow_id.clone().unwrap_or_default(),
+        continued_from,
+        customer: customer.clone(),
+        supported_content_types: request
+            .supported_messaging_content_types
+            .clone()
+            .unwrap_or_else(|| vec![TEXT_PLAIN.to_owned()]),
+        disconnect_agent_on_customer_exit: request.disconnect_on_customer_exit.is_some(),
+        attributes: request
+            .attributes
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect::<BTreeMap<_, _>>(),
+        past_items,
+    });
+    contact.record(Item::event(&contact_id, &customer, PARTICIPANT_JOINED));
+    if let Some(message) = &request.initial_message {
+        let content_type = message.content_type.as_deref().unwrap_or(TEXT_PLAIN);
+        let item = contact.record(Item::message(
+            &contact_id,
+            &customer,
+            content_type,
+            message.content.as_deref().unwrap_or(""),
+        ));
+        contact.agent_progress.pending_initial_message =
+            Some((item.id, item.content.unwrap_or_default()));
+    }
+    if !state.config.flow_greeting.is_empty() {
+        contact.record(Item::message(
+            &contact_id,
+            &Author::system(),
+            TEXT_PLAIN,
+            &state.config.flow_greeting,
+        ));
+    }
+    contact
 }

@@ -1,0 +1,227 @@
+//! The two requests the benchmark sends: a typical widget request (`events/http-api-v2.json`) and a
+//! maximal valid one, built so that both the function and the emulator accept it.
+
+use connect_emulator::{LOCAL_INSTANCE_ID, LOCAL_SALES_FLOW_ID};
+use serde_json::{Map, Value, json};
+
+/// Keys and values of all attributes together, in UTF-8 bytes: StartChatContact's limit.
+pub const ATTRIBUTES_TOTAL_BYTES: usize = 32_768;
+const ATTRIBUTE_COUNT: usize = 32;
+const DISPLAY_NAME_CHARS: usize = 256;
+const MESSAGE_CHARS: usize = 16_384;
+const CUSTOMER_ID_CHARS: usize = 128;
+const CLIENT_TOKEN_CHARS: usize = 500;
+const CONTENT_TYPES: [&str; 5] = [
+    "text/plain",
+    "text/markdown",
+    "application/json",
+    "application/vnd.amazonaws.connect.message.interactive",
+    "application/vnd.amazonaws.connect.message.interactive.response",
+];
+
+/// Placeholders spliced per invocation; neither needs escaping in JSON, so the bytes of the event
+/// contain them verbatim.
+const TOKEN_SLOT: &str = "@@@@@@@@@@@@@@@@@@@@@@@@";
+const CONTACT_SLOT: &str = "########-####-####-####-############";
+
+/// An event whose bytes are copied for each invocation, with a fresh ClientToken and the contact of
+/// the previous chat as `RelatedContactId` (a contact the emulator still knows).
+#[derive(Debug, Clone)]
+pub struct EventTemplate {
+    bytes: Vec<u8>,
+    token_at: Option<usize>,
+    contact_at: Option<usize>,
+}
+
+impl EventTemplate {
+    pub fn fixed(bytes: Vec<u8>) -> Self {
+        Self {
+            bytes,
+            token_at: None,
+            contact_at: None,
+        }
+    }
+
+    /// `token` must be unique per invocation (24 characters of `[A-Za-z0-9-]` are used) and
+    /// `related_contact` a 36-character contact id.
+    pub fn render(&self, token: &str, related_contact: &str) -> Vec<u8> {
+        let mut bytes = self.bytes.clone();
+        if let Some(at) = self.token_at {
+            splice(&mut bytes[at..at + TOKEN_SLOT.len()], token, b'0');
+        }
+        if let Some(at) = self.contact_at {
+            splice(
+                &mut bytes[at..at + CONTACT_SLOT.len()],
+                related_contact,
+                b'0',
+            );
+        }
+        bytes
+    }
+
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// Writes `text` into `slot` (right-aligned, padded with `pad`, truncated on the left if too long).
+fn splice(slot: &mut [u8], text: &str, pad: u8) {
+    let text = text.as_bytes();
+    let text = &text[text.len().saturating_sub(slot.len())..];
+    let start = slot.len() - text.len();
+    slot[..start].fill(pad);
+    slot[start..].copy_from_slice(text);
+}
+
+fn find(haystack: &[u8], needle: &str) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle.as_bytes())
+}
+
+/// Text of exactly `chars` characters, built from `words` (ASCII, so bytes equal characters).
+fn text(words: &str, chars: usize) -> String {
+    words.chars().cycle().take(chars).collect()
+}
+
+/// The attributes: `ATTRIBUTE_COUNT` keys whose keys and values add up to exactly
+/// `ATTRIBUTES_TOTAL_BYTES` bytes.
+pub fn maximal_attributes() -> Map<String, Value> {
+    let per_attribute = ATTRIBUTES_TOTAL_BYTES / ATTRIBUTE_COUNT;
+    (0..ATTRIBUTE_COUNT)
+        .map(|index| {
+            let key = format!("attribute_{index:02}");
+            let value = text(
+                "Order A-1001, delivery window 9-12, customer tier gold; ",
+                per_attribute - key.len(),
+            );
+            (key, Value::String(value))
+        })
+        .collect()
+}
+
+/// The body of the maximal valid request: every StartChatContact member the widget may send, each
+/// string at its length limit, 32 KiB of attributes. `RelatedContactId` (rather than `PersistentChat`,
+/// which excludes it) and the ClientToken are placeholders filled in per invocation.
+pub fn maximal_body() -> Value {
+    let client_token = format!(
+        "{}{TOKEN_SLOT}",
+        text("bench-client-token-", CLIENT_TOKEN_CHARS - TOKEN_SLOT.len())
+    );
+    json!({
+        "InstanceId": LOCAL_INSTANCE_ID,
+        "ContactFlowId": LOCAL_SALES_FLOW_ID,
+        "ParticipantDetails": {"DisplayName": text("Ada Lovelace Byron King ", DISPLAY_NAME_CHARS)},
+        "Attributes": maximal_attributes(),
+        "InitialMessage": {
+            "ContentType": "text/markdown",
+            "Content": text("**Order** A-1001 has not arrived. \"Tracking\" says: delivered.\n", MESSAGE_CHARS),
+        },
+        "SupportedMessagingContentTypes": CONTENT_TYPES,
+        "ChatDurationInMinutes": 10_080,
+        "ClientToken": client_token,
+        "RelatedContactId": CONTACT_SLOT,
+        "CustomerId": text("customer-1001-", CUSTOMER_ID_CHARS),
+        "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}},
+        "DisconnectOnCustomerExit": ["AGENT"],
+        "ConnectionTypes": ["WEBSOCKET", "CONNECTION_CREDENTIALS"],
+        "Username": "ada",
+    })
+}
+
+/// The typical event with its body replaced by the maximal one (same API Gateway v2 envelope).
+pub fn maximal_event(typical: &Value) -> Result<EventTemplate, String> {
+    let mut event = typical.clone();
+    let Value::Object(fields) = &mut event else {
+        return Err("the typical event is not a JSON object".into());
+    };
+    fields.insert("body".into(), Value::String(maximal_body().to_string()));
+    let bytes = serde_json::to_vec(&event).map_err(|e| e.to_string())?;
+    let token_at = find(&bytes, TOKEN_SLOT).ok_or("no ClientToken slot in the maximal event")?;
+    let contact_at =
+        find(&bytes, CONTACT_SLOT).ok_or("no RelatedContactId slot in the maximal event")?;
+    Ok(EventTemplate {
+        bytes,
+        token_at: Some(token_at),
+        contact_at: Some(contact_at),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use start_chat::config::Config;
+
+    fn typical() -> Value {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../events/http-api-v2.json");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn rendered_body(template: &EventTemplate) -> Value {
+        let bytes = template.render("run1-max-000042", "0b7e9c2a-1f3d-4e5a-8b6c-7d8e9f0a1b2c");
+        let event: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_str(event["body"].as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_maximal_body_sits_at_every_limit() {
+        let template = maximal_event(&typical()).unwrap_or_else(|e| panic!("{e}"));
+        let body = rendered_body(&template);
+        let attributes = body["Attributes"].as_object().unwrap_or_else(|| panic!());
+        let total: usize = attributes
+            .iter()
+            .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+            .sum();
+        assert_eq!(total, ATTRIBUTES_TOTAL_BYTES);
+        let chars = |pointer: &str| {
+            body.pointer(pointer)
+                .and_then(Value::as_str)
+                .map_or(0, |s| s.chars().count())
+        };
+        assert_eq!(chars("/ParticipantDetails/DisplayName"), 256);
+        assert_eq!(chars("/InitialMessage/Content"), 16_384);
+        assert_eq!(chars("/CustomerId"), 128);
+        assert_eq!(chars("/ClientToken"), 500);
+        assert!(
+            body["ClientToken"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("000000000run1-max-000042"))
+        );
+        assert_eq!(
+            body["RelatedContactId"],
+            "0b7e9c2a-1f3d-4e5a-8b6c-7d8e9f0a1b2c"
+        );
+    }
+
+    #[test]
+    fn the_function_accepts_the_maximal_request() {
+        let env = crate::scenario::function_settings();
+        let config = Config::from_lookup(|name| {
+            env.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let template = maximal_event(&typical()).unwrap_or_else(|e| panic!("{e}"));
+        let body = rendered_body(&template).to_string();
+        assert!(body.len() <= config.http.max_body_bytes, "{}", body.len());
+        let command = config
+            .policy
+            .authorize(body.as_bytes())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(command.attributes().len(), ATTRIBUTE_COUNT);
+        assert!(command.initial_message().is_some());
+        assert_eq!(command.connection_types().len(), 2);
+    }
+
+    #[test]
+    fn splicing_pads_and_truncates_on_the_left() {
+        let mut slot = *b"@@@@@@";
+        splice(&mut slot, "42", b'0');
+        assert_eq!(&slot, b"000042");
+        splice(&mut slot, "1234567", b'0');
+        assert_eq!(&slot, b"234567");
+    }
+}
