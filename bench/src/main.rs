@@ -6,6 +6,7 @@
 //! lambda-bench --rust <bootstrap> [--node-dir bench/node-baseline] [--zip <bootstrap.zip>]
 //!              [--node-zip <zip>] [--build-time <json>] [--events events] [--out target/bench]
 //!              [--cold 50] [--warm 10000] [--warmup 1000] [--rss-every 1000] [--no-node]
+//!              [--typical-only] [--floor <floor-lambda>] [--compare <other bootstrap>]
 //! ```
 
 mod events;
@@ -13,6 +14,7 @@ mod procfs;
 mod report;
 mod scenario;
 mod stats;
+mod tls;
 
 use events::EventTemplate;
 use report::Measured;
@@ -35,10 +37,14 @@ struct Args {
     warm: usize,
     warmup: usize,
     rss_every: usize,
+    typical_only: bool,
+    floor: Option<PathBuf>,
+    compare: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: lambda-bench --rust <bootstrap> [--node-dir DIR] [--zip FILE] [--node-zip FILE] \
-[--build-time FILE] [--events DIR] [--out DIR] [--cold N] [--warm N] [--warmup N] [--rss-every N] [--no-node]";
+[--build-time FILE] [--events DIR] [--out DIR] [--cold N] [--warm N] [--warmup N] [--rss-every N] [--no-node] \
+[--typical-only] [--floor FILE] [--compare FILE]";
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut parsed = Args {
@@ -53,10 +59,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         warm: 10_000,
         warmup: 1_000,
         rss_every: 1_000,
+        typical_only: false,
+        floor: None,
+        compare: None,
     };
     while let Some(flag) = args.next() {
         if flag == "--no-node" {
             parsed.node_dir = None;
+            continue;
+        }
+        if flag == "--typical-only" {
+            parsed.typical_only = true;
             continue;
         }
         if flag == "--help" || flag == "-h" {
@@ -74,6 +87,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--rust" => parsed.rust = PathBuf::from(&value),
             "--node-dir" => parsed.node_dir = Some(PathBuf::from(&value)),
             "--zip" => parsed.zip = Some(PathBuf::from(&value)),
+            "--floor" => parsed.floor = Some(PathBuf::from(&value)),
+            "--compare" => parsed.compare = Some(PathBuf::from(&value)),
             "--node-zip" => parsed.node_zip = Some(PathBuf::from(&value)),
             "--build-time" => parsed.build_time = Some(PathBuf::from(&value)),
             "--events" => parsed.events = PathBuf::from(&value),
@@ -190,9 +205,8 @@ async fn run(args: Args) -> Result<(), String> {
         ));
     }
     let typical_value = load_typical(&args.events)?;
-    let typical = EventTemplate::fixed(
-        serde_json::to_vec(&typical_value).map_err(|e| e.to_string())?,
-    );
+    let typical =
+        EventTemplate::fixed(serde_json::to_vec(&typical_value).map_err(|e| e.to_string())?);
     let maximal = events::maximal_event(&typical_value)?;
     progress(&format!(
         "events: typical {} bytes, maximal {} bytes",
@@ -203,11 +217,12 @@ async fn run(args: Args) -> Result<(), String> {
     let emulator = scenario::start_emulator().await?;
     let endpoint = emulator.endpoint_url();
     let mut driver = Driver::new(emulator, typical, maximal);
+    driver.maximal_too = !args.typical_only;
 
-    let rust = Function::new("rust", args.rust.clone(), &endpoint);
-    let rust_unwarmed = rust
-        .clone()
-        .with_env("rust (WARM_CONNECTION=false)", "WARM_CONNECTION", "false");
+    let rust = Function::new("rust", args.rust.clone(), &endpoint).deployed();
+    let rust_unwarmed =
+        rust.clone()
+            .with_env("rust (WARM_CONNECTION=false)", "WARM_CONNECTION", "false");
     let node = match &args.node_dir {
         Some(dir) => {
             let bootstrap = dir.join("bootstrap");
@@ -222,10 +237,40 @@ async fn run(args: Args) -> Result<(), String> {
         None => None,
     };
 
+    // The same functions against an HTTPS endpoint, for cold starts: there the init warm-up saves the
+    // first request a TLS handshake, as it does in Lambda.
+    let front = tls::start(driver.emulator.local_addr(), &args.out).await?;
+    let ca_file = front.ca_file.display().to_string();
+    let over_tls = |function: &Function, label: &'static str| {
+        let mut function = function.clone();
+        function.label = label;
+        for (key, value) in &mut function.env {
+            if key == "AWS_ENDPOINT_URL_CONNECT" {
+                value.clone_from(&front.url);
+            }
+        }
+        function
+            .env
+            .push(("SSL_CERT_FILE".to_owned(), ca_file.clone()));
+        function
+            .env
+            .push(("NODE_EXTRA_CA_CERTS".to_owned(), ca_file.clone()));
+        function
+    };
+    let rust_tls = over_tls(&rust, "rust-tls");
+    let rust_tls_unwarmed = over_tls(&rust_unwarmed, "rust-tls-unwarmed");
+    let node_tls = node.as_ref().map(|node| over_tls(node, "node-tls"));
+
     progress("checking that every function answers both requests with 200");
-    for function in [Some(&rust), Some(&rust_unwarmed), node.as_ref()]
-        .into_iter()
-        .flatten()
+    for function in [
+        Some(&rust),
+        Some(&rust_unwarmed),
+        node.as_ref(),
+        Some(&rust_tls),
+        node_tls.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
     {
         driver.check(function).await?;
     }
@@ -242,10 +287,25 @@ async fn run(args: Args) -> Result<(), String> {
 
     // Cold starts, interleaved so that drift on the machine hits every variant alike. Two discarded
     // rounds first: the first exec of a binary reads it from disk.
-    let cold_functions: Vec<&Function> = [Some(&rust), Some(&rust_unwarmed), node.as_ref()]
-        .into_iter()
-        .flatten()
-        .collect();
+    let candidate = args
+        .compare
+        .as_ref()
+        .map(|program| Function::new("candidate", program.clone(), &endpoint).deployed());
+    let mut candidate_measured = Measured::default();
+    let mut rust_tls_measured = Measured::default();
+    let mut node_tls_measured = Measured::default();
+    let cold_functions: Vec<&Function> = [
+        Some(&rust),
+        Some(&rust_unwarmed),
+        candidate.as_ref(),
+        node.as_ref(),
+        Some(&rust_tls),
+        Some(&rust_tls_unwarmed),
+        node_tls.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     progress(&format!(
         "cold starts: {} rounds of {} variants (after 2 discarded rounds)",
         args.cold,
@@ -260,6 +320,10 @@ async fn run(args: Args) -> Result<(), String> {
             match function.label {
                 "rust" => rust_measured.cold.push(sample),
                 "node" => node_measured.cold.push(sample),
+                "candidate" => candidate_measured.cold.push(sample),
+                "rust-tls" => rust_tls_measured.cold.push(sample),
+                "rust-tls-unwarmed" => rust_tls_measured.cold_unwarmed.push(sample),
+                "node-tls" => node_tls_measured.cold.push(sample),
                 _ => rust_measured.cold_unwarmed.push(sample),
             }
         }
@@ -273,11 +337,24 @@ async fn run(args: Args) -> Result<(), String> {
         "warm: rust, {} + {} warm-up, then {} typical + {} maximal invocations",
         args.warmup, args.warmup, args.warm, args.warm
     ));
-    rust_measured.warm = Some(
-        driver
-            .warm_run(&rust, args.warmup, args.warm, args.rss_every)
-            .await?,
-    );
+    match &candidate {
+        None => {
+            rust_measured.warm = Some(
+                driver
+                    .warm_run(&rust, args.warmup, args.warm, args.rss_every)
+                    .await?,
+            );
+        }
+        Some(candidate) => {
+            progress("  interleaved with the candidate (--compare), invocation by invocation");
+            let mut runs = driver
+                .warm_runs(&[&rust, candidate], args.warmup, args.warm, args.rss_every)
+                .await?
+                .into_iter();
+            rust_measured.warm = runs.next();
+            candidate_measured.warm = runs.next();
+        }
+    }
     checks.push(busy_check("after rust warm run"));
     if let Some(node) = &node {
         progress("warm: node, same sequence");
@@ -288,6 +365,26 @@ async fn run(args: Args) -> Result<(), String> {
         );
         checks.push(busy_check("after node warm run"));
     }
+
+    let floor = match &args.floor {
+        Some(program) => {
+            progress("warm: the calibration function (floor-lambda), same sequence");
+            let function = Function::new("floor", program.clone(), &endpoint);
+            driver.expect_chats = false;
+            let run = driver
+                .warm_run(&function, args.warmup, args.warm, args.rss_every)
+                .await?;
+            driver.expect_chats = true;
+            Some(
+                Measured {
+                    warm: Some(run),
+                    ..Measured::default()
+                }
+                .figures(),
+            )
+        }
+        None => None,
+    };
 
     let rust_figures = rust_measured.figures();
     let node_figures = node_measured.figures();
@@ -307,12 +404,13 @@ async fn run(args: Args) -> Result<(), String> {
         "duration_s": stats::round(started.elapsed().as_secs_f64(), 1),
         "machine": {
             "cpu": procfs::cpu_model(),
-            "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
+            "cores": procfs::cpu_count(),
             "memory_gib": stats::round(procfs::memory_total_gib(), 1),
             "kernel": procfs::kernel(),
             "node": node.as_ref().and_then(|_| command_version("node", "--version")),
         },
         "quiet": quiet,
+        "cpus_allowed": procfs::allowed_cpus(),
         "load_checks": checks,
         "settings": {
             "cold_runs": args.cold,
@@ -325,8 +423,25 @@ async fn run(args: Args) -> Result<(), String> {
                 .is_some_and(|run| run.typical.iter().all(|s| s.service.is_some())),
         },
     });
-    let results = report::results_json(meta, &rust_figures, &node_figures, &verdicts, build.clone());
-    let table = report::markdown(&rust_figures, &node_figures, &verdicts, &build);
+    let mut results =
+        report::results_json(meta, &rust_figures, &node_figures, &verdicts, build.clone());
+    let mut table = report::markdown(&rust_figures, &node_figures, &verdicts, &build);
+    if let Some(floor) = &floor {
+        results["floor"] = floor.to_json(false);
+        table.push_str(&report::floor_rows(floor, &rust_figures));
+    }
+    let rust_tls_figures = rust_tls_measured.figures();
+    let node_tls_figures = node_tls_measured.figures();
+    results["tls_cold_start"] = json!({
+        "rust": rust_tls_figures.to_json(true)["details"].clone(),
+        "node": node_tls_figures.to_json(false)["details"].clone(),
+    });
+    table.push_str(&report::tls_rows(&rust_tls_figures, &node_tls_figures));
+    if args.compare.is_some() {
+        let candidate = candidate_measured.figures();
+        results["candidate"] = candidate.to_json(false);
+        table.push_str(&report::comparison(&rust_figures, &candidate));
+    }
 
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let json_path = args.out.join("results.json");
@@ -366,7 +481,8 @@ mod tests {
     #[test]
     fn arguments_have_defaults_and_need_the_binary() {
         let args = |list: &[&str]| parse_args(list.iter().map(|s| (*s).to_owned()));
-        let parsed = args(&["--rust", "x/bootstrap", "--cold", "5"]).unwrap_or_else(|e| panic!("{e}"));
+        let parsed =
+            args(&["--rust", "x/bootstrap", "--cold", "5"]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(parsed.cold, 5);
         assert_eq!(parsed.warm, 10_000);
         assert!(parsed.node_dir.is_some());

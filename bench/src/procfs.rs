@@ -19,13 +19,30 @@ fn parse_memory(status: &str) -> Option<Memory> {
     let field = |name: &str| {
         status.lines().find_map(|line| {
             let rest = line.strip_prefix(name)?.strip_prefix(':')?;
-            rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok()
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
         })
     };
     Some(Memory {
         rss_kib: field("VmRSS")?,
         hwm_kib: field("VmHWM")?,
     })
+}
+
+/// CPU time the process has used so far, all threads, in nanoseconds (`/proc/<pid>/task/*/schedstat`).
+pub fn cpu_time_ns(pid: u32) -> Option<u64> {
+    let tasks = fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut total = 0;
+    for task in tasks.filter_map(Result::ok) {
+        let Ok(stat) = fs::read_to_string(task.path().join("schedstat")) else {
+            continue;
+        };
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
 }
 
 pub fn mib(kib: u64) -> f64 {
@@ -43,13 +60,28 @@ pub fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The machine's CPUs, whatever this process's affinity.
+pub fn cpu_count() -> usize {
+    fs::read_to_string("/proc/cpuinfo")
+        .map(|info| {
+            info.lines()
+                .filter(|line| line.starts_with("processor"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
 pub fn memory_total_gib() -> f64 {
     fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|info| {
             info.lines().find_map(|line| {
                 let rest = line.strip_prefix("MemTotal:")?;
-                rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok()
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
             })
         })
         .map_or(0.0, |kib| kib / 1024.0 / 1024.0)
@@ -59,6 +91,19 @@ pub fn kernel() -> String {
     fs::read_to_string("/proc/sys/kernel/osrelease")
         .map(|text| text.trim().to_owned())
         .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The CPUs this process may run on (`Cpus_allowed_list`, e.g. `0-1`); children inherit them.
+pub fn allowed_cpus() -> String {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status.lines().find_map(|line| {
+                line.strip_prefix("Cpus_allowed_list:")
+                    .map(|rest| rest.trim().to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// The 1-minute load average.
@@ -76,7 +121,13 @@ pub fn running(names: &[&str]) -> usize {
     };
     entries
         .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
         .filter_map(|entry| fs::read_to_string(entry.path().join("comm")).ok())
         .filter(|comm| names.contains(&comm.trim()))
         .count()
@@ -88,7 +139,8 @@ mod tests {
 
     #[test]
     fn reads_rss_and_its_high_water_mark() {
-        let status = "Name:\tbootstrap\nVmPeak:\t  20000 kB\nVmHWM:\t    9876 kB\nVmRSS:\t    8765 kB\n";
+        let status =
+            "Name:\tbootstrap\nVmPeak:\t  20000 kB\nVmHWM:\t    9876 kB\nVmRSS:\t    8765 kB\n";
         assert_eq!(
             parse_memory(status),
             Some(Memory {
@@ -103,5 +155,11 @@ mod tests {
     fn this_process_has_a_resident_set() {
         let own = memory(std::process::id()).unwrap_or_else(|| panic!("no /proc"));
         assert!(own.rss_kib > 0 && own.hwm_kib >= own.rss_kib);
+        assert!(cpu_time_ns(std::process::id()).is_some_and(|ns| ns > 0));
+    }
+
+    #[test]
+    fn the_allowed_cpus_are_listed() {
+        assert!(!allowed_cpus().is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! Figures, ratios and targets: `results.json` for machines, a Markdown table for people.
 
 use crate::procfs::mib;
-use crate::scenario::{ColdSample, WarmRun, WarmSample};
+use crate::scenario::{Breakdown, ColdSample, WarmRun, WarmSample};
 use crate::stats::{Summary, round};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
@@ -23,6 +23,10 @@ pub struct Figures {
     pub init_ms: Option<Summary>,
     pub first_response_ms: Option<Summary>,
     pub first_response_unwarmed_ms: Option<Summary>,
+    /// The first invocation alone (first response − init), with and without the init warm-up.
+    pub first_invoke_ms: Option<Summary>,
+    pub first_invoke_unwarmed_ms: Option<Summary>,
+    pub unwarmed_init_ms: Option<Summary>,
     pub typical_overhead_us: Option<Summary>,
     pub maximal_overhead_us: Option<Summary>,
     pub typical_elapsed_us: Option<Summary>,
@@ -35,9 +39,29 @@ pub struct Figures {
     pub warm_init_ms: Option<f64>,
     pub zip_bytes: Option<u64>,
     pub binary_bytes: Option<u64>,
+    pub typical_breakdown: Option<Breakdown>,
+    pub maximal_breakdown: Option<Breakdown>,
+    pub typical_cpu_us: Option<f64>,
+    pub maximal_cpu_us: Option<f64>,
+    /// Measured invocations per kind in the warm run.
+    pub warm_count: usize,
 }
 
-fn ms(samples: &[ColdSample], pick: impl Fn(&ColdSample) -> std::time::Duration) -> Option<Summary> {
+fn breakdown_json(breakdown: Option<Breakdown>) -> Value {
+    breakdown.map_or(Value::Null, |b| {
+        json!({
+            "invocations": b.invocations,
+            "runtime_and_harness_us_p50": round(b.runtime_us, 1),
+            "handler_us_p50": round(b.handler_us, 1),
+            "sdk_us_p50": round(b.sdk_us, 1),
+        })
+    })
+}
+
+fn ms(
+    samples: &[ColdSample],
+    pick: impl Fn(&ColdSample) -> std::time::Duration,
+) -> Option<Summary> {
     let values: Vec<f64> = samples
         .iter()
         .map(|s| pick(s).as_secs_f64() * 1e3)
@@ -52,11 +76,21 @@ fn us(samples: &[WarmSample], pick: impl Fn(&WarmSample) -> Option<f64>) -> Opti
 
 impl Measured {
     pub fn figures(&self) -> Figures {
-        let cold_peak = self.cold.iter().chain(&self.cold_unwarmed).filter_map(|s| s.hwm_kib).max();
+        let cold_peak = self
+            .cold
+            .iter()
+            .chain(&self.cold_unwarmed)
+            .filter_map(|s| s.hwm_kib)
+            .max();
         let mut figures = Figures {
             init_ms: ms(&self.cold, |s| s.init),
             first_response_ms: ms(&self.cold, |s| s.first_response),
             first_response_unwarmed_ms: ms(&self.cold_unwarmed, |s| s.first_response),
+            first_invoke_ms: ms(&self.cold, |s| s.first_response.saturating_sub(s.init)),
+            first_invoke_unwarmed_ms: ms(&self.cold_unwarmed, |s| {
+                s.first_response.saturating_sub(s.init)
+            }),
+            unwarmed_init_ms: ms(&self.cold_unwarmed, |s| s.init),
             cold_peak_rss_kib: cold_peak,
             peak_rss_kib: cold_peak,
             zip_bytes: self.zip_bytes,
@@ -77,6 +111,11 @@ impl Measured {
             figures.rss_growth_kib = Some(run.rss_end_kib as i64 - run.rss_after_warmup_kib as i64);
             figures.rss_trace_kib = run.rss_trace_kib.clone();
             figures.warm_init_ms = Some(run.init.as_secs_f64() * 1e3);
+            figures.typical_breakdown = run.typical_breakdown;
+            figures.typical_cpu_us = run.typical_cpu_us;
+            figures.warm_count = run.typical.len();
+            figures.maximal_cpu_us = run.maximal_cpu_us;
+            figures.maximal_breakdown = run.maximal_breakdown;
         }
         figures
     }
@@ -103,23 +142,53 @@ impl Figures {
         };
         put("init_ms_p50", num(p50(self.init_ms), 3));
         put("first_response_ms_p50", num(p50(self.first_response_ms), 3));
-        put("warm_overhead_us_p50", num(p50(self.typical_overhead_us), 1));
-        put("warm_overhead_us_p99", num(self.typical_overhead_us.map(|s| s.p99), 1));
-        put("warm_overhead_us_max", num(self.typical_overhead_us.map(|s| s.max), 1));
-        put("warm_overhead_maximal_us_p50", num(p50(self.maximal_overhead_us), 1));
-        put("warm_overhead_maximal_us_p99", num(self.maximal_overhead_us.map(|s| s.p99), 1));
-        put("warm_overhead_maximal_us_max", num(self.maximal_overhead_us.map(|s| s.max), 1));
+        put(
+            "warm_overhead_us_p50",
+            num(p50(self.typical_overhead_us), 1),
+        );
+        put(
+            "warm_overhead_us_p99",
+            num(self.typical_overhead_us.map(|s| s.p99), 1),
+        );
+        put(
+            "warm_overhead_us_max",
+            num(self.typical_overhead_us.map(|s| s.max), 1),
+        );
+        put(
+            "warm_overhead_maximal_us_p50",
+            num(p50(self.maximal_overhead_us), 1),
+        );
+        put(
+            "warm_overhead_maximal_us_p99",
+            num(self.maximal_overhead_us.map(|s| s.p99), 1),
+        );
+        put(
+            "warm_overhead_maximal_us_max",
+            num(self.maximal_overhead_us.map(|s| s.max), 1),
+        );
         put("peak_rss_mb", num(self.peak_rss_kib.map(mib), 2));
-        put("rss_growth_mb", num(self.rss_growth_kib.map(|k| k as f64 / 1024.0), 3));
+        put(
+            "rss_growth_mb",
+            num(self.rss_growth_kib.map(|k| k as f64 / 1024.0), 3),
+        );
         if rust {
-            put("zip_bytes", self.zip_bytes.map_or(Value::Null, |b| json!(b)));
-            put("binary_bytes", self.binary_bytes.map_or(Value::Null, |b| json!(b)));
+            put(
+                "zip_bytes",
+                self.zip_bytes.map_or(Value::Null, |b| json!(b)),
+            );
+            put(
+                "binary_bytes",
+                self.binary_bytes.map_or(Value::Null, |b| json!(b)),
+            );
             put(
                 "first_response_unwarmed_ms_p50",
                 num(p50(self.first_response_unwarmed_ms), 3),
             );
         } else {
-            put("zip_bytes", self.zip_bytes.map_or(Value::Null, |b| json!(b)));
+            put(
+                "zip_bytes",
+                self.zip_bytes.map_or(Value::Null, |b| json!(b)),
+            );
         }
         put(
             "details",
@@ -127,6 +196,9 @@ impl Figures {
                 "init_ms": summary_json(self.init_ms, 3),
                 "first_response_ms": summary_json(self.first_response_ms, 3),
                 "first_response_unwarmed_ms": summary_json(self.first_response_unwarmed_ms, 3),
+                "first_invoke_ms": summary_json(self.first_invoke_ms, 3),
+                "first_invoke_unwarmed_ms": summary_json(self.first_invoke_unwarmed_ms, 3),
+                "init_unwarmed_ms": summary_json(self.unwarmed_init_ms, 3),
                 "warm_overhead_typical_us": summary_json(self.typical_overhead_us, 1),
                 "warm_overhead_maximal_us": summary_json(self.maximal_overhead_us, 1),
                 "warm_elapsed_typical_us": summary_json(self.typical_elapsed_us, 1),
@@ -134,6 +206,10 @@ impl Figures {
                 "emulator_service_us": summary_json(self.service_us, 1),
                 "cold_peak_rss_mb": num(self.cold_peak_rss_kib.map(mib), 2),
                 "warm_process_init_ms": num(self.warm_init_ms, 3),
+                "cpu_us_per_invocation_typical": num(self.typical_cpu_us, 1),
+                "cpu_us_per_invocation_maximal": num(self.maximal_cpu_us, 1),
+                "breakdown_typical": breakdown_json(self.typical_breakdown),
+                "breakdown_maximal": breakdown_json(self.maximal_breakdown),
                 "rss_trace_mb": self.rss_trace_kib.iter().map(|k| round(mib(*k), 3)).collect::<Vec<f64>>(),
             }),
         );
@@ -175,7 +251,11 @@ fn below(value: Option<f64>, limit: f64) -> Option<bool> {
 fn margin(value: Option<f64>, limit: f64, unit: &str) -> String {
     match value {
         Some(v) if v < limit => format!("{:.1}% under", (1.0 - v / limit) * 100.0),
-        Some(v) => format!("missed by {:.3} {unit} ({:.1}% over)", v - limit, (v / limit - 1.0) * 100.0),
+        Some(v) => format!(
+            "missed by {:.3} {unit} ({:.1}% over)",
+            v - limit,
+            (v / limit - 1.0) * 100.0
+        ),
         None => "not measured".into(),
     }
 }
@@ -204,10 +284,30 @@ pub fn verdicts(rust: &Figures, node: &Figures) -> Vec<Verdict> {
         margin: margin(first, 20.0, "ms"),
     });
     for (name, summary, pick, limit) in [
-        ("warm overhead p50 (typical)", rust.typical_overhead_us, 50, 300.0),
-        ("warm overhead p99 (typical)", rust.typical_overhead_us, 99, 1000.0),
-        ("warm overhead p50 (maximal)", rust.maximal_overhead_us, 50, 300.0),
-        ("warm overhead p99 (maximal)", rust.maximal_overhead_us, 99, 1000.0),
+        (
+            "warm overhead p50 (typical)",
+            rust.typical_overhead_us,
+            50,
+            300.0,
+        ),
+        (
+            "warm overhead p99 (typical)",
+            rust.typical_overhead_us,
+            99,
+            1000.0,
+        ),
+        (
+            "warm overhead p50 (maximal)",
+            rust.maximal_overhead_us,
+            50,
+            300.0,
+        ),
+        (
+            "warm overhead p99 (maximal)",
+            rust.maximal_overhead_us,
+            99,
+            1000.0,
+        ),
     ] {
         let value = summary.map(|s| if pick == 50 { s.p50 } else { s.p99 });
         out.push(Verdict {
@@ -222,14 +322,18 @@ pub fn verdicts(rust: &Figures, node: &Figures) -> Vec<Verdict> {
     out.push(Verdict {
         name: "peak RSS",
         target: "< 16 MB (16,000,000 bytes)".into(),
-        value: rust.peak_rss_kib.map_or("n/a".into(), |k| format!("{:.2} MiB", mib(k))),
+        value: rust
+            .peak_rss_kib
+            .map_or("n/a".into(), |k| format!("{:.2} MiB", mib(k))),
         met: below(peak, RSS_LIMIT_BYTES),
         margin: margin(peak.map(|b| b / 1e6), RSS_LIMIT_BYTES / 1e6, "MB"),
     });
     out.push(Verdict {
-        name: "RSS flat over 10,000 + 10,000 invocations",
+        name: "RSS flat over the warm run",
         target: format!("growth < {RSS_GROWTH_LIMIT_KIB} KiB"),
-        value: rust.rss_growth_kib.map_or("n/a".into(), |k| format!("{k} KiB")),
+        value: rust
+            .rss_growth_kib
+            .map_or("n/a".into(), |k| format!("{k} KiB")),
         met: rust.rss_growth_kib.map(|k| k < RSS_GROWTH_LIMIT_KIB),
         margin: rust
             .rss_growth_kib
@@ -239,7 +343,9 @@ pub fn verdicts(rust: &Figures, node: &Figures) -> Vec<Verdict> {
     out.push(Verdict {
         name: "zipped artefact",
         target: "< 3 MB (3,000,000 bytes)".into(),
-        value: rust.zip_bytes.map_or("n/a".into(), |b| format!("{b} bytes")),
+        value: rust
+            .zip_bytes
+            .map_or("n/a".into(), |b| format!("{b} bytes")),
         met: below(zip, ZIP_LIMIT_BYTES as f64),
         margin: margin(zip.map(|b| b / 1e6), ZIP_LIMIT_BYTES as f64 / 1e6, "MB"),
     });
@@ -277,7 +383,13 @@ pub fn results_json(
 
 fn cell_ms(summary: Option<Summary>) -> String {
     summary.map_or("n/a".into(), |s| {
-        format!("{:.2} ms (IQR {:.2}, p10–p90 {:.2}–{:.2})", s.p50, s.iqr(), s.p10, s.p90)
+        format!(
+            "{:.2} ms (IQR {:.2}, p10–p90 {:.2}–{:.2})",
+            s.p50,
+            s.iqr(),
+            s.p10,
+            s.p90
+        )
     })
 }
 
@@ -318,7 +430,13 @@ pub fn markdown(rust: &Figures, node: &Figures, verdicts: &[Verdict], build: &Va
         "Node ÷ Rust".into(),
         "Target (Rust)".into(),
     );
-    row("---", "---:".into(), "---:".into(), "---:".into(), "---".into());
+    row(
+        "---",
+        "---:".into(),
+        "---:".into(),
+        "---:".into(),
+        "---".into(),
+    );
     row(
         "Init: spawn → first `/next`, median",
         cell_ms(rust.init_ms),
@@ -346,6 +464,17 @@ pub fn markdown(rust: &Figures, node: &Figures, verdicts: &[Verdict], build: &Va
         "–".into(),
         String::new(),
         "(effect of the init warm-up)".into(),
+    );
+    row(
+        "… first invocation alone (response − init): warm-up on / off",
+        format!(
+            "{} / {}",
+            cell_ms(rust.first_invoke_ms),
+            cell_ms(rust.first_invoke_unwarmed_ms)
+        ),
+        cell_ms(node.first_invoke_ms),
+        String::new(),
+        String::new(),
     );
     for (label, pick_r, pick_n, verdict) in [
         (
@@ -385,8 +514,30 @@ pub fn markdown(rust: &Figures, node: &Figures, verdicts: &[Verdict], build: &Va
             String::new(),
         ),
     ] {
-        row(label, cell_us(pick_r), cell_us(pick_n), ratio_cell(pick_r, pick_n), verdict);
+        row(
+            label,
+            cell_us(pick_r),
+            cell_us(pick_n),
+            ratio_cell(pick_r, pick_n),
+            verdict,
+        );
     }
+    let cpu = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} µs"));
+    row(
+        "CPU time per warm invocation (all threads): typical / maximal",
+        format!(
+            "{} / {}",
+            cpu(rust.typical_cpu_us),
+            cpu(rust.maximal_cpu_us)
+        ),
+        format!(
+            "{} / {}",
+            cpu(node.typical_cpu_us),
+            cpu(node.maximal_cpu_us)
+        ),
+        ratio_cell(rust.typical_cpu_us, node.typical_cpu_us),
+        "(what a fractional Lambda vCPU stretches)".into(),
+    );
     let mib_cell = |kib: Option<u64>| kib.map_or("n/a".into(), |k| format!("{:.2} MiB", mib(k)));
     row(
         "Peak RSS (VmHWM), whole run",
@@ -395,28 +546,43 @@ pub fn markdown(rust: &Figures, node: &Figures, verdicts: &[Verdict], build: &Va
         ratio_cell(rust.peak_rss_kib.map(mib), node.peak_rss_kib.map(mib)),
         met(verdicts, "peak RSS"),
     );
-    let growth = |kib: Option<i64>| kib.map_or("n/a".into(), |k| format!("{:+.2} MiB", k as f64 / 1024.0));
+    let growth =
+        |kib: Option<i64>| kib.map_or("n/a".into(), |k| format!("{:+.2} MiB", k as f64 / 1024.0));
+    let count = rust.warm_count.max(node.warm_count);
     row(
-        "RSS growth: after warm-up → after 10,000 typical + 10,000 maximal",
+        &format!("RSS growth: after warm-up → after {count} typical + {count} maximal"),
         growth(rust.rss_growth_kib),
         growth(node.rss_growth_kib),
         String::new(),
         met(verdicts, "RSS flat"),
     );
-    let bytes = |b: Option<u64>| b.map_or("n/a".into(), |b| format!("{b} B ({:.2} MiB)", b as f64 / 1048576.0));
+    let bytes = |b: Option<u64>| {
+        b.map_or("n/a".into(), |b| {
+            format!("{b} B ({:.2} MiB)", b as f64 / 1048576.0)
+        })
+    };
     row(
         "Deployment zip",
         bytes(rust.zip_bytes),
         bytes(node.zip_bytes),
-        ratio_cell(rust.zip_bytes.map(|b| b as f64), node.zip_bytes.map(|b| b as f64)),
+        ratio_cell(
+            rust.zip_bytes.map(|b| b as f64),
+            node.zip_bytes.map(|b| b as f64),
+        ),
         met(verdicts, "zipped artefact"),
     );
     let build_cell = match build.get("seconds").and_then(Value::as_f64) {
         Some(seconds) => format!(
             "{:.0} s ({}, {})",
             seconds,
-            build.get("method").and_then(Value::as_str).unwrap_or("clean build"),
-            build.get("date").and_then(Value::as_str).unwrap_or("undated")
+            build
+                .get("method")
+                .and_then(Value::as_str)
+                .unwrap_or("clean build"),
+            build
+                .get("date")
+                .and_then(Value::as_str)
+                .unwrap_or("undated")
         ),
         None => "not measured in this run (`make bench-build-time`)".into(),
     };
@@ -427,6 +593,110 @@ pub fn markdown(rust: &Figures, node: &Figures, verdicts: &[Verdict], build: &Va
         String::new(),
         String::new(),
     );
+    out
+}
+
+/// Rows for the calibration function: the floor of the warm overhead on this machine, and how far above
+/// it the function is.
+pub fn floor_rows(floor: &Figures, rust: &Figures) -> String {
+    let mut out = String::new();
+    for (label, floor_summary, rust_summary) in [
+        (
+            "typical",
+            floor.typical_overhead_us,
+            rust.typical_overhead_us,
+        ),
+        (
+            "maximal",
+            floor.maximal_overhead_us,
+            rust.maximal_overhead_us,
+        ),
+    ] {
+        let (Some(f), Some(r)) = (floor_summary, rust_summary) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "| Floor (`floor-lambda`: runtime loop + one loopback HTTP exchange), {label}: p50 / p99 | {:.0} µs / {:.0} µs | | | the function adds {:.0} µs at p50 |",
+            f.p50,
+            f.p99,
+            r.p50 - f.p50
+        );
+    }
+    out
+}
+
+/// Cold starts against the HTTPS front: the effect of the init warm-up when there is a handshake to save.
+pub fn tls_rows(rust: &Figures, node: &Figures) -> String {
+    let mut out = String::new();
+    let mut row = |metric: &str, r: String, n: String, ratio: String, note: &str| {
+        let _ = writeln!(out, "| {metric} | {r} | {n} | {ratio} | {note} |");
+    };
+    row(
+        "Over HTTPS (TLS front, `localhost`): cold start to first response, median",
+        cell_ms(rust.first_response_ms),
+        cell_ms(node.first_response_ms),
+        ratio_cell(p50(rust.first_response_ms), p50(node.first_response_ms)),
+        "",
+    );
+    row(
+        "… over HTTPS, `WARM_CONNECTION=false`",
+        cell_ms(rust.first_response_unwarmed_ms),
+        "–".into(),
+        String::new(),
+        "(effect of the init warm-up)",
+    );
+    row(
+        "… over HTTPS: init (spawn → first `/next`), median",
+        cell_ms(rust.init_ms),
+        cell_ms(node.init_ms),
+        ratio_cell(p50(rust.init_ms), p50(node.init_ms)),
+        "",
+    );
+    row(
+        "… over HTTPS: first invocation alone (response − init), median: warm-up on / off",
+        format!(
+            "{} / {}",
+            cell_ms(rust.first_invoke_ms),
+            cell_ms(rust.first_invoke_unwarmed_ms)
+        ),
+        cell_ms(node.first_invoke_ms),
+        String::new(),
+        "what the warm-up takes off the first request",
+    );
+    out
+}
+
+/// `--compare`: the same figures for `--rust` (A) and the candidate (B), measured interleaved.
+pub fn comparison(a: &Figures, b: &Figures) -> String {
+    let mut out = String::from(
+        "\n| Comparison (interleaved) | A: --rust | B: --compare | B − A |\n| --- | ---: | ---: | ---: |\n",
+    );
+    let pick = |f: &Figures| {
+        [
+            ("first response p50 (ms)", p50(f.first_response_ms)),
+            ("warm typical p50 (µs)", p50(f.typical_overhead_us)),
+            (
+                "warm typical p99 (µs)",
+                f.typical_overhead_us.map(|s| s.p99),
+            ),
+            ("warm maximal p50 (µs)", p50(f.maximal_overhead_us)),
+            (
+                "warm maximal p99 (µs)",
+                f.maximal_overhead_us.map(|s| s.p99),
+            ),
+            ("CPU per typical invocation (µs)", f.typical_cpu_us),
+            ("CPU per maximal invocation (µs)", f.maximal_cpu_us),
+            ("peak RSS (MiB)", f.peak_rss_kib.map(mib)),
+        ]
+    };
+    for ((label, x), (_, y)) in pick(a).into_iter().zip(pick(b)) {
+        let cell = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.2}"));
+        let delta = x
+            .zip(y)
+            .map_or("n/a".into(), |(x, y)| format!("{:+.2}", y - x));
+        let _ = writeln!(out, "| {label} | {} | {} | {delta} |", cell(x), cell(y));
+    }
     out
 }
 

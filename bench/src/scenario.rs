@@ -22,11 +22,22 @@ pub fn function_settings() -> Vec<(&'static str, &'static str)> {
         ("INSTANCE_ID", LOCAL_INSTANCE_ID),
         ("CONTACT_FLOW_ID", LOCAL_DEFAULT_FLOW_ID),
         ("ALLOWED_CONTACT_FLOW_IDS", LOCAL_SALES_FLOW_ID),
-        ("CONTACT_FLOW_ALIASES", "sales=7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e"),
+        (
+            "CONTACT_FLOW_ALIASES",
+            "sales=7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
+        ),
         ("ALLOWED_ORIGINS", "https://www.example.com"),
         ("ATTACHMENTS_ENABLED", "true"),
     ]
 }
+
+/// `template.yaml` sets glibc's malloc thresholds for the function: blocks up to 4 MiB stay on the heap
+/// and the heap is trimmed only past 8 MiB free, instead of an `mmap`/`munmap` pair and fresh zeroed
+/// pages for every large request body (measured: maximal-request p50 about 50 µs faster).
+pub const DEPLOYED_RUNTIME_ENV: [(&str, &str); 1] = [(
+    "GLIBC_TUNABLES",
+    "glibc.malloc.mmap_threshold=4194304:glibc.malloc.trim_threshold=8388608",
+)];
 
 /// A function under test: the program Lambda would start and its environment.
 #[derive(Debug, Clone)]
@@ -61,6 +72,15 @@ impl Function {
         }
     }
 
+    /// The environment `template.yaml` gives the deployed Rust function on top of its settings, so the
+    /// benchmark measures what runs in Lambda.
+    pub fn deployed(mut self) -> Self {
+        for (key, value) in DEPLOYED_RUNTIME_ENV {
+            self.env.push((key.to_owned(), value.to_owned()));
+        }
+        self
+    }
+
     pub fn with_env(mut self, label: &'static str, key: &str, value: &str) -> Self {
         self.label = label;
         self.env.push((key.to_owned(), value.to_owned()));
@@ -69,7 +89,7 @@ impl Function {
 }
 
 /// The emulator as the benchmark runs it: local credentials plus a session token, no simulated agent
-/// (no WebSocket client connects anyway), and small record lists so reading the last one is cheap.
+/// (no WebSocket client connects anyway), and one record kept so reading the latest is cheap.
 pub async fn start_emulator() -> Result<Emulator, String> {
     let mut config = EmulatorConfig {
         credentials: EmulatorCredentials {
@@ -82,7 +102,7 @@ pub async fn start_emulator() -> Result<Emulator, String> {
             ..AgentConfig::default()
         },
         flow_greeting: String::new(),
-        max_records: 8,
+        max_records: 1,
         max_stored_chats: 2_000,
         ..EmulatorConfig::local()
     };
@@ -133,6 +153,64 @@ pub struct WarmRun {
     pub rss_end_kib: u64,
     pub hwm_kib: u64,
     pub init: Duration,
+    /// CPU time the function used per invocation (all its threads), µs, per kind.
+    pub typical_cpu_us: Option<f64>,
+    pub maximal_cpu_us: Option<f64>,
+    /// Where the time of the last invocations went, from the function's own log lines (Rust only).
+    pub typical_breakdown: Option<Breakdown>,
+    pub maximal_breakdown: Option<Breakdown>,
+}
+
+/// How many of the last invocations of each kind the breakdown covers.
+const BREAKDOWN_INVOCATIONS: usize = 200;
+
+/// An invocation split with the function's request log line (`latency_ms`: the handler, from request
+/// to response; `connect_latency_ms`: the StartChatContact call inside it), in µs medians.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Breakdown {
+    pub invocations: usize,
+    /// Runtime API round trip, event and response (de)serialisation in `lambda_runtime`/`lambda_http`,
+    /// the log and metrics lines written after the handler returns.
+    pub runtime_us: f64,
+    /// The handler outside the SDK call: CORS, body, validation, response JSON.
+    pub handler_us: f64,
+    /// The SDK call minus the emulator's own time: serialisation, signing, HTTP, parsing.
+    pub sdk_us: f64,
+}
+
+impl Breakdown {
+    fn from_logs(recent: &[(String, WarmSample)], lines: &[String]) -> Option<Self> {
+        let logged: std::collections::HashMap<String, (f64, f64)> = lines
+            .iter()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter_map(|line| {
+                let id = line["request_id"].as_str()?.to_owned();
+                let latency = line["latency_ms"].as_f64()? * 1e3;
+                let connect = line["connect_latency_ms"].as_f64()? * 1e3;
+                Some((id, (latency, connect)))
+            })
+            .collect();
+        let mut runtime = Vec::new();
+        let mut handler = Vec::new();
+        let mut sdk = Vec::new();
+        for (id, sample) in recent {
+            let Some((latency, connect)) = logged.get(id) else {
+                continue;
+            };
+            let elapsed = sample.elapsed.as_secs_f64() * 1e6;
+            let service = sample.service.unwrap_or_default().as_secs_f64() * 1e6;
+            runtime.push(elapsed - latency);
+            handler.push(latency - connect);
+            sdk.push(connect - service);
+        }
+        let median = |values: &[f64]| crate::stats::Summary::of(values).map(|s| s.p50);
+        Some(Self {
+            invocations: runtime.len(),
+            runtime_us: median(&runtime)?,
+            handler_us: median(&handler)?,
+            sdk_us: median(&sdk)?,
+        })
+    }
 }
 
 /// What the harness keeps between invocations: the event templates and the ids they need.
@@ -144,6 +222,10 @@ pub struct Driver {
     counter: u64,
     /// The contact of the latest chat: the maximal request's `RelatedContactId`.
     last_contact: String,
+    /// Whether warm runs send the maximal request too (`--typical-only` turns it off, for profiling).
+    pub maximal_too: bool,
+    /// Whether every answer must be a started chat (off for the calibration function, which starts none).
+    pub expect_chats: bool,
 }
 
 impl Driver {
@@ -162,6 +244,8 @@ impl Driver {
             nonce,
             counter: 0,
             last_contact: String::new(),
+            maximal_too: true,
+            expect_chats: true,
         }
     }
 
@@ -185,7 +269,13 @@ impl Driver {
             .invoke(event)
             .await
             .map_err(|e| format!("invocation failed: {e}"))?;
-        self.last_contact = contact_id(&invocation)?;
+        match contact_id(&invocation)? {
+            Some(contact) => self.last_contact = contact,
+            None if self.expect_chats => {
+                return Err(format!("no ContactId in {:?}", invocation.outcome));
+            }
+            None => {}
+        }
         Ok(invocation)
     }
 
@@ -193,17 +283,18 @@ impl Driver {
         &mut self,
         process: &mut LambdaProcess,
         maximal: bool,
-    ) -> Result<WarmSample, String> {
+    ) -> Result<(WarmSample, String), String> {
         let event = if maximal {
             self.maximal_event()
         } else {
             self.typical_event()
         };
         let invocation = self.invoke(process, event).await?;
-        Ok(WarmSample {
+        let sample = WarmSample {
             elapsed: invocation.elapsed,
             service: last_service_time(&self.emulator),
-        })
+        };
+        Ok((sample, invocation.request_id))
     }
 
     /// Starts a chat through a short-lived process so that the maximal request has a contact to
@@ -259,44 +350,137 @@ impl Driver {
         count: usize,
         rss_every: usize,
     ) -> Result<WarmRun, String> {
-        let mut process = spawn(function).await?;
-        process.keep_output_lines(200);
-        let outcome = async {
-            let mut run = WarmRun {
-                init: process
-                    .wait_until_ready()
-                    .await
-                    .map_err(|e| format!("init failed: {e}"))?,
-                ..WarmRun::default()
+        let mut runs = self
+            .warm_runs(&[function], warmup, count, rss_every)
+            .await?;
+        runs.pop().ok_or_else(|| "no warm run".into())
+    }
+
+    /// The warm sequence for several processes at once, invocation by invocation in turn, so that
+    /// drift on the machine affects them alike (`--compare`).
+    pub async fn warm_runs(
+        &mut self,
+        functions: &[&Function],
+        warmup: usize,
+        count: usize,
+        rss_every: usize,
+    ) -> Result<Vec<WarmRun>, String> {
+        let mut processes = Vec::new();
+        for function in functions {
+            let process = spawn(function).await?;
+            process.keep_output_lines(BREAKDOWN_INVOCATIONS * 4);
+            processes.push(process);
+        }
+        let outcome = self
+            .warm_sequence(&mut processes, warmup, count, rss_every)
+            .await;
+        let mut failure = None;
+        for (process, function) in processes.into_iter().zip(functions) {
+            let failed =
+                matches!(&outcome, Err((index, _)) if functions[*index].label == function.label);
+            let result = match (&outcome, failed) {
+                (Err((_, error)), true) => Err(error.clone()),
+                _ => Ok(()),
             };
-            let pid = process.pid().ok_or("the function has no pid")?;
-            let memory = || procfs::memory(pid).ok_or("cannot read the function's /proc status");
-            for index in 0..warmup * 2 {
-                self.invoke_kind(&mut process, index % 2 == 1).await?;
+            if let Err(error) = finish(process, result, function).await {
+                failure = Some(error);
             }
-            run.rss_after_warmup_kib = memory()?.rss_kib;
+        }
+        match (outcome, failure) {
+            (Ok(runs), None) => Ok(runs),
+            (_, Some(error)) | (Err((_, error)), None) => Err(error),
+        }
+    }
+
+    /// The body of [`Self::warm_runs`]; an error names the index of the process that failed.
+    async fn warm_sequence(
+        &mut self,
+        processes: &mut [LambdaProcess],
+        warmup: usize,
+        count: usize,
+        rss_every: usize,
+    ) -> Result<Vec<WarmRun>, (usize, String)> {
+        let mut runs = Vec::new();
+        let mut pids = Vec::new();
+        for (index, process) in processes.iter_mut().enumerate() {
+            let init = process
+                .wait_until_ready()
+                .await
+                .map_err(|e| (index, format!("init failed: {e}")))?;
+            runs.push(WarmRun {
+                init,
+                ..WarmRun::default()
+            });
+            pids.push(
+                process
+                    .pid()
+                    .ok_or((index, "the function has no pid".into()))?,
+            );
+        }
+        let memory = |index: usize| {
+            procfs::memory(pids[index])
+                .ok_or((index, "cannot read the function's /proc status".to_owned()))
+        };
+        for round in 0..warmup * 2 {
+            for (index, process) in processes.iter_mut().enumerate() {
+                self.invoke_kind(process, self.maximal_too && round % 2 == 1)
+                    .await
+                    .map_err(|e| (index, e))?;
+            }
+        }
+        for (index, run) in runs.iter_mut().enumerate() {
+            run.rss_after_warmup_kib = memory(index)?.rss_kib;
             run.rss_trace_kib.push(run.rss_after_warmup_kib);
-            for maximal in [false, true] {
-                let mut samples = Vec::with_capacity(count);
-                for index in 1..=count {
-                    samples.push(self.invoke_kind(&mut process, maximal).await?);
-                    if index % rss_every.max(1) == 0 {
-                        run.rss_trace_kib.push(memory()?.rss_kib);
+        }
+        let kinds: &[bool] = if self.maximal_too {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for &maximal in kinds {
+            let cpu_before: Vec<Option<u64>> =
+                pids.iter().map(|pid| procfs::cpu_time_ns(*pid)).collect();
+            let mut samples = vec![Vec::with_capacity(count); processes.len()];
+            let mut recent = vec![Vec::with_capacity(BREAKDOWN_INVOCATIONS); processes.len()];
+            for round in 1..=count {
+                for (index, process) in processes.iter_mut().enumerate() {
+                    let (sample, request_id) = self
+                        .invoke_kind(process, maximal)
+                        .await
+                        .map_err(|e| (index, e))?;
+                    samples[index].push(sample);
+                    if count - round < BREAKDOWN_INVOCATIONS {
+                        recent[index].push((request_id, sample));
+                    }
+                    if round % rss_every.max(1) == 0 {
+                        runs[index].rss_trace_kib.push(memory(index)?.rss_kib);
                     }
                 }
+            }
+            for (index, run) in runs.iter_mut().enumerate() {
+                let cpu_us = cpu_before[index]
+                    .zip(procfs::cpu_time_ns(pids[index]))
+                    .map(|(before, after)| (after - before) as f64 / 1e3 / count.max(1) as f64);
+                let breakdown =
+                    Breakdown::from_logs(&recent[index], &processes[index].stdout_lines());
+                let samples = std::mem::take(&mut samples[index]);
                 if maximal {
                     run.maximal = samples;
+                    run.maximal_breakdown = breakdown;
+                    run.maximal_cpu_us = cpu_us;
                 } else {
                     run.typical = samples;
+                    run.typical_breakdown = breakdown;
+                    run.typical_cpu_us = cpu_us;
                 }
             }
-            let end = memory()?;
+        }
+        for (index, run) in runs.iter_mut().enumerate() {
+            let end = memory(index)?;
             run.rss_end_kib = end.rss_kib;
             run.hwm_kib = end.hwm_kib;
-            Ok::<WarmRun, String>(run)
         }
-        .await;
-        finish(process, outcome, function).await
+        Ok(runs)
     }
 }
 
@@ -336,8 +520,8 @@ async fn finish<T>(
     })
 }
 
-/// The started chat's contact id, or why the invocation is not a successful StartChatContact.
-fn contact_id(invocation: &Invocation) -> Result<String, String> {
+/// The started chat's contact id, if any, or why the invocation is not a 200 answer.
+fn contact_id(invocation: &Invocation) -> Result<Option<String>, String> {
     let InvocationOutcome::Response(bytes) = &invocation.outcome else {
         return Err(format!("the function failed: {invocation:?}"));
     };
@@ -348,11 +532,10 @@ fn contact_id(invocation: &Invocation) -> Result<String, String> {
     }
     let body: Value = serde_json::from_str(reply["body"].as_str().unwrap_or_default())
         .map_err(|e| format!("the body is not JSON ({e})"))?;
-    body["data"]["startChatResult"]["ContactId"]
+    Ok(body["data"]["startChatResult"]["ContactId"]
         .as_str()
         .filter(|id| id.len() == 36)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("no ContactId in {}", lossy(bytes)))
+        .map(str::to_owned))
 }
 
 fn lossy(bytes: &[u8]) -> String {
@@ -360,8 +543,11 @@ fn lossy(bytes: &[u8]) -> String {
     text.chars().take(600).collect()
 }
 
-/// The emulator's own time for the latest StartChatContact request.
+/// The emulator's own time for the latest StartChatContact request (the emulator keeps only the latest
+/// record, so reading it is cheap).
 fn last_service_time(emulator: &Emulator) -> Option<Duration> {
-    let _ = emulator;
-    None
+    emulator
+        .start_chat_calls()
+        .last()
+        .map(|call| call.service_time)
 }

@@ -2,8 +2,9 @@
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
+use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::sync::lock;
 
@@ -43,6 +44,15 @@ pub struct RecordedStartChat {
     /// Whether this was answered from the ClientToken cache without starting a chat.
     pub idempotent_replay: bool,
     pub peer: SocketAddr,
+    /// The emulator's own time for the request: from reading its body until the answer is ready to
+    /// send (an injected delay not included). Benchmarks subtract it from a client's latency. JSON:
+    /// `serviceTimeUs`, fractional microseconds.
+    #[serde(rename = "serviceTimeUs", serialize_with = "as_micros")]
+    pub service_time: Duration,
+}
+
+fn as_micros<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(value.as_secs_f64() * 1e6)
 }
 
 pub(crate) struct Records {

@@ -793,3 +793,45 @@ async fn the_local_past_chat_is_a_persistent_chat_source() {
         Some("ResourceNotFoundException")
     );
 }
+
+#[tokio::test]
+async fn records_carry_the_service_time_without_injected_delays() {
+    let emulator = start(EmulatorConfig::local()).await;
+    let started = Instant::now();
+    assert_eq!(start_chat(&emulator, &chat_body()).await.status, 200);
+    let round_trip = started.elapsed();
+    emulator.inject(Fault::Delay(Duration::from_millis(300)));
+    assert_eq!(start_chat(&emulator, &chat_body()).await.status, 200);
+    emulator.inject(Fault::Error(ConnectErrorKind::Throttling));
+    assert_eq!(start_chat(&emulator, &chat_body()).await.status, 429);
+
+    let calls = emulator.start_chat_calls();
+    assert_eq!(calls.len(), 3);
+    for call in &calls {
+        assert!(call.service_time > Duration::ZERO, "{call:?}");
+    }
+    assert!(
+        calls[0].service_time < round_trip,
+        "{:?} is not inside the client's {round_trip:?}",
+        calls[0].service_time
+    );
+    assert!(
+        calls[1].service_time < Duration::from_millis(300),
+        "an injected delay is not service time: {:?}",
+        calls[1].service_time
+    );
+
+    let recorded = control(
+        &emulator,
+        "GET",
+        "/_emulator/start-chat-calls",
+        serde_json::Value::Null,
+    )
+    .await
+    .json();
+    assert!(
+        recorded[0]["serviceTimeUs"]
+            .as_f64()
+            .is_some_and(|us| us > 0.0)
+    );
+}

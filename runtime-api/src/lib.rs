@@ -4,7 +4,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), local_runtime_api::RuntimeError> {
-//! let mut function = local_runtime_api::LambdaProcess::spawn("target/release/start-chat", &[]).await?;
+//! let mut function = local_runtime_api::LambdaProcess::spawn("target/release/start-chat", &[("LOG_LEVEL", "info")]).await?;
 //! let init = function.wait_until_ready().await?;           // spawn → first /next poll
 //! let reply = function.invoke(br#"{"version":"2.0"}"#.to_vec()).await?;
 //! let output = function.stop().await;                       // stdout lines, exit status

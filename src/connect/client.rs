@@ -2,6 +2,7 @@
 //! included, ends well inside the widget's 5 s and API Gateway's 29 s.
 
 use aws_config::BehaviorVersion;
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_sdk_connect::config::retry::RetryConfig;
 use aws_sdk_connect::config::timeout::TimeoutConfig;
 use std::time::Duration;
@@ -57,6 +58,10 @@ pub async fn connect_client_with(
     let sdk_config = loader
         .retry_config(settings.retry_config())
         .timeout_config(settings.timeout_config())
+        // It watches the throughput of long uploads and downloads; StartChatContact's bodies are small
+        // and the attempt timeout already bounds a stalled call. Off, it saves a timer and a body
+        // wrapper on every request.
+        .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
         .load()
         .await;
     if sdk_config.region().is_none() {

@@ -2,7 +2,7 @@
 //! Connect, which CloudWatch turns into metrics without any API call from the function. The template's
 //! alarms watch `ConnectThrottled` and `ConnectFailed`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use std::io::Write;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -25,8 +25,31 @@ pub struct Metrics {
 
 #[derive(Debug, Clone)]
 struct EmfSink {
-    namespace: String,
-    function_name: String,
+    /// The constant part of every line, rendered once: `{"_aws":{"CloudWatchMetrics":…,"Timestamp":`.
+    head: String,
+    /// `},"FunctionName":"…","ChatStarted":`.
+    middle: String,
+}
+
+impl EmfSink {
+    fn new(namespace: String, function_name: String) -> Self {
+        let directive = json!([{
+            "Namespace": namespace,
+            "Dimensions": [["FunctionName"]],
+            "Metrics": [
+                {"Name": "ChatStarted", "Unit": "Count"},
+                {"Name": "ConnectThrottled", "Unit": "Count"},
+                {"Name": "ConnectFailed", "Unit": "Count"},
+                {"Name": "ConnectLatency", "Unit": "Milliseconds"},
+            ],
+        }]);
+        let head = format!("{{\"_aws\":{{\"CloudWatchMetrics\":{directive},\"Timestamp\":");
+        let middle = format!(
+            "}},\"FunctionName\":{},\"ChatStarted\":",
+            Value::String(function_name)
+        );
+        Self { head, middle }
+    }
 }
 
 impl Metrics {
@@ -36,10 +59,7 @@ impl Metrics {
 
     pub fn embedded(namespace: impl Into<String>, function_name: impl Into<String>) -> Self {
         Self {
-            sink: Some(EmfSink {
-                namespace: namespace.into(),
-                function_name: function_name.into(),
-            }),
+            sink: Some(EmfSink::new(namespace.into(), function_name.into())),
         }
     }
 
@@ -58,6 +78,7 @@ impl Metrics {
     }
 }
 
+/// One EMF document: the pre-rendered constant parts around this call's numbers.
 fn emf_line(
     sink: &EmfSink,
     outcome: ConnectCallOutcome,
@@ -65,27 +86,15 @@ fn emf_line(
     timestamp_ms: u128,
 ) -> String {
     let count = |wanted: ConnectCallOutcome| u8::from(outcome == wanted);
-    json!({
-        "_aws": {
-            "Timestamp": timestamp_ms,
-            "CloudWatchMetrics": [{
-                "Namespace": sink.namespace,
-                "Dimensions": [["FunctionName"]],
-                "Metrics": [
-                    {"Name": "ChatStarted", "Unit": "Count"},
-                    {"Name": "ConnectThrottled", "Unit": "Count"},
-                    {"Name": "ConnectFailed", "Unit": "Count"},
-                    {"Name": "ConnectLatency", "Unit": "Milliseconds"},
-                ],
-            }],
-        },
-        "FunctionName": sink.function_name,
-        "ChatStarted": count(ConnectCallOutcome::Started),
-        "ConnectThrottled": count(ConnectCallOutcome::Throttled),
-        "ConnectFailed": count(ConnectCallOutcome::Failed),
-        "ConnectLatency": latency.as_secs_f64() * 1000.0,
-    })
-    .to_string()
+    format!(
+        "{}{timestamp_ms}{}{},\"ConnectThrottled\":{},\"ConnectFailed\":{},\"ConnectLatency\":{}}}",
+        sink.head,
+        sink.middle,
+        count(ConnectCallOutcome::Started),
+        count(ConnectCallOutcome::Throttled),
+        count(ConnectCallOutcome::Failed),
+        latency.as_secs_f64() * 1000.0,
+    )
 }
 
 #[cfg(test)]
@@ -95,10 +104,7 @@ mod tests {
 
     #[test]
     fn the_line_is_a_valid_emf_document() {
-        let sink = EmfSink {
-            namespace: "StartChat".into(),
-            function_name: "start-chat-fn".into(),
-        };
+        let sink = EmfSink::new("StartChat".into(), "start-chat-\"fn\"".into());
         let line = emf_line(
             &sink,
             ConnectCallOutcome::Throttled,
@@ -110,7 +116,7 @@ mod tests {
         assert_eq!(directive["Namespace"], "StartChat");
         assert_eq!(directive["Dimensions"][0][0], "FunctionName");
         assert_eq!(document["_aws"]["Timestamp"], 1_700_000_000_000_u64);
-        assert_eq!(document["FunctionName"], "start-chat-fn");
+        assert_eq!(document["FunctionName"], "start-chat-\"fn\"");
         assert_eq!(document["ConnectThrottled"], 1);
         assert_eq!(document["ChatStarted"], 0);
         assert_eq!(document["ConnectFailed"], 0);

@@ -6,6 +6,7 @@ mod start_chat;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -30,6 +31,10 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The outcome of SigV4 verification, handed from the recording layer to the handlers.
 #[derive(Clone, Debug)]
 pub(crate) struct SignatureVerdict(pub(crate) Result<(), SigV4Error>);
+
+/// When the recording layer took the request: the start of its recorded service time.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ReceivedAt(pub(crate) Instant);
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -71,6 +76,7 @@ async fn record_and_verify(
     if is_control_api(request.uri().path()) {
         return next.run(request).await;
     }
+    let received = Instant::now();
     let peer = request
         .extensions()
         .get::<ConnectionContext>()
@@ -127,11 +133,13 @@ async fn record_and_verify(
                 contact_id: None,
                 idempotent_replay: false,
                 peer,
+                service_time: received.elapsed(),
             });
         }
         return error.into_response();
     };
     parts.extensions.insert(SignatureVerdict(verdict));
+    parts.extensions.insert(ReceivedAt(received));
     next.run(Request::from_parts(parts, Body::from(body))).await
 }
 

@@ -7,6 +7,7 @@ mod validate;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -15,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use self::request::StartChatRequest;
-use super::SignatureVerdict;
+use super::{ReceivedAt, SignatureVerdict};
 use crate::aws_error::AwsError;
 use crate::chat::contact::{Contact, NewContact};
 use crate::chat::item::{Author, Item, PARTICIPANT_JOINED, Role, TEXT_PLAIN};
@@ -37,8 +38,10 @@ pub(crate) async fn handle(
     State(state): State<Arc<AppState>>,
     connection: Option<Extension<ConnectionContext>>,
     verdict: Option<Extension<SignatureVerdict>>,
+    received: Option<Extension<ReceivedAt>>,
     body: Bytes,
 ) -> Response {
+    let received = received.map_or_else(Instant::now, |Extension(at)| at.0);
     let peer = connection
         .as_ref()
         .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |c| c.peer);
@@ -51,11 +54,13 @@ pub(crate) async fn handle(
         contact_id: None,
         idempotent_replay: false,
         peer,
+        service_time: Duration::ZERO,
     };
 
     let mut answer_delay = None;
     match state.faults.next() {
         Some(Fault::DropConnection) => {
+            call.service_time = received.elapsed();
             state.records.push_start_chat(call);
             if let Some(Extension(connection)) = connection {
                 connection.drop_connection();
@@ -68,8 +73,10 @@ pub(crate) async fn handle(
         Some(Fault::Error(kind)) => {
             call.status = kind.status();
             call.error_code = Some(kind.code().to_owned());
+            let response = AwsError::connect(kind, kind.default_message()).into_response();
+            call.service_time = received.elapsed();
             state.records.push_start_chat(call);
-            return AwsError::connect(kind, kind.default_message()).into_response();
+            return response;
         }
         // A slow service: the request is processed now and answered late, so a client that
         // gives up and retries finds the chat already started (and its ClientToken known).
@@ -90,14 +97,18 @@ pub(crate) async fn handle(
             call.status = 200;
             call.contact_id = Some(started.contact_id.clone());
             call.idempotent_replay = started.replay;
+            let response = axum::Json(started.body).into_response();
+            call.service_time = received.elapsed();
             state.records.push_start_chat(call);
-            axum::Json(started.body).into_response()
+            response
         }
         Err(error) => {
             call.status = error.status;
             call.error_code = Some(error.code.to_owned());
+            let response = error.into_response();
+            call.service_time = received.elapsed();
             state.records.push_start_chat(call);
-            error.into_response()
+            response
         }
     };
     if let Some(delay) = answer_delay {
