@@ -3,7 +3,8 @@
 #   1. the Connect emulator (connect-emulator), on 127.0.0.1;
 #   2. the function under `cargo lambda watch` (rebuilt on every change), its SDK pointed at the emulator
 #      with the fixed local credentials below;
-#   3. the demo chat page, when the demo folder exists.
+#   3. the demo chat page, when the demo folder exists: demo/ with its ChatJS from npm (`npm ci` on first use)
+#      and a generated config.js holding the two URLs below, on a static server.
 # It prints `Listening: <url>` (POST chat requests there), `Participant endpoint: <url>` and `Demo: <url>`,
 # then runs until interrupted, stopping everything it started.
 #
@@ -89,12 +90,38 @@ start function cargo lambda watch --quiet --disable-cors --invoke-address 127.0.
 function_url="http://127.0.0.1:$FUNCTION_PORT/lambda-url/start-chat/"
 wait_for "the function" 900 curl -sf -o /dev/null -X OPTIONS "$function_url"
 
+# The demo page: demo/ plus a generated config.js (the URLs above) and the ChatJS bundle from npm, served
+# together from $workdir/demo-site (symlinks, so edits to demo/ show on reload). Needs Node.js's npm once.
+demo=
 if [ -d demo ]; then
-  start demo python3 -m http.server --bind 127.0.0.1 --directory demo "$DEMO_PORT"
-  wait_for "the demo page" 30 curl -sf -o /dev/null "http://127.0.0.1:$DEMO_PORT/"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "local: npm not found: install Node.js for the demo page (the function and emulator run without it)" >&2
+  else
+    if [ ! -f demo/node_modules/.package-lock.json ] || [ demo/package-lock.json -nt demo/node_modules/.package-lock.json ]; then
+      echo "local: installing the demo page's npm packages (npm ci)" >&2
+      npm ci --prefix demo --no-audit --no-fund --loglevel=error >&2
+    fi
+    site="$workdir/demo-site"
+    mkdir "$site"
+    for f in "$root"/demo/*; do
+      case "${f##*/}" in node_modules | package.json | package-lock.json) ;; *) ln -s "$f" "$site/" ;; esac
+    done
+    ln -s "$root/demo/node_modules/amazon-connect-chatjs/dist" "$site/chatjs"
+    cat >"$site/config.js" <<JS
+// Written by scripts/local.sh for this run.
+window.DEMO_CONFIG = {
+  startChatUrl: "$function_url",
+  participantEndpoint: "$participant_url",
+  region: "us-east-1",
+};
+JS
+    start demo python3 -m http.server --bind 127.0.0.1 --directory "$site" "$DEMO_PORT"
+    wait_for "the demo page" 30 curl -sf -o /dev/null "http://127.0.0.1:$DEMO_PORT/config.js"
+    demo="http://127.0.0.1:$DEMO_PORT/"
+  fi
 fi
 
 echo "Listening: $function_url"
 echo "Participant endpoint: $participant_url"
-[ -d demo ] && echo "Demo: http://127.0.0.1:$DEMO_PORT/"
+[ -n "$demo" ] && echo "Demo: $demo"
 wait -n "${pids[@]}"
