@@ -136,6 +136,7 @@ test("the demo page: a whole conversation, a reload, both ways to end, and faile
 
     // Reload: the page reconnects from sessionStorage with the same ParticipantToken (a second
     // CreateParticipantConnection) and shows the earlier messages from the transcript.
+    await service.syncLogs();
     const callsBefore = connectionCalls();
     await page.reload();
     await page.waitForSelector('#status[data-state="connected"]');
@@ -296,6 +297,7 @@ test("ChatJS from the demo origin: the function's answer opens a chat that works
 
     // A page reload: a new page, the same chat details from sessionStorage, a second CreateParticipantConnection.
     await page.evaluate((chatDetails) => sessionStorage.setItem("e2e-chat", JSON.stringify(chatDetails)), result);
+    await service.syncLogs();
     const callsBefore = connectionCalls();
     await page.reload();
     const second = await page.evaluate(async () => {

@@ -204,6 +204,7 @@ test("the SDK guide's sequence: CreateParticipantConnection, WebSocket, SendMess
 });
 
 test("ConnectionTypes in the start request: the WebSocket and connection token come with the answer", async () => {
+  await service.syncLogs();
   const callsBefore = connectionCalls();
   const started = await startOk({
     ParticipantDetails: { DisplayName: "Direct Customer" },
@@ -224,6 +225,7 @@ test("ConnectionTypes in the start request: the WebSocket and connection token c
   await client.send(new DisconnectParticipantCommand({ ConnectionToken }));
   await socket.item("chat.ended", (i) => i.ContentType === EVENT + "chat.ended");
   assert.equal((await chat(ContactId)).state, "ENDED");
+  await service.syncLogs();
   assert.equal(connectionCalls(), callsBefore, "no CreateParticipantConnection was needed");
   socket.close();
 });

@@ -26,6 +26,15 @@ fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String
     env
 }
 
+/// The JSON lines of an output that have the member `key`.
+fn json_lines_with(lines: &[String], key: &str) -> Vec<Value> {
+    lines
+        .iter()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line.get(key).is_some())
+        .collect()
+}
+
 async fn spawn_function(env: &[(String, String)]) -> LambdaProcess {
     LambdaProcess::spawn(env!("CARGO_BIN_EXE_start-chat"), env)
         .await
@@ -109,12 +118,7 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
     }
 
     // One JSON line per request, with outcome, status, latency and request id.
-    let request_lines: Vec<Value> = output
-        .stdout
-        .iter()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|line| line.get("status").is_some())
-        .collect();
+    let request_lines = json_lines_with(&output.stdout, "status");
     assert_eq!(request_lines.len(), 3, "{:#?}", output.stdout);
     let statuses: Vec<u64> = request_lines
         .iter()
@@ -142,12 +146,7 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
             "not JSON: {line}"
         );
     }
-    let metrics: Vec<Value> = output
-        .stdout
-        .iter()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|line| line.get("_aws").is_some())
-        .collect();
+    let metrics = json_lines_with(&output.stdout, "_aws");
     assert_eq!(
         metrics.len(),
         2,

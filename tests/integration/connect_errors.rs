@@ -7,7 +7,6 @@ use connect_emulator::{ConnectErrorKind, Emulator, Fault};
 use serde_json::{Value, json};
 use start_chat::connect::{SdkChatStarter, warm_connection};
 use start_chat::http::ChatHandler;
-use start_chat::telemetry::Metrics;
 use std::time::{Duration, Instant};
 
 /// The SDK makes three attempts; a fault on every one of them is what the browser finally sees.
@@ -158,12 +157,7 @@ async fn credentials_connect_rejects_are_a_misconfiguration_not_a_client_error()
     let emulator = start_emulator().await;
     let config = config_with(&[]);
     let client = sdk_client(&emulator, &config, "not-the-emulators-secret").await;
-    let handler = ChatHandler::new(
-        config.http,
-        config.policy,
-        SdkChatStarter::new(client),
-        Metrics::disabled(),
-    );
+    let handler = handler_with(config, client);
     let (status, body, _) = start_chat(&handler, None).await;
     assert_eq!(status, 502);
     assert_eq!(body["error"]["code"], "SERVICE_MISCONFIGURED");
@@ -202,25 +196,8 @@ async fn an_unreachable_connect_is_a_503() {
     let address = emulator.local_addr();
     emulator.shutdown().await;
     let config = config_with(&[]);
-    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_connect::config::Credentials::new(
-            ACCESS_KEY_ID,
-            SECRET_ACCESS_KEY,
-            None,
-            None,
-            "t",
-        ))
-        .endpoint_url(format!("http://{address}"));
-    let client = start_chat::connect::connect_client_with(loader, &config.connect)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let handler = ChatHandler::new(
-        config.http,
-        config.policy,
-        SdkChatStarter::new(client),
-        Metrics::disabled(),
-    );
+    let client = sdk_client_at(&format!("http://{address}"), &config, SECRET_ACCESS_KEY).await;
+    let handler = handler_with(config, client);
     let (status, _, _) = start_chat(&handler, None).await;
     assert_eq!(status, 503);
 }
@@ -288,12 +265,7 @@ async fn the_warm_up_opens_the_connection_the_first_chat_reuses_without_starting
     );
     assert!(emulator.start_chat_calls().is_empty() && emulator.chats().is_empty());
 
-    let handler = ChatHandler::new(
-        config.http,
-        config.policy,
-        SdkChatStarter::new(client),
-        Metrics::disabled(),
-    );
+    let handler = handler_with(config, client);
     let (status, _, _) = start_chat(&handler, None).await;
     assert_eq!(status, 200);
     let requests = emulator.requests();

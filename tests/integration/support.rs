@@ -59,6 +59,15 @@ pub async fn sdk_client(
     config: &Config,
     secret: &str,
 ) -> aws_sdk_connect::Client {
+    sdk_client_at(&emulator.endpoint_url(), config, secret).await
+}
+
+/// The same client for any endpoint (one where nothing listens, say).
+pub async fn sdk_client_at(
+    endpoint_url: &str,
+    config: &Config,
+    secret: &str,
+) -> aws_sdk_connect::Client {
     let loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(
@@ -68,7 +77,7 @@ pub async fn sdk_client(
             None,
             "integration-tests",
         ))
-        .endpoint_url(emulator.endpoint_url());
+        .endpoint_url(endpoint_url);
     connect_client_with(loader, &config.connect)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -80,6 +89,14 @@ pub async fn handler_for(
 ) -> ChatHandler<SdkChatStarter> {
     let config = config_with(overrides);
     let client = sdk_client(emulator, &config, SECRET_ACCESS_KEY).await;
+    handler_with(config, client)
+}
+
+/// The handler as `main` wires it, around a given SDK client, metrics off.
+pub fn handler_with(
+    config: Config,
+    client: aws_sdk_connect::Client,
+) -> ChatHandler<SdkChatStarter> {
     ChatHandler::new(
         config.http,
         config.policy,

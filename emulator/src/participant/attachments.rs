@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -12,8 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::request::{
-    Bearer, Members, access_denied, authenticate, check, conflict, json_body, respond,
-    validation_error,
+    Call, ConnectionToken, Members, access_denied, check, conflict, validation_error,
 };
 use crate::agent::{self, CustomerInput};
 use crate::aws_error::AwsError;
@@ -51,19 +51,8 @@ const ATTACHMENT_CONTENT_TYPES: [&str; 18] = [
 
 pub(crate) async fn start_upload(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    respond(start_upload_inner(&state, &headers, body).await)
-}
-
-async fn start_upload_inner(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Value, AwsError> {
-    let key = authenticate(state, headers, Bearer::ConnectionToken)?;
-    let body = json_body(body).await?;
+    Call { key, body, .. }: Call<ConnectionToken>,
+) -> Result<Json<Value>, AwsError> {
     let members = Members(&body);
     let content_type = members.string("ContentType")?;
     let size = members.integer("AttachmentSizeInBytes")?;
@@ -135,7 +124,7 @@ async fn start_upload_inner(
             chats.attachments.entry(attachment_id).or_insert(attachment)
         }
     };
-    Ok(json!({
+    Ok(Json(json!({
         "AttachmentId": attachment.attachment_id,
         "UploadMetadata": {
             "Url": attachment.upload_url,
@@ -146,24 +135,13 @@ async fn start_upload_inner(
                 "x-amz-meta-contact_id": attachment.contact_id,
             }
         }
-    }))
+    })))
 }
 
 pub(crate) async fn complete_upload(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    respond(complete_upload_inner(&state, &headers, body).await)
-}
-
-async fn complete_upload_inner(
-    state: &Arc<AppState>,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Value, AwsError> {
-    let key = authenticate(state, headers, Bearer::ConnectionToken)?;
-    let body = json_body(body).await?;
+    Call { key, body, .. }: Call<ConnectionToken>,
+) -> Result<Json<Value>, AwsError> {
     let members = Members(&body);
     let ids_given = members.strings("AttachmentIds")?;
     let client_token = members.string("ClientToken")?;
@@ -202,7 +180,7 @@ async fn complete_upload_inner(
             ))
         })?;
     match attachment.complete_client_token.as_deref() {
-        Some(token) if token == client_token => return Ok(json!({})),
+        Some(token) if token == client_token => return Ok(Json(json!({}))),
         Some(_) => {
             return Err(conflict(format!(
                 "Attachment {attachment_id} is already completed."
@@ -236,26 +214,15 @@ async fn complete_upload_inner(
     let contact_id = contact.contact_id.clone();
     let item = contact.record(Item::attachment(&contact_id, &author, attachment_item));
     if author.role == Role::Customer {
-        agent::customer_input(state, contact, &item.id, CustomerInput::Attachment(name));
+        agent::customer_input(&state, contact, &item.id, CustomerInput::Attachment(name));
     }
-    Ok(json!({}))
+    Ok(Json(json!({})))
 }
 
 pub(crate) async fn get_attachment(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    respond(get_attachment_inner(&state, &headers, body).await)
-}
-
-async fn get_attachment_inner(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Value, AwsError> {
-    let key = authenticate(state, headers, Bearer::ConnectionToken)?;
-    let body = json_body(body).await?;
+    Call { key, body, .. }: Call<ConnectionToken>,
+) -> Result<Json<Value>, AwsError> {
     let members = Members(&body);
     let attachment_id = members.string("AttachmentId")?;
     let expiry_secs = members.integer("UrlExpiryInSeconds")?;
@@ -299,11 +266,11 @@ async fn get_attachment_inner(
             Disposition::Attachment
         },
     });
-    Ok(json!({
+    Ok(Json(json!({
         "Url": format!("{}/attachments/{attachment_id}?token={token}", state.participant_url),
         "UrlExpiry": clock::iso8601_ms(expires_ms),
         "AttachmentSizeInBytes": attachment.declared_size,
-    }))
+    })))
 }
 
 /// The `token` query parameter of an attachment URL (URL-safe characters only, so no decoding).

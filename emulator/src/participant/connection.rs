@@ -4,13 +4,11 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use serde_json::json;
 
-use super::request::{Bearer, Members, access_denied, authenticate, check, json_body, respond};
+use super::request::{Call, Members, ParticipantToken, access_denied, check};
 use crate::aws_error::AwsError;
 use crate::chat::item::Item;
 use crate::state::AppState;
@@ -20,19 +18,8 @@ const CONNECTION_TYPES: [&str; 3] = ["WEBSOCKET", "CONNECTION_CREDENTIALS", "WEB
 
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    respond(create_connection(&state, &headers, body).await)
-}
-
-async fn create_connection(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<serde_json::Value, AwsError> {
-    let key = authenticate(state, headers, Bearer::ParticipantToken)?;
-    let body = json_body(body).await?;
+    Call { key, body, .. }: Call<ParticipantToken>,
+) -> Result<Json<serde_json::Value>, AwsError> {
     let members = Members(&body);
     let types = members.strings("Type")?;
     let connect_participant = members.boolean("ConnectParticipant")?.unwrap_or(false);
@@ -83,5 +70,5 @@ async fn create_connection(
             contact.push(&item);
         }
     }
-    Ok(answer)
+    Ok(Json(answer))
 }

@@ -2,15 +2,11 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::request::{
-    Bearer, Members, access_denied, authenticate, check, json_body, respond, validation_error,
-};
+use super::request::{Call, ConnectionToken, Members, access_denied, check, validation_error};
 use crate::agent::{self, CustomerInput};
 use crate::aws_error::AwsError;
 use crate::chat::contact::Contact;
@@ -44,19 +40,8 @@ fn active_contact<'c>(
 
 pub(crate) async fn send_message(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    respond(send_message_inner(&state, &headers, body).await)
-}
-
-async fn send_message_inner(
-    state: &Arc<AppState>,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Value, AwsError> {
-    let key = authenticate(state, headers, Bearer::ConnectionToken)?;
-    let body = json_body(body).await?;
+    Call { key, body, .. }: Call<ConnectionToken>,
+) -> Result<Json<Value>, AwsError> {
     let members = Members(&body);
     let content_type = members.string("ContentType")?;
     let content = members.string("Content")?;
@@ -90,7 +75,7 @@ async fn send_message_inner(
         .and_then(|k| contact.message_tokens.get(k))
     {
         // An idempotent retry: same answer, no second message.
-        return Ok(json!({ "Id": id, "AbsoluteTime": time }));
+        return Ok(Json(json!({ "Id": id, "AbsoluteTime": time })));
     }
     let Some(author) = contact.author(&key.participant_id).cloned() else {
         return Err(access_denied(
@@ -106,31 +91,22 @@ async fn send_message_inner(
     }
     if author.role == Role::Customer {
         agent::customer_input(
-            state,
+            &state,
             contact,
             &item.id,
             CustomerInput::Text(content.to_owned()),
         );
     }
-    Ok(json!({ "Id": item.id, "AbsoluteTime": item.absolute_time }))
-}
-
-pub(crate) async fn send_event(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    respond(send_event_inner(&state, &headers, body).await)
+    Ok(Json(
+        json!({ "Id": item.id, "AbsoluteTime": item.absolute_time }),
+    ))
 }
 
 /// Never deduplicated on ClientToken: chatjs sends the same token for every receipt.
-async fn send_event_inner(
-    state: &Arc<AppState>,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Value, AwsError> {
-    let key = authenticate(state, headers, Bearer::ConnectionToken)?;
-    let body = json_body(body).await?;
+pub(crate) async fn send_event(
+    State(state): State<Arc<AppState>>,
+    Call { key, body, .. }: Call<ConnectionToken>,
+) -> Result<Json<Value>, AwsError> {
     let members = Members(&body);
     let content_type = members.string("ContentType")?;
     let content = members.string("Content")?;
@@ -162,9 +138,9 @@ async fn send_event_inner(
         } else {
             contact.receipt(&message_id, &author.participant_id, read);
         }
-        return Ok(
+        return Ok(Json(
             json!({ "Id": ids::item_id(), "AbsoluteTime": clock::iso8601_ms(clock::now_ms()) }),
-        );
+        ));
     }
     let item = if content_type == CONNECTION_ACKNOWLEDGED {
         Item::connection_ack(&contact.contact_id, &author)
@@ -173,7 +149,9 @@ async fn send_event_inner(
     };
     // Typing goes to everyone (the sender sees its own too) but not into transcripts.
     contact.push(&item);
-    Ok(json!({ "Id": item.id, "AbsoluteTime": item.absolute_time }))
+    Ok(Json(
+        json!({ "Id": item.id, "AbsoluteTime": item.absolute_time }),
+    ))
 }
 
 /// Receipts name the message in their Content: `{"messageId":"..."}`.
@@ -192,23 +170,12 @@ fn receipt_message_id(content: Option<&str>) -> Result<String, AwsError> {
         })
 }
 
-pub(crate) async fn disconnect(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    respond(disconnect_inner(&state, &headers, body).await)
-}
-
 /// The customer leaves: `participant.left` then `chat.ended` over the WebSocket — chatjs
 /// (4.0+) only cleans up and fires onEnded on that `chat.ended`.
-async fn disconnect_inner(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Value, AwsError> {
-    let key = authenticate(state, headers, Bearer::ConnectionToken)?;
-    let body = json_body(body).await?;
+pub(crate) async fn disconnect(
+    State(state): State<Arc<AppState>>,
+    Call { key, body, .. }: Call<ConnectionToken>,
+) -> Result<Json<Value>, AwsError> {
     let mut violations = Violations::default();
     violations.optional("clientToken", Members(&body).string("ClientToken")?, 0, 500);
     check(violations)?;
@@ -221,5 +188,5 @@ async fn disconnect_inner(
         contact.end();
     }
     tracing::info!(contact_id = %key.contact_id, "participant disconnected");
-    Ok(json!({}))
+    Ok(Json(json!({})))
 }

@@ -1,9 +1,12 @@
 //! What every participant operation does first: read the JSON body, check the bearer token,
 //! and speak the service's errors.
 
+use std::marker::PhantomData;
+use std::sync::Arc;
+
 use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequest, Request};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::aws_error::AwsError;
@@ -24,14 +27,6 @@ pub(crate) fn access_denied(message: impl Into<String>) -> AwsError {
 
 pub(crate) fn conflict(message: impl Into<String>) -> AwsError {
     AwsError::participant(409, "ConflictException", message)
-}
-
-/// A JSON answer, or the error.
-pub(crate) fn respond(result: Result<Value, AwsError>) -> Response {
-    match result {
-        Ok(answer) => axum::Json(answer).into_response(),
-        Err(error) => error.into_response(),
-    }
 }
 
 /// Fails with ValidationException when anything was violated.
@@ -89,6 +84,49 @@ pub(crate) fn caller(
         Bearer::ConnectionToken => chats.by_connection_token(token),
     };
     key.ok_or_else(|| access_denied("You do not have sufficient access to perform this action."))
+}
+
+/// The kind of token an operation takes, as a type, so an operation names it in its signature.
+pub(crate) trait TokenKind {
+    const BEARER: Bearer;
+}
+
+/// CreateParticipantConnection's token.
+pub(crate) struct ParticipantToken;
+
+impl TokenKind for ParticipantToken {
+    const BEARER: Bearer = Bearer::ParticipantToken;
+}
+
+/// Every other operation's token.
+pub(crate) struct ConnectionToken;
+
+impl TokenKind for ConnectionToken {
+    const BEARER: Bearer = Bearer::ConnectionToken;
+}
+
+/// A participant operation's request, as every operation starts: the caller, resolved from the right
+/// kind of `X-Amz-Bearer` token before anything else is read (a bad token is 403 whatever the body),
+/// then the JSON body.
+pub(crate) struct Call<T> {
+    pub(crate) key: ParticipantKey,
+    pub(crate) body: Map<String, Value>,
+    token: PhantomData<T>,
+}
+
+impl<T: TokenKind> FromRequest<Arc<AppState>> for Call<T> {
+    type Rejection = AwsError;
+
+    async fn from_request(request: Request, state: &Arc<AppState>) -> Result<Self, AwsError> {
+        let (parts, body) = request.into_parts();
+        let key = authenticate(state, &parts.headers, T::BEARER)?;
+        let body = json_body(body).await?;
+        Ok(Self {
+            key,
+            body,
+            token: PhantomData,
+        })
+    }
 }
 
 /// Authenticates before anything else is looked at, as the service does.

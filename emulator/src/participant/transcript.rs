@@ -7,15 +7,11 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::request::{
-    Bearer, Members, access_denied, authenticate, check, json_body, respond, validation_error,
-};
+use super::request::{Call, ConnectionToken, Members, access_denied, check, validation_error};
 use crate::aws_error::AwsError;
 use crate::chat::item::Item;
 use crate::chat::store::ChatStore;
@@ -56,15 +52,8 @@ struct Query {
 
 pub(crate) async fn get_transcript(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    respond(transcript(&state, &headers, body).await)
-}
-
-async fn transcript(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Value, AwsError> {
-    let key = authenticate(state, headers, Bearer::ConnectionToken)?;
-    let body = json_body(body).await?;
+    Call { key, body, .. }: Call<ConnectionToken>,
+) -> Result<Json<Value>, AwsError> {
     let query = parse_query(&Members(&body))?;
     let chats = state.chats();
     let contact = chats.contact(&key.contact_id).ok_or_else(|| {
@@ -91,7 +80,7 @@ async fn transcript(state: &AppState, headers: &HeaderMap, body: Body) -> Result
     if let Some(next) = next {
         answer["NextToken"] = json!(encode_token(&contact.contact_id, next));
     }
-    Ok(answer)
+    Ok(Json(answer))
 }
 
 fn parse_query(members: &Members<'_>) -> Result<Query, AwsError> {

@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
 use serde_json::json;
 
-use super::request::{Bearer, authenticate, check, respond, validation_error};
+use super::request::{Bearer, authenticate, check, validation_error};
 use crate::aws_error::AwsError;
 use crate::state::AppState;
 use crate::validation::Violations;
@@ -22,8 +22,8 @@ pub(crate) async fn describe_view(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     token: Result<Path<String>, PathRejection>,
-) -> Response {
-    respond(describe(&state, &headers, token))
+) -> Result<Json<serde_json::Value>, AwsError> {
+    describe(&state, &headers, token).map(Json)
 }
 
 fn describe(

@@ -3,6 +3,7 @@
 "use strict";
 
 const { spawn } = require("node:child_process");
+const { randomUUID } = require("node:crypto");
 const http = require("node:http");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -135,6 +136,16 @@ async function startService() {
           }
         })
         .filter(Boolean);
+    },
+    /**
+     * Waits until every line the emulator logged before this call has been read: it requests a unique
+     * marker path from the participant endpoint (a 404 in the emulator's access log) and waits for it.
+     * Logs pass through local.sh's pipes, so a count read without this may miss the newest lines.
+     */
+    async syncLogs() {
+      const marker = `/e2e-log-marker/${randomUUID()}`;
+      await fetch(new URL(marker, value("Participant endpoint:")));
+      await waitFor("the emulator's log to catch up", () => logs.some((l) => l.startsWith("[emulator]") && l.includes(marker)));
     },
     stop,
   };
