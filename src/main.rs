@@ -1,11 +1,17 @@
 //! Wiring only: read the configuration (fail fast), build the Connect client once, serve requests.
 
-use lambda_http::{Error, Request, service_fn};
+use lambda_http::lambda_runtime::{Runtime, layers::TracingLayer};
+use lambda_http::{Adapter, Error, Request, service_fn};
 use start_chat::config::Config;
 use start_chat::connect::{SdkChatStarter, connect_client, warm_connection};
 use start_chat::http::ChatHandler;
-use start_chat::telemetry::{self, LogSettings, Metrics};
+use start_chat::telemetry::{self, HoldOutputLayer, LogSettings, Metrics};
 use std::process::ExitCode;
+
+// Faster than glibc's malloc for the SDK's many small allocations; `template.yaml` turns its eager commit
+// off so that memory stays at what is used (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -35,10 +41,16 @@ async fn main() -> ExitCode {
         metrics,
     )));
 
-    let served = lambda_http::run(service_fn(move |request: Request| async move {
-        Ok::<_, Error>(handler.handle(request).await)
-    }))
-    .await;
+    let service = service_fn(move |request: Request| async move {
+        let response = handler.handle(request).await;
+        Ok::<_, Error>(response)
+    });
+    // `lambda_http::run`, plus the layer that writes each invocation's log lines after its response.
+    let served = Runtime::new(Adapter::from(service))
+        .layer(TracingLayer::new())
+        .layer(HoldOutputLayer)
+        .run()
+        .await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

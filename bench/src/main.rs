@@ -14,7 +14,6 @@ mod procfs;
 mod report;
 mod scenario;
 mod stats;
-mod tls;
 
 use events::EventTemplate;
 use report::Measured;
@@ -239,7 +238,7 @@ async fn run(args: Args) -> Result<(), String> {
 
     // The same functions against an HTTPS endpoint, for cold starts: there the init warm-up saves the
     // first request a TLS handshake, as it does in Lambda.
-    let front = tls::start(driver.emulator.local_addr(), &args.out).await?;
+    let front = connect_emulator::tls_front::start(driver.emulator.local_addr(), &args.out).await?;
     let ca_file = front.ca_file.display().to_string();
     let over_tls = |function: &Function, label: &'static str| {
         let mut function = function.clone();

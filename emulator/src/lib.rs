@@ -22,6 +22,7 @@ mod records;
 mod server;
 mod state;
 mod sync;
+pub mod tls_front;
 mod validation;
 mod ws;
 

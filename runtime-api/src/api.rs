@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -29,6 +30,8 @@ pub struct ApiState {
     pub in_flight: Mutex<HashMap<String, oneshot::Sender<Reply>>>,
     /// When the function first asked for work: the end of its init.
     pub first_poll: Mutex<Option<Instant>>,
+    /// How many times the function has asked for work.
+    pub polls: AtomicUsize,
     pub polled: Notify,
     pub init_error: Mutex<Option<Vec<u8>>>,
     pub function_arn: String,
@@ -51,6 +54,7 @@ async fn next(State(state): State<Arc<ApiState>>) -> Response {
         let mut first = state.first_poll.lock().unwrap_or_else(|p| p.into_inner());
         first.get_or_insert_with(Instant::now);
     }
+    state.polls.fetch_add(1, Ordering::SeqCst);
     state.polled.notify_waiters();
     let pending = state.events.lock().await.recv().await;
     let Some(pending) = pending else {

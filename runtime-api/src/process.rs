@@ -124,6 +124,8 @@ pub struct LambdaProcess {
     output_limit: Arc<AtomicUsize>,
     readers: Vec<JoinHandle<()>>,
     deadline: Duration,
+    /// Events handed to the function so far.
+    invocations: usize,
 }
 
 impl LambdaProcess {
@@ -139,6 +141,7 @@ impl LambdaProcess {
             events: tokio::sync::Mutex::new(receiver),
             in_flight: Mutex::new(HashMap::new()),
             first_poll: Mutex::new(None),
+            polls: AtomicUsize::new(0),
             polled: tokio::sync::Notify::new(),
             init_error: Mutex::new(None),
             function_arn: FUNCTION_ARN.to_owned(),
@@ -197,6 +200,7 @@ impl LambdaProcess {
             output_limit,
             readers,
             deadline: Duration::from_secs(10),
+            invocations: 0,
         })
     }
 
@@ -238,6 +242,20 @@ impl LambdaProcess {
         }
     }
 
+    /// Waits until the function has asked for an event after the last one it was handed.
+    async fn wait_until_idle(&mut self) {
+        loop {
+            let notified = self.state.polled.notified();
+            if self.state.polls.load(Ordering::SeqCst) > self.invocations {
+                return;
+            }
+            tokio::select! {
+                _ = notified => {}
+                _ = self.child.wait() => return,
+            }
+        }
+    }
+
     /// Hands one event to the function and waits for its answer.
     pub async fn invoke(&mut self, event: Vec<u8>) -> Result<Invocation, RuntimeError> {
         let request_id = uuid::Uuid::new_v4().to_string();
@@ -253,6 +271,7 @@ impl LambdaProcess {
         if sender.send(pending).await.is_err() {
             return Err(RuntimeError::Exited(None));
         }
+        self.invocations += 1;
         let timeout = self.deadline + Duration::from_secs(5);
         let reply = tokio::select! {
             reply = answer => reply.map_err(|_| RuntimeError::Exited(None))?,
@@ -288,8 +307,10 @@ impl LambdaProcess {
         Ok(self.finish(Some(status)).await)
     }
 
-    /// Stops the function (as Lambda does when it shuts an environment down) and the Runtime API.
+    /// Stops the function and the Runtime API as Lambda shuts an environment down: once the function
+    /// is idle, asking for its next event (it may write its logs after its response), or after 2 s.
     pub async fn stop(mut self) -> ProcessOutput {
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.wait_until_idle()).await;
         let _ = self.child.start_kill();
         let status = self.child.wait().await.ok();
         self.finish(status).await

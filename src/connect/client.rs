@@ -5,6 +5,10 @@ use aws_config::BehaviorVersion;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_sdk_connect::config::retry::RetryConfig;
 use aws_sdk_connect::config::timeout::TimeoutConfig;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_http_client::{Builder, ConnectorBuilder};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +50,60 @@ impl ConnectSettings {
 /// Region, credentials and endpoint come from the environment exactly as for any AWS SDK: in Lambda, the
 /// function role's temporary credentials; locally, `AWS_ENDPOINT_URL_CONNECT` points at the emulator.
 pub async fn connect_client(settings: &ConnectSettings) -> Result<aws_sdk_connect::Client, String> {
-    connect_client_with(aws_config::defaults(BehaviorVersion::latest()), settings).await
+    let trust = TrustedRoots::from_env(|name| std::env::var_os(name).is_some());
+    let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(https_client(trust)?);
+    connect_client_with(loader, settings).await
+}
+
+/// The certificate authorities the function trusts for its HTTPS connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustedRoots {
+    /// Amazon Trust Services' roots, compiled in: what every AWS endpoint chains to. Loading and
+    /// parsing the system's ~150 roots instead takes about 4 ms of every cold start.
+    AmazonOnly,
+    /// The same plus the system's roots, read as OpenSSL does: chosen when `SSL_CERT_FILE` or
+    /// `SSL_CERT_DIR` is set (a TLS-inspecting proxy, the emulator behind TLS).
+    AmazonAndSystem,
+}
+
+impl TrustedRoots {
+    pub fn from_env(is_set: impl Fn(&str) -> bool) -> Self {
+        if is_set("SSL_CERT_FILE") || is_set("SSL_CERT_DIR") {
+            Self::AmazonAndSystem
+        } else {
+            Self::AmazonOnly
+        }
+    }
+}
+
+/// Amazon Root CA 1-4 and Starfield Services Root G2, as AWS lists them for restricted trust stores.
+pub const AMAZON_TRUST_SERVICES_ROOTS: &[u8] = include_bytes!("amazon-trust-services.pem");
+
+/// The SDK's own default HTTPS client (hyper, rustls with aws-lc, proxy settings from the environment),
+/// with [`TrustedRoots`] as its trust store.
+fn https_client(trust: TrustedRoots) -> Result<SharedHttpClient, String> {
+    let trust_store = TrustStore::empty()
+        .with_native_roots(trust == TrustedRoots::AmazonAndSystem)
+        .with_pem_certificate(AMAZON_TRUST_SERVICES_ROOTS);
+    let context = TlsContext::builder()
+        .with_trust_store(trust_store)
+        .build()
+        .map_err(|error| format!("the TLS trust store cannot be built: {error}"))?;
+    Ok(
+        Builder::new().build_with_connector_fn(move |settings, components| {
+            let mut connector = ConnectorBuilder::default()
+                .tls_provider(tls::Provider::Rustls(
+                    tls::rustls_provider::CryptoMode::AwsLc,
+                ))
+                .tls_context(context.clone());
+            connector.set_connector_settings(settings.cloned());
+            if let Some(components) = components {
+                connector.set_sleep_impl(components.sleep_impl());
+            }
+            connector.set_proxy_config(Some(ProxyConfig::from_env()));
+            connector.build()
+        }),
+    )
 }
 
 /// The same client from a loader the caller prepared (tests set the endpoint and credentials explicitly
@@ -76,6 +133,50 @@ pub async fn connect_client_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn the_system_roots_are_added_only_when_openssl_variables_are_set() {
+        assert_eq!(TrustedRoots::from_env(|_| false), TrustedRoots::AmazonOnly);
+        for variable in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
+            assert_eq!(
+                TrustedRoots::from_env(|name| name == variable),
+                TrustedRoots::AmazonAndSystem
+            );
+        }
+    }
+
+    /// The five Amazon Trust Services roots, exactly: each certificate's SHA-256 matches the one AWS
+    /// publishes (also written above it in the file).
+    #[test]
+    fn the_compiled_in_roots_are_amazon_trust_services() {
+        let published = [
+            "8ECDE6884F3D87B1125BA31AC3FCB13D7016DE7F57CC904FE1CB97C6AE98196E", // Amazon Root CA 1
+            "1BA5B2AA8C65401A82960118F80BEC4F62304D83CEC4713A19C39C011EA46DB4", // Amazon Root CA 2
+            "18CE6CFE7BF14E60B2E347B8DFE868CB31D02EBB3ADA271569F50343B46DB3A4", // Amazon Root CA 3
+            "E35D28419ED02025CFA69038CD623962458DA5C695FBDEA3C22B0BFB25897092", // Amazon Root CA 4
+            "568D6905A2C88708A4B3025190EDCFEDB1974A606A13C6E5290FCB2AE63EDAB5", // Starfield Services G2
+        ];
+        let fingerprints: Vec<String> = CertificateDer::pem_slice_iter(AMAZON_TRUST_SERVICES_ROOTS)
+            .map(|certificate| {
+                let der = certificate.unwrap_or_else(|e| panic!("{e:?}"));
+                Sha256::digest(der.as_ref())
+                    .iter()
+                    .map(|byte| format!("{byte:02X}"))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(fingerprints, published);
+    }
+
+    #[test]
+    fn the_https_client_builds_with_either_trust_store() {
+        for trust in [TrustedRoots::AmazonOnly, TrustedRoots::AmazonAndSystem] {
+            assert!(https_client(trust).is_ok(), "{trust:?}");
+        }
+    }
 
     #[test]
     fn retries_fit_inside_the_budget() {

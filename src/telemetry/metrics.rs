@@ -3,7 +3,6 @@
 //! alarms watch `ConnectThrottled` and `ConnectFailed`.
 
 use serde_json::{Value, json};
-use std::io::Write;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How a StartChatContact call ended, as the metrics count it.
@@ -73,8 +72,9 @@ impl Metrics {
             .unwrap_or_default();
         let mut line = emf_line(sink, outcome, latency, timestamp_ms);
         line.push('\n');
-        // One write of the whole line, so it never interleaves with a log line.
-        let _ = std::io::stdout().lock().write_all(line.as_bytes());
+        // One write of the whole line, so it never interleaves with a log line; nowhere to report a
+        // failure to write to stdout.
+        let _ = super::output::write_lines(line.as_bytes());
     }
 }
 

@@ -1,12 +1,15 @@
-//! Logs and metrics. Both are written to stdout, where Lambda sends them to CloudWatch Logs.
+//! Logs and metrics. Both are written to stdout, where Lambda sends them to CloudWatch Logs, after the
+//! response (see [`output`]).
 //!
 //! Only this crate's events reach the log at the configured level; every other crate (the AWS SDK, hyper,
 //! the Lambda runtime) is capped at WARN, because their debug and trace events can carry request and
 //! response bodies, and so tokens and personal data.
 
 mod metrics;
+pub mod output;
 
 pub use metrics::{ConnectCallOutcome, Metrics};
+pub use output::HoldOutputLayer;
 
 use tracing::level_filters::LevelFilter;
 use tracing_subscriber::filter::Targets;
@@ -46,7 +49,7 @@ pub fn log_filter(level: LevelFilter) -> Targets {
 pub fn init_logging(settings: LogSettings) {
     let filter = log_filter(settings.level);
     let layer = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stdout)
+        .with_writer(output::StdoutLines)
         .with_ansi(false)
         .with_target(false);
     // A second initialisation (only possible in tests) keeps the first subscriber.

@@ -249,3 +249,46 @@ async fn init_warms_the_connection_and_the_first_chat_reuses_it() {
     );
     function.stop().await;
 }
+
+/// An HTTPS endpoint signed by a CA the function was not told about is refused before a byte of the
+/// request is sent; naming that CA in `SSL_CERT_FILE` adds it to the compiled-in Amazon roots (as a
+/// TLS-inspecting proxy would need).
+#[tokio::test]
+async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
+    let emulator = start_emulator().await;
+    let dir = std::env::temp_dir().join(format!("start-chat-tls-test-{}", std::process::id()));
+    let front = connect_emulator::tls_front::start(emulator.local_addr(), &dir)
+        .await
+        .unwrap_or_else(|e| panic!("TLS front: {e}"));
+    let ca_file = front.ca_file.display().to_string();
+
+    let untrusted = binary_env(&front.url, &[]);
+    let trusted = binary_env(&front.url, &[("SSL_CERT_FILE", ca_file.as_str())]);
+    let mut statuses = Vec::new();
+    for env in [untrusted, trusted] {
+        let mut function = spawn_function(&env).await;
+        function
+            .wait_until_ready()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let invocation = function
+            .invoke(event_json("http-api-v2.json").to_string().into_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let reply = invocation
+            .response_json()
+            .unwrap_or_else(|| panic!("no response: {invocation:?}"));
+        statuses.push((reply["statusCode"].as_u64(), emulator.requests().len()));
+        function.stop().await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let (untrusted_status, untrusted_requests) = statuses[0];
+    assert!(
+        untrusted_status.is_some_and(|status| status >= 502),
+        "{statuses:?}"
+    );
+    assert_eq!(untrusted_requests, 0, "nothing reached the emulator");
+    // Trusted: the init warm-up and the chat both arrive.
+    assert_eq!(statuses[1], (Some(200), 2), "{statuses:?}");
+}

@@ -27,7 +27,8 @@ ENV_CONTRACT = {
 
 # Set by the template itself, not by a parameter: runtime tuning measured by `make bench`.
 CONSTANT_ENV = {
-    "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=4194304:glibc.malloc.trim_threshold=8388608",
+    "MIMALLOC_EAGER_COMMIT": "0",
+    "MIMALLOC_ARENA_EAGER_COMMIT": "0",
 }
 
 

@@ -1,7 +1,8 @@
-//! A TLS front for the emulator: HTTPS on `localhost`, with a certificate from a throwaway CA that the
-//! functions are told to trust (`SSL_CERT_FILE`, which the Rust function adds to its roots, and
-//! `NODE_EXTRA_CA_CERTS` for Node.js). Cold starts over it include name resolution and the TCP and TLS
-//! handshakes, which is what the init warm-up takes off the first request.
+//! The emulator behind HTTPS, as Amazon Connect is: a TLS front on `localhost` that relays each
+//! connection to the emulator, with a certificate from a throwaway CA. Clients are told to trust it
+//! (`SSL_CERT_FILE` for the function, `NODE_EXTRA_CA_CERTS` for Node.js). The benchmark measures cold
+//! starts over it (name resolution, TCP and TLS handshakes: what the init warm-up takes off the first
+//! request); the tests check whom the function trusts.
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use std::net::SocketAddr;
@@ -33,14 +34,14 @@ fn error(what: &str) -> impl Fn(rcgen::Error) -> String + '_ {
 }
 
 /// Starts the front on an ephemeral port; each accepted connection is decrypted and relayed to
-/// `upstream` over its own TCP connection. The CA certificate is written into `dir`.
+/// `upstream` over its own TCP connection. The CA certificate is written into `dir` as `ca.pem`.
 pub async fn start(upstream: SocketAddr, dir: &Path) -> Result<TlsFront, String> {
     let ca_key = KeyPair::generate().map_err(error("CA key"))?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(error("CA"))?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
         .distinguished_name
-        .push(DnType::CommonName, "lambda-bench throwaway CA");
+        .push(DnType::CommonName, "connect-emulator throwaway CA");
     let ca = ca_params.self_signed(&ca_key).map_err(error("CA"))?;
     let key = KeyPair::generate().map_err(error("server key"))?;
     let params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
@@ -53,7 +54,7 @@ pub async fn start(upstream: SocketAddr, dir: &Path) -> Result<TlsFront, String>
     // Absolute: the Node.js bootstrap changes directory before starting node.
     let ca_file = std::fs::canonicalize(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
-        .join("bench-ca.pem");
+        .join("ca.pem");
     std::fs::write(&ca_file, ca.pem()).map_err(|e| format!("{}: {e}", ca_file.display()))?;
 
     let config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
