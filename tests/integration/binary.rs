@@ -252,7 +252,7 @@ async fn init_warms_the_connection_and_the_first_chat_reuses_it() {
 
 /// An HTTPS endpoint signed by a CA the function was not told about is refused before a byte of the
 /// request is sent; naming that CA in `SSL_CERT_FILE` adds it to the compiled-in Amazon roots (as a
-/// TLS-inspecting proxy would need).
+/// TLS-inspecting proxy would need); a file that cannot be read stops the function at init.
 #[tokio::test]
 async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
     let emulator = start_emulator().await;
@@ -282,6 +282,19 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
         function.stop().await;
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let missing = binary_env(&front.url, &[("SSL_CERT_FILE", "/nonexistent/ca.pem")]);
+    let output = spawn_function(&missing)
+        .await
+        .wait_for_exit(Duration::from_secs(10))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output
+            .stdout
+            .iter()
+            .any(|line| line.contains("SSL_CERT_FILE")),
+        "{output:?}"
+    );
 
     let (untrusted_status, untrusted_requests) = statuses[0];
     assert!(
