@@ -57,7 +57,7 @@ pub async fn connect_client(settings: &ConnectSettings) -> Result<aws_sdk_connec
 
 /// The certificate authorities the function trusts for its HTTPS connections: always Amazon Trust
 /// Services' roots, compiled in, which every AWS endpoint chains to. Loading and parsing the system's
-/// ~150 roots instead would take about 4 ms of every cold start (30 ms when measured over TLS).
+/// ~150 roots instead took about 3 ms of every cold start (BENCHMARKS.md, change 6).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustedRoots {
     /// `SSL_CERT_FILE`'s certificates (PEM), read at cold start: a TLS-inspecting proxy's CA, or the
