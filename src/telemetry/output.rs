@@ -3,7 +3,7 @@
 //! While an invocation runs, its lines (the request log line, any SDK warning, the metrics document) are
 //! held in memory; they are written together, with one `write`, once the response has reached the
 //! Runtime API and before the function asks for the next event. The customer no longer waits for log
-//! writes (typical p50 −7 µs and p99 −70 µs or more over whole `make bench` runs, BENCHMARKS.md), and
+//! writes (typical p50 −7 µs and p99 −68 to −130 µs over whole `make bench` runs, BENCHMARKS.md), and
 //! Lambda still receives every line before the environment can be frozen. The price: if the process dies
 //! mid-invocation (a panic aborts, a Lambda timeout kills it), that invocation's held lines are lost.
 
