@@ -56,7 +56,7 @@ pub(super) fn parse_request(body: &[u8]) -> Result<ChatRequest, Rejection> {
 
     let mut fields = Fields::default();
     let instance_id = fields.instance_id(&root);
-    let contact_flow_id = member(&root, "ContactFlowId")
+    let contact_flow_id = optional_id(&root, "ContactFlowId")
         .and_then(|v| fields.string("ContactFlowId", v, 1, CONTACT_FLOW_ID_MAX));
     let display_name = fields.display_name(&root);
     let attributes = fields.attributes(&root);
@@ -101,6 +101,12 @@ pub(super) fn parse_request(body: &[u8]) -> Result<ChatRequest, Rejection> {
 /// A member of an object, with `null` read as absent.
 fn member<'v>(object: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
     object.get(key).filter(|value| !value.is_null())
+}
+
+/// An id the server may default: `null` and `""` both mean "not given", because the official sample page
+/// ships with empty `instanceId` / `contactFlowId` and AWS's sample backend reads "" as "use the default".
+fn optional_id<'v>(object: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    member(object, key).filter(|value| value.as_str() != Some(""))
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -184,9 +190,9 @@ impl Fields {
 
     /// `InstanceId`, or `ConnectInstanceId` as some mobile samples send it.
     fn instance_id(&mut self, root: &Map<String, Value>) -> Option<String> {
-        let primary = member(root, "InstanceId")
+        let primary = optional_id(root, "InstanceId")
             .and_then(|v| self.string("InstanceId", v, 1, INSTANCE_ID_MAX));
-        let alias = member(root, "ConnectInstanceId")
+        let alias = optional_id(root, "ConnectInstanceId")
             .and_then(|v| self.string("ConnectInstanceId", v, 1, INSTANCE_ID_MAX));
         match (primary, alias) {
             (Some(primary), Some(alias)) if primary != alias => {

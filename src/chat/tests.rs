@@ -134,6 +134,24 @@ fn null_members_count_as_absent() {
     assert_eq!(accepted(body).contact_flow_id(), FLOW);
 }
 
+/// The official sample page as shipped sends `"InstanceId": ""` and `"ContactFlowId": ""`.
+#[test]
+fn empty_ids_mean_the_server_defaults() {
+    let body = json!({"ParticipantDetails": {"DisplayName": "Ada"}, "InstanceId": "",
+        "ConnectInstanceId": "", "ContactFlowId": ""});
+    let command = accepted(body);
+    assert_eq!(command.instance_id(), INSTANCE);
+    assert_eq!(command.contact_flow_id(), FLOW);
+    let empty_name = json!({"ParticipantDetails": {"DisplayName": ""}, "ContactFlowId": ""});
+    assert_eq!(
+        rejected_paths(empty_name),
+        ["ParticipantDetails.DisplayName"]
+    );
+    let empty_instance_with_alias = json!({"ParticipantDetails": {"DisplayName": "Ada"},
+        "InstanceId": "", "ConnectInstanceId": INSTANCE});
+    assert_eq!(accepted(empty_instance_with_alias).instance_id(), INSTANCE);
+}
+
 #[test]
 fn not_json_or_not_an_object_is_invalid_json() {
     for body in [&b"{"[..], b"", b"ParticipantDetails=Ada", b"\xff\xfe"] {
@@ -185,7 +203,7 @@ fn a_missing_or_blank_display_name_is_refused() {
 #[test]
 fn every_offending_field_is_listed_with_its_path() {
     let body = json!({
-        "InstanceId": "",
+        "InstanceId": "i".repeat(101),
         "ContactFlowId": 7,
         "ParticipantDetails": {"DisplayName": ""},
         "Attributes": {"ok": "1", "bad key": "x", "n": 5},
