@@ -12,8 +12,8 @@ BENCH_BOOTSTRAP := $(BENCH_TARGET_DIR)/lambda/start-chat/bootstrap
 BENCH_HARNESS := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/lambda-bench
 BENCH_FLOOR := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/floor-lambda
 # The CPU the harness and the functions share (`taskset -c`); empty to let them spread over all CPUs.
-# One CPU by default: a Lambda function of up to 1,769 MB has at most one vCPU's worth, and on this VM a
-# wake-up across vCPUs costs ~60 µs (idle vCPUs halt), which would swamp the per-invocation figures.
+# One CPU by default: a Lambda function of up to 1,769 MB has at most one vCPU's worth, and a wake-up
+# across vCPUs (idle vCPUs halt) would swamp the per-invocation figures (BENCHMARKS.md, Method).
 BENCH_CPUS ?= $(shell echo $$(( $$(nproc) - 1 )))
 BENCH_TASKSET := $(if $(strip $(BENCH_CPUS)),taskset -c $(BENCH_CPUS))
 BENCH_OUT ?= target/bench
