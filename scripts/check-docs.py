@@ -38,7 +38,8 @@ def repository_files(root):
         check=True,
         capture_output=True,
     ).stdout.decode("utf-8")
-    return {path for path in listed.split("\0") if path and os.path.isfile(os.path.join(root, path))}
+    paths = (path for path in listed.split("\0") if path)
+    return {path for path in paths if os.path.isfile(os.path.join(root, path))}
 
 
 def folders_of(files):
@@ -85,7 +86,11 @@ def anchors_of(text):
         atx = ATX_HEADING.match(line)
         if atx:
             heading = atx.group(2) or ""
-        elif previous and SETEXT_UNDERLINE.match(line) and not previous.lstrip().startswith(PARAGRAPH_NOT):
+        elif (
+            previous
+            and SETEXT_UNDERLINE.match(line)
+            and not previous.lstrip().startswith(PARAGRAPH_NOT)
+        ):
             heading = previous.strip()
         if heading is not None:
             base = slug(heading)
@@ -184,7 +189,8 @@ def main():
     for page, number, target in broken:
         print(f"{page}:{number}: {target}")
     if broken:
-        print(f"check-docs: {len(broken)} broken link(s) in {len(pages)} Markdown files", file=sys.stderr)
+        summary = f"check-docs: {len(broken)} broken link(s) in {len(pages)} Markdown files"
+        print(summary, file=sys.stderr)
         return 1
     print(f"check-docs: {checked} relative links in {len(pages)} Markdown files, all resolve")
     return 0
