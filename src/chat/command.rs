@@ -12,7 +12,7 @@ pub struct StartChatCommand {
     pub(super) attributes: BTreeMap<String, String>,
     pub(super) initial_message: Option<ChatMessage>,
     pub(super) supported_messaging_content_types: Vec<ContentType>,
-    pub(super) chat_duration_minutes: Option<i32>,
+    pub(super) chat_duration_minutes: i32,
     pub(super) persistent_chat: Option<PersistentChat>,
     pub(super) related_contact_id: Option<String>,
     pub(super) customer_id: Option<String>,
@@ -42,7 +42,8 @@ impl StartChatCommand {
     pub fn supported_messaging_content_types(&self) -> &[ContentType] {
         &self.supported_messaging_content_types
     }
-    pub fn chat_duration_minutes(&self) -> Option<i32> {
+    /// Always within the policy's ceiling.
+    pub fn chat_duration_minutes(&self) -> i32 {
         self.chat_duration_minutes
     }
     pub fn persistent_chat(&self) -> Option<&PersistentChat> {

@@ -4,6 +4,7 @@
 mod command;
 mod field;
 mod limits;
+mod names;
 mod parse;
 mod policy;
 mod port;
@@ -15,8 +16,12 @@ pub use command::{
     StartChatCommand,
 };
 pub use field::FieldError;
+pub use names::{KEY_CHARS, is_key, is_uuid};
 pub use parse::Rejection;
-pub use policy::ChatPolicy;
+pub use policy::{
+    ChatPolicy, DEFAULT_CHAT_DURATION_MINUTES, DEFAULT_SEGMENT_ATTRIBUTE_KEYS, PolicyError,
+    PolicySettings, Setting,
+};
 pub use port::{ChatStarter, ConnectFailure, FailureKind};
 pub use secret::Secret;
 pub use started::{ConnectionCredentials, StartedChat, WebsocketDetails};

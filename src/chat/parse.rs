@@ -7,6 +7,7 @@ use super::command::{
 };
 use super::field::{FieldError, index_path, member_path};
 use super::limits::*;
+use super::names::{KEY_CHARS, is_key_char};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -23,6 +24,9 @@ pub enum Rejection {
     ContactFlowNotAllowed,
     /// Persistent chat is switched off on the server.
     PersistentChatNotAllowed,
+    /// `RelatedContactId` is switched off with persistent chat: Connect copies the related contact's
+    /// attributes into the new one.
+    RelatedContactNotAllowed,
 }
 
 /// A request that respects the service's limits, before the server's policy is applied.
@@ -118,10 +122,6 @@ fn kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-fn is_attribute_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
 fn one_of<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
@@ -249,10 +249,10 @@ impl Fields {
                     path.clone(),
                     format!("attribute keys must be at most {ATTRIBUTE_KEY_MAX} characters long"),
                 );
-            } else if !key.chars().all(is_attribute_key_char) {
+            } else if !key.chars().all(is_key_char) {
                 self.error(
                     path.clone(),
-                    "attribute keys may contain only letters, digits, '-' and '_'",
+                    format!("attribute keys may contain only {KEY_CHARS}"),
                 );
             }
             match value {

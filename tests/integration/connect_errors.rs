@@ -24,17 +24,9 @@ async fn start_chat(
     if let Some(body) = body {
         event = with_body(event, &body);
     }
-    let response = handler.handle(request_from(&event, "req-connect")).await;
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    (
-        response.status().as_u16(),
-        body_json(&response),
-        retry_after,
-    )
+    let reply = invoke(handler, &event, "req-connect").await;
+    let retry_after = reply.header("retry-after").map(str::to_owned);
+    (reply.status, reply.body, retry_after)
 }
 
 #[tokio::test]
