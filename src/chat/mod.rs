@@ -2,13 +2,16 @@
 //! command can reach Amazon Connect, through the [`ChatStarter`] port.
 
 mod command;
+mod display_name;
 mod field;
+mod idempotency;
 mod limits;
 mod names;
 mod parse;
 mod policy;
 mod port;
 mod secret;
+mod server_secret;
 mod started;
 
 pub use command::{
@@ -24,6 +27,7 @@ pub use policy::{
 };
 pub use port::{ChatStarter, ConnectFailure, FailureKind};
 pub use secret::Secret;
+pub use server_secret::{SERVER_SECRET_MIN_BYTES, ServerSecret};
 pub use started::{ConnectionCredentials, StartedChat, WebsocketDetails};
 
 #[cfg(test)]

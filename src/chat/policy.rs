@@ -4,11 +4,13 @@
 
 use super::command::{ContentType, SegmentValue, StartChatCommand};
 use super::field::{FieldError, member_path};
+use super::idempotency::ClientTokens;
 use super::limits::{
     CHAT_DURATION_MINUTES_MAX, CHAT_DURATION_MINUTES_MIN, SEGMENT_ATTRIBUTE_KEY_MAX,
 };
 use super::names::{KEY_CHARS, is_key, is_uuid};
 use super::parse::{Rejection, parse_request};
+use super::server_secret::ServerSecret;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Connect's own default duration (25 hours): the ceiling when none is configured.
@@ -39,6 +41,8 @@ pub struct PolicySettings {
     pub allow_persistent_chat: bool,
     /// A browser's `CustomerId` is an unverified claim; `false` refuses it.
     pub allow_customer_id: bool,
+    /// Keys the tokens this service derives and signs; without it they are unkeyed.
+    pub server_secret: Option<ServerSecret>,
 }
 
 impl PolicySettings {
@@ -58,6 +62,7 @@ impl PolicySettings {
             max_chat_duration_minutes: DEFAULT_CHAT_DURATION_MINUTES,
             allow_persistent_chat: false,
             allow_customer_id: true,
+            server_secret: None,
         }
     }
 }
@@ -106,6 +111,7 @@ pub struct ChatPolicy {
     max_chat_duration_minutes: i32,
     allow_persistent_chat: bool,
     allow_customer_id: bool,
+    client_tokens: ClientTokens,
 }
 
 impl ChatPolicy {
@@ -216,6 +222,7 @@ impl ChatPolicy {
             max_chat_duration_minutes: settings.max_chat_duration_minutes,
             allow_persistent_chat: settings.allow_persistent_chat,
             allow_customer_id: settings.allow_customer_id,
+            client_tokens: ClientTokens::new(settings.server_secret.as_ref()),
         })
     }
 
@@ -307,7 +314,7 @@ impl ChatPolicy {
             return Err(Rejection::Invalid(errors));
         }
 
-        Ok(StartChatCommand {
+        let mut command = StartChatCommand {
             instance_id,
             contact_flow_id,
             display_name: request.display_name,
@@ -323,11 +330,15 @@ impl ChatPolicy {
             persistent_chat: request.persistent_chat,
             related_contact_id: request.related_contact_id,
             customer_id: request.customer_id,
-            client_token: request.client_token,
+            client_token: None,
             segment_attributes: request.segment_attributes,
             disconnect_agent_on_customer_exit: request.disconnect_agent_on_customer_exit,
             connection_types: request.connection_types,
-        })
+        };
+        command.client_token = request
+            .client_token
+            .map(|browser_token| self.client_tokens.derive(&browser_token, &command));
+        Ok(command)
     }
 }
 

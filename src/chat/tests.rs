@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
 const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const SALES_FLOW: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+const BROWSER_TOKEN: &str = "9b2f3c4d-1e5a-4f6b-8c7d-0e1f2a3b4c5d";
 
 /// The settings most tests use: the local setup, with persistent chat on and one custom segment key.
 fn settings() -> PolicySettings {
@@ -85,7 +86,7 @@ fn everything_the_widget_and_the_api_send_is_carried_into_the_command() {
         "SupportedMessagingContentTypes": ["text/plain", " text/markdown"],
         "ChatDurationInMinutes": 60,
         "PersistentChat": {"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "c-1"},
-        "ClientToken": "token-1",
+        "ClientToken": BROWSER_TOKEN,
         "CustomerId": "customer-42",
         "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}},
         "DisconnectOnCustomerExit": ["AGENT"],
@@ -110,7 +111,8 @@ fn everything_the_widget_and_the_api_send_is_carried_into_the_command() {
             source_contact_id: "c-1".into()
         })
     );
-    assert_eq!(command.client_token(), Some("token-1"));
+    let sent_token = command.client_token().expect("a derived token");
+    assert!(sent_token.len() == 64 && sent_token != BROWSER_TOKEN);
     assert_eq!(command.customer_id(), Some("customer-42"));
     assert_eq!(
         command.segment_attributes()["connect:Subtype"],
@@ -642,4 +644,42 @@ fn the_policy_checks_its_own_settings() {
         .contact_flow_aliases
         .push(("sales".into(), SALES_FLOW.into()));
     assert!(ChatPolicy::new(twice).is_err());
+}
+
+#[test]
+fn connects_token_is_the_same_for_a_retry_and_different_for_any_other_request() {
+    let token_of = |policy: &ChatPolicy, body: Value| {
+        authorize(policy, body)
+            .expect("accepted")
+            .client_token()
+            .map(str::to_owned)
+    };
+    let request = with(minimal(), "ClientToken", json!(BROWSER_TOKEN));
+    let first = token_of(&policy(), request.clone());
+    assert_eq!(first, token_of(&policy(), request.clone()), "a retry");
+    let uppercase = with(
+        minimal(),
+        "ClientToken",
+        json!(BROWSER_TOKEN.to_uppercase()),
+    );
+    assert_eq!(first, token_of(&policy(), uppercase), "the same UUID");
+    let other_name =
+        json!({"ParticipantDetails": {"DisplayName": "Eve"}, "ClientToken": BROWSER_TOKEN});
+    assert_ne!(first, token_of(&policy(), other_name), "another caller");
+    let other_flow = with(request.clone(), "ContactFlowId", json!("sales"));
+    assert_ne!(first, token_of(&policy(), other_flow), "another flow");
+    let mut keyed = settings();
+    keyed.server_secret = Some(ServerSecret::new("k".repeat(32)).expect("long enough"));
+    assert_ne!(
+        first,
+        token_of(&policy_with(keyed), request),
+        "another server"
+    );
+    assert_eq!(token_of(&policy(), minimal()), None);
+    for guessable in ["token-1", "00000000-0000-0000-0000-000000000000"] {
+        assert_eq!(
+            rejected_paths(with(minimal(), "ClientToken", json!(guessable))),
+            ["ClientToken"]
+        );
+    }
 }

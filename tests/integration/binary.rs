@@ -75,7 +75,7 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
     .collect();
 
     // …and a failed one: Connect throttles every attempt.
-    for _ in 0..3 {
+    for _ in 0..start_chat::connect::MAX_ATTEMPTS {
         emulator.inject(connect_emulator::Fault::Error(
             connect_emulator::ConnectErrorKind::Throttling,
         ));

@@ -178,7 +178,8 @@ async fn the_widgets_fields_reach_connect_unchanged() {
         json!(["text/plain", "text/markdown"])
     );
     assert_eq!(sent["ChatDurationInMinutes"], 120);
-    assert_eq!(sent["ClientToken"], "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+    // No browser token: the SDK makes one per call, which covers its own retries.
+    assert!(sent["ClientToken"].as_str().is_some_and(|t| !t.is_empty()));
     assert_eq!(sent["CustomerId"], "customer-1001");
     assert_eq!(
         sent["SegmentAttributes"],
