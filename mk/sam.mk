@@ -18,6 +18,8 @@ SAM_OFFLINE_ENV := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} AWS_EC2_
 
 .PHONY: lint-template test-template build deploy delete
 
+##@ Template and deployment (docs/deploy.md; only deploy and delete need AWS)
+
 lint-template: $(VENV)/.installed checkov ## Lint template.yaml offline (cfn-lint + sam validate --lint + checkov)
 	$(VENV_BIN)/cfn-lint --regions $(CFN_LINT_REGIONS) -- $(SAM_TEMPLATE)
 	$(SAM_OFFLINE_ENV) $(VENV_BIN)/sam validate --lint --template-file $(SAM_TEMPLATE)
@@ -44,7 +46,7 @@ checkov: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## checkov on template.ya
 	$(CHECKOV_OFFLINE_ENV) $(CHECKOV_VENV)/bin/checkov $(CHECKOV_FLAGS) --file $(SAM_TEMPLATE)
 	$(CHECKOV_OFFLINE_ENV) $(CHECKOV_VENV)/bin/checkov $(CHECKOV_FLAGS) --directory $(CHECKOV_VARIANTS)
 
-test-template: $(VENV)/.installed ## Unit-test the template's security properties (IAM, CORS, throttling, patterns)
+test-template: $(VENV)/.installed ## Unit-test the template (IAM, secret, CORS, WAF, alarms, parameter patterns)
 	$(SAM_OFFLINE_ENV) PYTHONDONTWRITEBYTECODE=1 $(VENV_BIN)/python -m unittest discover --start-directory tests/template --pattern 'test_*.py'
 
 # Release build through SAM's rust-cargolambda builder: `cargo lambda build --release [--arm64]
@@ -65,8 +67,8 @@ build: $(VENV)/.installed ## sam build (release Lambda artefact) and report its 
 
 # sam deploy picks up .aws-sam/build/template.yaml by itself; passing it with --template-file would make
 # SAM look for samconfig.toml in .aws-sam/build/ instead of here.
-deploy: build ## Build, then sam deploy --guided (needs AWS credentials; saves answers to samconfig.toml)
+deploy: build ## build, then sam deploy --guided (AWS credentials; answers to samconfig.toml)
 	$(VENV_BIN)/sam deploy --guided $(SAM_FLAGS)
 
-delete: $(VENV)/.installed ## Delete the deployed stack (sam delete)
+delete: $(VENV)/.installed ## sam delete: remove the deployed stack (AWS credentials)
 	$(VENV_BIN)/sam delete

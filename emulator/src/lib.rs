@@ -7,6 +7,7 @@
 //!   WebSocket that ChatJS and the participant SDKs speak, with CORS.
 //!
 //! A simulated agent joins each chat and answers; faults can be injected into StartChatContact.
+//! What it emulates, its flags, configuration file, faults and control API: `emulator/README.md`.
 
 mod admin;
 mod agent;
