@@ -3,5 +3,6 @@
 
 mod binary;
 mod connect_errors;
+mod corpus;
 mod events;
 mod support;

@@ -1,0 +1,238 @@
+//! The hostile-request corpus (`tests/corpus/`, described in its README): every entry is sent to the real
+//! `start-chat` binary under a local Lambda Runtime API, against the Connect emulator, one process per
+//! configuration. Every answer must be the entry's status and code, in the documented shape, with CORS
+//! exactly for allowed origins, never a 5xx or a Lambda error, and a refusal must never reach Connect.
+
+mod build;
+mod check;
+mod openapi;
+
+use crate::support::*;
+use build::{Entry, build_event, corpus_dir, load_configs, load_entries};
+use check::{Allowed, Observed, check};
+use connect_emulator::{Emulator, EmulatorConfig};
+use local_runtime_api::{InvocationOutcome, LambdaProcess};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The issue asks for at least this many; the corpus only grows.
+const CORPUS_MIN_ENTRIES: usize = 200;
+
+/// The local emulator without its StartChatContact rate quota: the corpus starts dozens of chats a
+/// second on purpose. An emulator that has no quota yet refuses the unknown key; its defaults then do.
+async fn start_unthrottled_emulator() -> Emulator {
+    let config = EmulatorConfig::from_json(r#"{"quota": {"enabled": false}}"#)
+        .unwrap_or_else(|_| EmulatorConfig::local());
+    let address = "127.0.0.1:0".parse().expect("test setup");
+    Emulator::start(config, address)
+        .await
+        .unwrap_or_else(|e| panic!("emulator did not start: {e}"))
+}
+
+/// The function's environment for one configuration: `function_env()`, the emulator's endpoint and
+/// credentials, then the configuration's own variables.
+fn configuration_env(emulator_url: &str, overrides: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut env: BTreeMap<String, String> = function_env()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    for (key, value) in [
+        ("AWS_ENDPOINT_URL_CONNECT", emulator_url),
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
+        ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY),
+        ("AWS_SESSION_TOKEN", ""),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("LOG_LEVEL", "warn"),
+    ] {
+        env.insert(key.to_owned(), value.to_owned());
+    }
+    env.extend(overrides.clone());
+    env.into_iter().collect()
+}
+
+fn contact_id(document: &Value) -> Option<String> {
+    let body: Value = serde_json::from_str(document["body"].as_str()?).ok()?;
+    body["ContactId"].as_str().map(str::to_owned)
+}
+
+/// Runs one configuration's entries through one process; returns every problem found.
+async fn run_configuration(
+    emulator: &Emulator,
+    name: &str,
+    overrides: &BTreeMap<String, String>,
+    entries: &[&Entry],
+    documented: &BTreeSet<(u16, String)>,
+    observed_codes: &mut BTreeSet<(u16, String)>,
+) -> Vec<String> {
+    let env = configuration_env(&emulator.endpoint_url(), overrides);
+    let origins = env
+        .iter()
+        .find(|(key, _)| key == "ALLOWED_ORIGINS")
+        .map(|(_, value)| value.as_str())
+        .unwrap_or_default();
+    let allowed = Allowed::from_setting(origins);
+    let mut function = LambdaProcess::spawn(env!("CARGO_BIN_EXE_start-chat"), &env)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: spawn: {e}"));
+    function
+        .wait_until_ready()
+        .await
+        .unwrap_or_else(|e| panic!("configuration {name}: the function did not start: {e}"));
+
+    let mut problems = Vec::new();
+    let mut chats: HashMap<&str, String> = HashMap::new();
+    for entry in entries {
+        let event = build_event(entry);
+        let requests_before = emulator.requests().len();
+        let calls_before = emulator.start_chat_calls().len();
+        let payload = serde_json::to_vec(&event).expect("an event is JSON");
+        let invocation = match function.invoke(payload).await {
+            Ok(invocation) => invocation,
+            Err(error) => {
+                problems.push(format!("{}: no answer: {error}", entry.name));
+                break;
+            }
+        };
+        let mut found = match &invocation.outcome {
+            InvocationOutcome::Error(body) => vec![format!(
+                "a Lambda error instead of a response: {}",
+                String::from_utf8_lossy(body)
+            )],
+            InvocationOutcome::Response(_) => match invocation.response_json() {
+                None => vec!["the response document is not JSON".to_owned()],
+                Some(document) => {
+                    let calls = emulator.start_chat_calls();
+                    let new_calls = &calls[calls_before.min(calls.len())..];
+                    let observed = Observed {
+                        entry,
+                        event: &event,
+                        request_id: &invocation.request_id,
+                        document: &document,
+                        connect_requests: emulator.requests().len() - requests_before,
+                        connect_body: match new_calls {
+                            [call] => Some(&call.body),
+                            _ => None,
+                        },
+                    };
+                    let mut found = check(&observed, &allowed, documented);
+                    if let (Some(status), Some(code)) = (document["statusCode"].as_u64(), &entry.expect.code) {
+                        observed_codes.insert((status as u16, code.clone()));
+                    }
+                    let contact = contact_id(&document);
+                    if let Some(earlier) = &entry.expect.same_chat_as {
+                        if contact.is_none() || chats.get(earlier.as_str()) != contact.as_ref() {
+                            found.push(format!("the chat is not {earlier}'s"));
+                        }
+                    }
+                    for earlier in &entry.expect.different_chat_from {
+                        match chats.get(earlier.as_str()) {
+                            None => found.push(format!("{earlier} got no chat to compare with")),
+                            Some(theirs) if contact.as_ref() == Some(theirs) => {
+                                found.push(format!("got {earlier}'s chat"));
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    if let Some(contact) = contact {
+                        chats.insert(&entry.name, contact);
+                    }
+                    found
+                }
+            },
+        };
+        if !found.is_empty() {
+            if let Some(about) = &entry.about {
+                found.push(format!("(the entry: {about})"));
+            }
+            if let Some(bug) = &entry.bug {
+                found.push(format!("known defect: {bug}"));
+            }
+        }
+        for problem in found {
+            problems.push(format!("{} [{name}]: {problem}", entry.name));
+        }
+    }
+
+    // Still alive and well: a plain request is answered, and nothing panicked on the way.
+    let last = function
+        .invoke(event_json("http-api-v2.json").to_string().into_bytes())
+        .await;
+    match last.as_ref().map(|invocation| invocation.response_json()) {
+        Ok(Some(document)) if document["statusCode"] == 200 => {}
+        other => problems.push(format!("[{name}]: the function no longer answers: {other:?}")),
+    }
+    let output = function.stop().await;
+    if output.status.is_some_and(|status| status.code().is_some()) {
+        problems.push(format!("[{name}]: the process exited by itself: {:?}", output.status));
+    }
+    for line in output.stdout.iter().chain(&output.stderr) {
+        if line.contains("panicked") || line.contains("\"level\":\"ERROR\"") {
+            problems.push(format!("[{name}]: {line}"));
+        }
+    }
+    problems
+}
+
+#[tokio::test]
+async fn every_corpus_entry_gets_its_documented_answer_from_the_real_binary() {
+    let dir = corpus_dir();
+    let configs = load_configs(&dir);
+    let entries = load_entries(&dir);
+    assert!(
+        entries.len() >= CORPUS_MIN_ENTRIES,
+        "the corpus has {} entries",
+        entries.len()
+    );
+    for entry in &entries {
+        assert!(
+            configs.contains_key(&entry.config),
+            "{}: unknown configuration {:?}",
+            entry.name,
+            entry.config
+        );
+    }
+    let documented = openapi::documented_error_codes();
+    let emulator = start_unthrottled_emulator().await;
+    let mut problems = Vec::new();
+    let mut observed_codes = BTreeSet::new();
+    for (name, overrides) in &configs {
+        let group: Vec<&Entry> = entries.iter().filter(|e| e.config == *name).collect();
+        if group.is_empty() {
+            continue;
+        }
+        problems.extend(
+            run_configuration(&emulator, name, overrides, &group, &documented, &mut observed_codes)
+                .await,
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) in the corpus run:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    let undocumented: Vec<_> = observed_codes.difference(&documented).collect();
+    assert!(undocumented.is_empty(), "answers missing from openapi.yaml: {undocumented:?}");
+}
+
+/// Every entry builds an event; with `CORPUS_SEED_DIR` set they are written there (one file per entry,
+/// plus the sample events), as seeds for `make fuzz`.
+#[test]
+fn every_corpus_entry_builds_an_event_and_can_seed_the_fuzzer() {
+    let dir = corpus_dir();
+    let entries = load_entries(&dir);
+    let events: Vec<(String, Value)> = entries
+        .iter()
+        .map(|entry| (entry.name.clone(), build_event(entry)))
+        .collect();
+    let Some(out) = std::env::var_os("CORPUS_SEED_DIR") else {
+        return;
+    };
+    let out = std::path::PathBuf::from(out);
+    std::fs::create_dir_all(&out).expect("CORPUS_SEED_DIR can be created");
+    for (name, event) in events {
+        let text = serde_json::to_vec(&event).expect("an event is JSON");
+        std::fs::write(out.join(format!("corpus-{name}.json")), text).expect("a seed is written");
+    }
+}
