@@ -6,10 +6,13 @@
 mod build;
 mod check;
 mod openapi;
+mod oracle;
+mod spec;
 
 use crate::support::*;
 use build::{Entry, build_event, corpus_dir, load_configs, load_entries};
-use check::{Allowed, Observed, check};
+use check::{Observed, check};
+use oracle::Allowed;
 use connect_emulator::{Emulator, EmulatorConfig};
 use local_runtime_api::{InvocationOutcome, LambdaProcess};
 use serde_json::Value;
@@ -231,8 +234,15 @@ fn every_corpus_entry_builds_an_event_and_can_seed_the_fuzzer() {
     };
     let out = std::path::PathBuf::from(out);
     std::fs::create_dir_all(&out).expect("CORPUS_SEED_DIR can be created");
-    for (name, event) in events {
+    for (name, mut event) in events {
         let text = serde_json::to_vec(&event).expect("an event is JSON");
         std::fs::write(out.join(format!("corpus-{name}.json")), text).expect("a seed is written");
+        // The target's second form: the event, NUL, then the body's raw bytes.
+        if let Some(Value::String(body)) = event.as_object_mut().and_then(|e| e.remove("body")) {
+            let mut split = serde_json::to_vec(&event).expect("an event is JSON");
+            split.push(0);
+            split.extend_from_slice(body.as_bytes());
+            std::fs::write(out.join(format!("corpus-{name}.split")), split).expect("a seed is written");
+        }
     }
 }

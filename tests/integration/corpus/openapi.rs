@@ -3,6 +3,7 @@
 //! every answer carries.
 
 use super::build::{corpus_dir, load_entries};
+use super::spec::{chat_responses, error_codes_of, load, resolve};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -12,76 +13,12 @@ fn repo_file(name: &str) -> PathBuf {
 }
 
 pub fn spec() -> Value {
-    let path = repo_file("openapi.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Follows a local `$ref` (`#/components/...`).
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference
-                .strip_prefix('#')
-                .unwrap_or_else(|| panic!("only local references: {reference}"));
-            let target = spec
-                .pointer(pointer)
-                .unwrap_or_else(|| panic!("a dangling reference: {reference}"));
-            resolve(spec, target)
-        }
-        None => value,
-    }
-}
-
-/// Every `enum` of an `error.code` member anywhere in a schema (through `$ref` and `allOf`).
-fn error_codes(spec: &Value, schema: &Value, into: &mut BTreeSet<String>) {
-    let schema = resolve(spec, schema);
-    if let Some(error) = schema.pointer("/properties/error") {
-        collect_code_enums(spec, error, into);
-    }
-}
-
-fn collect_code_enums(spec: &Value, schema: &Value, into: &mut BTreeSet<String>) {
-    let schema = resolve(spec, schema);
-    if let Some(codes) = schema.pointer("/properties/code/enum").and_then(Value::as_array) {
-        into.extend(codes.iter().filter_map(Value::as_str).map(str::to_owned));
-    }
-    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-        collect_code_enums(spec, part, into);
-    }
-}
-
-/// The responses of `/chat`: POST, OPTIONS, and the answer to every other method.
-fn chat_responses(spec: &Value) -> Vec<(String, u16, &Value)> {
-    let path = &spec["paths"]["/chat"];
-    let mut responses = Vec::new();
-    for operation in ["post", "options", "x-other-methods"] {
-        let Some(listed) = path[operation]["responses"].as_object() else {
-            panic!("openapi.yaml: /chat {operation} has no responses");
-        };
-        for (status, response) in listed {
-            let status: u16 = status
-                .parse()
-                .unwrap_or_else(|_| panic!("openapi.yaml: /chat {operation}: status {status:?}"));
-            responses.push((operation.to_owned(), status, resolve(spec, response)));
-        }
-    }
-    responses
+    load(&repo_file("openapi.yaml"))
 }
 
 /// Every (status, error code) openapi.yaml documents.
 pub fn documented_error_codes() -> BTreeSet<(u16, String)> {
-    let spec = spec();
-    let mut pairs = BTreeSet::new();
-    for (_, status, response) in chat_responses(&spec) {
-        let Some(schema) = response.pointer("/content/application~1json/schema") else {
-            continue;
-        };
-        let mut codes = BTreeSet::new();
-        error_codes(&spec, schema, &mut codes);
-        pairs.extend(codes.into_iter().map(|code| (status, code)));
-    }
-    pairs
+    error_codes_of(&spec())
 }
 
 /// The (status, code) rows of docs/api.md's error table (`| 403 | `A` / `B` | ...`).
