@@ -110,8 +110,14 @@ fn configurations() -> Vec<Vec<(&'static str, &'static str)>> {
     let base = vec![
         ("INSTANCE_ID", "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c"),
         ("CONTACT_FLOW_ID", "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
-        ("ALLOWED_CONTACT_FLOW_IDS", "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e"),
-        ("CONTACT_FLOW_ALIASES", "sales=7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e"),
+        (
+            "ALLOWED_CONTACT_FLOW_IDS",
+            "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
+        ),
+        (
+            "CONTACT_FLOW_ALIASES",
+            "sales=7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
+        ),
         ("ALLOWED_ORIGINS", "https://www.example.com"),
         ("ATTACHMENTS_ENABLED", "true"),
     ];
@@ -119,8 +125,14 @@ fn configurations() -> Vec<Vec<(&'static str, &'static str)>> {
     open.extend([
         ("ALLOWED_ORIGINS", "*"),
         ("ALLOW_PERSISTENT_CHAT", "true"),
-        ("ALLOWED_SEGMENT_ATTRIBUTE_KEYS", "connect:Subtype,custom:Tier"),
-        ("SUPPORTED_MESSAGING_CONTENT_TYPES", "text/plain,text/markdown"),
+        (
+            "ALLOWED_SEGMENT_ATTRIBUTE_KEYS",
+            "connect:Subtype,custom:Tier",
+        ),
+        (
+            "SUPPORTED_MESSAGING_CONTENT_TYPES",
+            "text/plain,text/markdown",
+        ),
         ("MAX_BODY_BYTES", "1048576"),
     ]);
     let mut strict = base.clone();
@@ -147,8 +159,15 @@ fn world() -> &'static World {
                 let config = Config::from_lookup(|name| env.get(name).map(|v| (*v).to_owned()))
                     .unwrap_or_else(|e| panic!("fuzz setup: {e}"));
                 Setup {
-                    allowed: Allowed::from_setting(env.get("ALLOWED_ORIGINS").copied().unwrap_or("")),
-                    handler: ChatHandler::new(config.http, config.policy, Port(connect), Metrics::disabled()),
+                    allowed: Allowed::from_setting(
+                        env.get("ALLOWED_ORIGINS").copied().unwrap_or(""),
+                    ),
+                    handler: ChatHandler::new(
+                        config.http,
+                        config.policy,
+                        Port(connect),
+                        Metrics::disabled(),
+                    ),
                 }
             })
             .collect();
@@ -198,14 +217,18 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let world = world();
-    let checksum = data
-        .iter()
-        .fold(0u32, |sum, byte| sum.wrapping_mul(31).wrapping_add(u32::from(*byte)));
+    let checksum = data.iter().fold(0u32, |sum, byte| {
+        sum.wrapping_mul(31).wrapping_add(u32::from(*byte))
+    });
     let setup = &world.setups[(checksum >> 8) as usize % world.setups.len()];
     // Three in four calls succeed; the others fail with each kind in turn.
-    let failure = (checksum % 4 == 0).then(|| FailureKind::ALL[(checksum as usize / 4) % FailureKind::ALL.len()]);
+    let failure = (checksum % 4 == 0)
+        .then(|| FailureKind::ALL[(checksum as usize / 4) % FailureKind::ALL.len()]);
     let answer = failure.map_or(u8::MAX, |kind| {
-        FailureKind::ALL.iter().position(|k| *k == kind).map_or(u8::MAX, |i| i as u8)
+        FailureKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .map_or(u8::MAX, |i| i as u8)
     });
     world.connect.answer.store(answer, Ordering::SeqCst);
     world.connect.called.store(false, Ordering::SeqCst);
@@ -213,14 +236,21 @@ fuzz_target!(|data: &[u8]| {
     let response = world
         .runtime
         .block_on(setup.handler.handle_event(&event, REQUEST_ID));
-    let document = serde_json::to_value(&response).unwrap_or_else(|e| panic!("unserializable: {e}"));
+    let document =
+        serde_json::to_value(&response).unwrap_or_else(|e| panic!("unserializable: {e}"));
     let called = world.connect.called.load(Ordering::SeqCst);
     check(&document, &event, setup, world, called.then_some(failure));
 });
 
 /// `connect`: `None` when the port was not called, `Some(None)` when it started the chat,
 /// `Some(Some(kind))` when it failed.
-fn check(document: &Value, event: &Value, setup: &Setup, world: &World, connect: Option<Option<FailureKind>>) {
+fn check(
+    document: &Value,
+    event: &Value,
+    setup: &Setup,
+    world: &World,
+    connect: Option<Option<FailureKind>>,
+) {
     let status = document["statusCode"]
         .as_u64()
         .and_then(|s| u16::try_from(s).ok())
@@ -231,7 +261,10 @@ fn check(document: &Value, event: &Value, setup: &Setup, world: &World, connect:
         .unwrap_or_else(|| panic!("no headers: {document}"));
     let header = |name: &str| headers.get(name).and_then(Value::as_str);
     for (name, value) in headers {
-        assert!(RESPONSE_HEADERS.contains(&name.as_str()), "undocumented header {name}: {document}");
+        assert!(
+            RESPONSE_HEADERS.contains(&name.as_str()),
+            "undocumented header {name}: {document}"
+        );
         assert!(value.is_string(), "{document}");
     }
     assert_eq!(header("vary"), Some("origin"), "{document}");
@@ -241,7 +274,11 @@ fn check(document: &Value, event: &Value, setup: &Setup, world: &World, connect:
         expected_origin.as_deref(),
         "CORS: {event} -> {document}"
     );
-    assert_eq!(header("access-control-expose-headers").is_some(), expected_origin.is_some(), "{document}");
+    assert_eq!(
+        header("access-control-expose-headers").is_some(),
+        expected_origin.is_some(),
+        "{document}"
+    );
 
     match (status, connect) {
         (500.., Some(Some(kind))) if connect_answer(kind).0 == status => {}
@@ -258,20 +295,39 @@ fn check(document: &Value, event: &Value, setup: &Setup, world: &World, connect:
         return;
     }
     let text = body.unwrap_or_else(|| panic!("no body: {document}"));
-    assert_eq!(header("content-type"), Some("application/json"), "{document}");
+    assert_eq!(
+        header("content-type"),
+        Some("application/json"),
+        "{document}"
+    );
     assert_eq!(header("cache-control"), Some("no-store"), "{document}");
     let body: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {document}"));
     if status == 200 {
         assert_eq!(body["ContactId"], CONTACT_ID, "{body}");
-        assert_eq!(body["data"]["startChatResult"]["ContactId"], CONTACT_ID, "{body}");
-        assert!(body["data"]["featurePermissions"]["ATTACHMENTS"].is_boolean(), "{body}");
+        assert_eq!(
+            body["data"]["startChatResult"]["ContactId"], CONTACT_ID,
+            "{body}"
+        );
+        assert!(
+            body["data"]["featurePermissions"]["ATTACHMENTS"].is_boolean(),
+            "{body}"
+        );
         return;
     }
-    assert!(text.len() <= ERROR_BODY_MAX_BYTES, "a {}-byte error body", text.len());
+    assert!(
+        text.len() <= ERROR_BODY_MAX_BYTES,
+        "a {}-byte error body",
+        text.len()
+    );
     let root = body.as_object().unwrap_or_else(|| panic!("{body}"));
     assert_eq!(root.len(), 1, "{body}");
-    let error = body["error"].as_object().unwrap_or_else(|| panic!("{body}"));
-    let code = error.get("code").and_then(Value::as_str).unwrap_or_else(|| panic!("{body}"));
+    let error = body["error"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{body}"));
+    let code = error
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{body}"));
     assert!(
         world.documented.contains(&(status, code.to_owned())),
         "{status} {code} is not in openapi.yaml"
@@ -290,20 +346,46 @@ fn check(document: &Value, event: &Value, setup: &Setup, world: &World, connect:
             "error.{key}: {body}"
         );
     }
-    assert!(error.get("message").and_then(Value::as_str).is_some_and(|m| !m.is_empty()), "{body}");
-    assert_eq!(error.get("requestId").and_then(Value::as_str), Some(REQUEST_ID), "{body}");
+    assert!(
+        error
+            .get("message")
+            .and_then(Value::as_str)
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    assert_eq!(
+        error.get("requestId").and_then(Value::as_str),
+        Some(REQUEST_ID),
+        "{body}"
+    );
     match (error.get("fields"), error.get("fieldCount")) {
         (None, None) => {}
         (Some(Value::Array(fields)), Some(count)) => {
             assert_eq!(code, "VALIDATION_FAILED", "{body}");
             let count = count.as_u64().unwrap_or_else(|| panic!("{body}"));
-            assert_eq!(fields.len() as u64, count.min(LISTED_FIELDS_MAX as u64), "{body}");
+            assert_eq!(
+                fields.len() as u64,
+                count.min(LISTED_FIELDS_MAX as u64),
+                "{body}"
+            );
             assert!(!fields.is_empty(), "{body}");
             for field in fields {
                 let field = field.as_object().unwrap_or_else(|| panic!("{body}"));
                 assert_eq!(field.len(), 2, "{body}");
-                assert!(field.get("path").and_then(Value::as_str).is_some_and(|p| !p.is_empty()), "{body}");
-                assert!(field.get("message").and_then(Value::as_str).is_some_and(|m| !m.is_empty()), "{body}");
+                assert!(
+                    field
+                        .get("path")
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| !p.is_empty()),
+                    "{body}"
+                );
+                assert!(
+                    field
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .is_some_and(|m| !m.is_empty()),
+                    "{body}"
+                );
             }
         }
         _ => panic!("fields and fieldCount must come together: {body}"),
@@ -317,5 +399,7 @@ fn check(document: &Value, event: &Value, setup: &Setup, world: &World, connect:
 }
 
 fn connect_answer_codes() -> impl Iterator<Item = &'static str> {
-    FailureKind::ALL.into_iter().map(|kind| connect_answer(kind).1)
+    FailureKind::ALL
+        .into_iter()
+        .map(|kind| connect_answer(kind).1)
 }

@@ -6,6 +6,10 @@ unassigned character; attribute keys and values together are at most 32,768 byte
 initial message's type must be one of the chat's content types; `connect:Guide` needs both interactive
 types; the body is at most 65,536 bytes. Positive test cases that break one of them are not valid
 requests, so they are dropped here rather than sent as "valid"; negative cases are left alone.
+
+One rule differs from JSON Schema's own meaning: to JSON Schema, 120.0 is an integer; the function reads
+`ChatDurationInMinutes` and `ValueInteger` only when written without a fraction (120), as every JSON
+encoder writes an integer.
 """
 
 import json
@@ -34,9 +38,21 @@ def display_name_is_valid(name):
     return any(unicodedata.category(c).startswith(VISIBLE_PREFIXES) and c not in BLANK_LETTERS for c in name)
 
 
+def has_float_integer(value, key=None):
+    if key in ("ChatDurationInMinutes", "ValueInteger") and isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(has_float_integer(v, k) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_float_integer(v) for v in value)
+    return False
+
+
 def body_is_valid(body):
     if not isinstance(body, dict):
         return True
+    if has_float_integer(body):
+        return False
     if len(json.dumps(body, ensure_ascii=False).encode("utf-8")) > BODY_MAX_BYTES:
         return False
     details = body.get("ParticipantDetails")
@@ -60,8 +76,22 @@ def body_is_valid(body):
     return True
 
 
+def reaches_the_function(body):
+    # cargo lambda answers a text body that is not UTF-8 with its own 500 before invoking the function
+    # (AWS's function URLs base64-encode it); the corpus sends the function such bodies
+    # (tests/corpus/base64.jsonl).
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            bytes(body).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
 @schemathesis.hook
 def filter_case(ctx, case):
+    if not reaches_the_function(case.body):
+        return False
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return True

@@ -142,7 +142,8 @@ pub fn load_entries(dir: &Path) -> Vec<Entry> {
     files.sort();
     let mut entries: Vec<Entry> = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for (number, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with("//") {
@@ -150,8 +151,8 @@ pub fn load_entries(dir: &Path) -> Vec<Entry> {
             }
             let at = || format!("{}:{}", file.display(), number + 1);
             let raw: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{}: {e}", at()));
-            let entry: Entry = serde_json::from_value(expand(&raw))
-                .unwrap_or_else(|e| panic!("{}: {e}", at()));
+            let entry: Entry =
+                serde_json::from_value(expand(&raw)).unwrap_or_else(|e| panic!("{}: {e}", at()));
             assert!(
                 entries.iter().all(|other| other.name != entry.name),
                 "{}: the name {:?} is used twice",
@@ -171,6 +172,9 @@ pub fn load_entries(dir: &Path) -> Vec<Entry> {
 /// - `{"$members": "k", "count": 2, "value": v}` → `{"k0": v, "k1": v}`
 /// - `{"$list": v, "count": 2}` → `[v, v]`
 /// - `{"$base64": "text"}` → the text's UTF-8 bytes in base64; `{"$base64Bytes": [255, 0]}` → those bytes
+/// - `{"$jwt": {"alg": "HS256", …}, "claims": {…}, "key": "k1", "fromNow": {"exp": 300}}` → a compact
+///   JWS of that header and claims, signed with HMAC-SHA256 under `key` (the signature is garbage when
+///   `alg` is not HS256); `fromNow` claims are set to the current Unix time plus their value
 pub fn expand(value: &Value) -> Value {
     match value {
         Value::Array(items) => Value::Array(items.iter().map(expand).collect()),
@@ -201,7 +205,9 @@ fn generator(object: &Map<String, Value>) -> Option<Value> {
     if object.contains_key("$repeat") {
         Some(Value::String(text("$repeat").repeat(count())))
     } else if let Some(parts) = object.get("$concat") {
-        let parts = parts.as_array().unwrap_or_else(|| panic!("$concat: {parts}"));
+        let parts = parts
+            .as_array()
+            .unwrap_or_else(|| panic!("$concat: {parts}"));
         let joined: String = parts
             .iter()
             .map(|part| match expand(part) {
@@ -213,11 +219,18 @@ fn generator(object: &Map<String, Value>) -> Option<Value> {
     } else if object.contains_key("$pad") {
         let mut padded = text("$pad");
         let filler = object.get("with").and_then(Value::as_str).unwrap_or(" ");
-        let bytes = object.get("bytes").and_then(Value::as_u64).expect("$pad bytes") as usize;
+        let bytes = object
+            .get("bytes")
+            .and_then(Value::as_u64)
+            .expect("$pad bytes") as usize;
         while padded.len() + filler.len() <= bytes {
             padded.push_str(filler);
         }
-        assert_eq!(padded.len(), bytes, "$pad cannot reach {bytes} bytes exactly");
+        assert_eq!(
+            padded.len(),
+            bytes,
+            "$pad cannot reach {bytes} bytes exactly"
+        );
         Some(Value::String(padded))
     } else if object.contains_key("$members") {
         let prefix = text("$members");
@@ -236,9 +249,26 @@ fn generator(object: &Map<String, Value>) -> Option<Value> {
             .as_array()
             .expect("$base64Bytes: an array")
             .iter()
-            .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()).expect("a byte"))
+            .map(|b| {
+                b.as_u64()
+                    .and_then(|b| u8::try_from(b).ok())
+                    .expect("a byte")
+            })
             .collect();
         Some(Value::String(base64(&bytes)))
+    } else if let Some(header) = object.get("$jwt") {
+        Some(Value::String(jwt(
+            &expand(header),
+            object
+                .get("claims")
+                .map(expand)
+                .unwrap_or_else(|| json!({})),
+            object
+                .get("key")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            object.get("fromNow").and_then(Value::as_object),
+        )))
     } else {
         assert!(
             !object.keys().any(|key| key.starts_with('$')),
@@ -267,6 +297,58 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// A JWT (compact JWS) signed with HMAC-SHA256: the corpus makes its own tokens so that expiry can be
+/// relative to the run.
+fn jwt(
+    header: &Value,
+    mut claims: Value,
+    key: &str,
+    from_now: Option<&Map<String, Value>>,
+) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64);
+    for (claim, offset) in from_now.into_iter().flatten() {
+        let offset = offset.as_i64().expect("fromNow: whole seconds");
+        claims[claim] = json!(now + offset);
+    }
+    let url = |bytes: &[u8]| {
+        base64(bytes)
+            .trim_end_matches('=')
+            .replace('+', "-")
+            .replace('/', "_")
+    };
+    let signing_input = format!(
+        "{}.{}",
+        url(header.to_string().as_bytes()),
+        url(claims.to_string().as_bytes())
+    );
+    let signature = hmac_sha256(key.as_bytes(), signing_input.as_bytes());
+    format!("{signing_input}.{}", url(&signature))
+}
+
+/// RFC 2104 over SHA-256 (sha2 is already a dev-dependency).
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.iter().map(|k| k ^ byte).collect::<Vec<u8>>();
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .to_vec()
+}
+
 /// The sample events the shapes start from.
 fn template(shape: &str) -> Value {
     let file = match shape {
@@ -275,7 +357,9 @@ fn template(shape: &str) -> Value {
         "url" => "function-url.json",
         other => panic!("unknown shape {other:?}"),
     };
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("events").join(file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("events")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -336,7 +420,11 @@ pub fn build_event(entry: &Entry) -> Value {
             .clone()
             .unwrap_or_else(|| panic!("{}: shape event needs `event`", entry.name));
     }
-    assert!(entry.event.is_none(), "{}: `event` needs shape event", entry.name);
+    assert!(
+        entry.event.is_none(),
+        "{}: `event` needs shape event",
+        entry.name
+    );
     let mut event = template(&entry.shape);
     let method = entry.method.clone().unwrap_or_else(|| json!("POST"));
     if entry.shape == "v1" {
@@ -358,7 +446,10 @@ pub fn build_event(entry: &Entry) -> Value {
     let mut all = event["headers"].as_object().cloned().unwrap_or_default();
     all.retain(|name, _| {
         !headers.keys().any(|own| own.eq_ignore_ascii_case(name))
-            && !entry.omit_headers.iter().any(|gone| gone.eq_ignore_ascii_case(name))
+            && !entry
+                .omit_headers
+                .iter()
+                .any(|gone| gone.eq_ignore_ascii_case(name))
             && !name.eq_ignore_ascii_case("origin")
             && !name.eq_ignore_ascii_case("content-type")
     });
@@ -424,6 +515,24 @@ mod tests {
             expand(&value),
             json!({"a": "ababab", "b": "xyy", "c": "{}   ", "d": {"k0": 1, "k1": 1},
                 "e": [true, true], "f": "eyJhIjoxfQ==", "g": "/w=="})
+        );
+    }
+
+    #[test]
+    fn jwts_are_signed_with_hmac_sha256() {
+        // RFC 4231, test case 2.
+        assert_eq!(
+            hmac_sha256(b"Jefe", b"what do ya want for nothing?")
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>(),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let token = jwt(&json!({"alg": "HS256"}), json!({"sub": "c-1"}), "k", None);
+        assert_eq!(token.split('.').count(), 3);
+        assert!(
+            token.starts_with("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjLTEifQ."),
+            "{token}"
         );
     }
 }

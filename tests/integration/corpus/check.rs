@@ -85,10 +85,16 @@ pub fn check(
     if headers.values().any(|value| !value.is_string()) {
         problems.push("a header value is not a string".into());
     }
-    if headers.keys().any(|name| name.to_ascii_lowercase() != *name) {
+    if headers
+        .keys()
+        .any(|name| name.to_ascii_lowercase() != *name)
+    {
         problems.push("a header name is not lowercase".into());
     }
-    if let Some(name) = headers.keys().find(|name| !RESPONSE_HEADERS.contains(&name.as_str())) {
+    if let Some(name) = headers
+        .keys()
+        .find(|name| !RESPONSE_HEADERS.contains(&name.as_str()))
+    {
         problems.push(format!("an undocumented response header {name}"));
     }
     if header("vary") != Some("origin") {
@@ -115,7 +121,10 @@ pub fn check(
         }
     }
     if status == 405 && header("allow") != Some("POST, OPTIONS") {
-        problems.push(format!("a 405 without Allow: POST, OPTIONS ({:?})", header("allow")));
+        problems.push(format!(
+            "a 405 without Allow: POST, OPTIONS ({:?})",
+            header("allow")
+        ));
     }
     if status == 429 && header("retry-after").is_none() {
         problems.push("a 429 without retry-after".into());
@@ -124,7 +133,10 @@ pub fn check(
     let body_text = document.get("body").and_then(Value::as_str);
     if let (Some(limit), Some(text)) = (expect.max_response_bytes, body_text) {
         if text.len() > limit {
-            problems.push(format!("a {}-byte body, expected at most {limit}", text.len()));
+            problems.push(format!(
+                "a {}-byte body, expected at most {limit}",
+                text.len()
+            ));
         }
     }
     let code = match (status, body_text) {
@@ -158,7 +170,14 @@ pub fn check(
                     check_started(&body, &mut problems);
                     None
                 }
-                Ok(body) => check_error(&body, text.len(), status, observed, documented, &mut problems),
+                Ok(body) => check_error(
+                    &body,
+                    text.len(),
+                    status,
+                    observed,
+                    documented,
+                    &mut problems,
+                ),
             }
         }
     };
@@ -167,21 +186,26 @@ pub fn check(
     }
 
     // Connect is reached by accepted requests only (and by nothing else).
-    let reaches_connect = status == 200 || code.as_deref().is_some_and(|c| CONNECT_CODES.contains(&c));
+    let reaches_connect =
+        status == 200 || code.as_deref().is_some_and(|c| CONNECT_CODES.contains(&c));
     match (reaches_connect, observed.connect_requests) {
         (false, 0) | (true, 1) => {}
         (false, n) => problems.push(format!("a refused request reached Connect ({n} requests)")),
         (true, n) => problems.push(format!("{n} Connect requests, expected 1")),
     }
-    let compares_request =
-        expect.connect.is_some() || !expect.connect_lacks.is_empty() || !expect.connect_not.is_empty();
+    let compares_request = expect.connect.is_some()
+        || !expect.connect_lacks.is_empty()
+        || !expect.connect_not.is_empty();
     match (compares_request, observed.connect_body) {
         (false, _) => {}
         (true, None) => problems.push("no StartChatContact request to compare".into()),
         (true, Some(sent)) => {
             for (key, value) in expect.connect.iter().flatten() {
                 if sent.get(key) != Some(value) {
-                    problems.push(format!("Connect got {key} = {:?}, expected {value}", sent.get(key)));
+                    problems.push(format!(
+                        "Connect got {key} = {:?}, expected {value}",
+                        sent.get(key)
+                    ));
                 }
             }
             for key in &expect.connect_lacks {
@@ -192,7 +216,9 @@ pub fn check(
             for (key, value) in &expect.connect_not {
                 match sent.get(key) {
                     None => problems.push(format!("Connect got no {key}")),
-                    Some(sent) if sent == value => problems.push(format!("Connect got {key} = {value} as sent")),
+                    Some(sent) if sent == value => {
+                        problems.push(format!("Connect got {key} = {value} as sent"))
+                    }
                     Some(_) => {}
                 }
             }
@@ -209,7 +235,9 @@ fn check_started(body: &Value, problems: &mut Vec<String>) {
             problems.push(format!("data.startChatResult.{member} missing"));
         }
         if body[member].as_str() != nested {
-            problems.push(format!("the flat {member} differs from data.startChatResult's"));
+            problems.push(format!(
+                "the flat {member} differs from data.startChatResult's"
+            ));
         }
     }
     for permission in ["MESSAGING_MARKDOWN", "ATTACHMENTS"] {
@@ -237,7 +265,9 @@ fn check_error(
         return None;
     };
     if root.keys().collect::<Vec<_>>() != ["error"] {
-        problems.push(format!("the error body has other members than `error`: {body}"));
+        problems.push(format!(
+            "the error body has other members than `error`: {body}"
+        ));
     }
     let Some(error) = root.get("error").and_then(Value::as_object) else {
         problems.push(format!("no error object: {body}"));
@@ -255,7 +285,11 @@ fn check_error(
         }
         Some(_) => {}
     }
-    if error.get("message").and_then(Value::as_str).is_none_or(str::is_empty) {
+    if error
+        .get("message")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
         problems.push("error.message missing or empty".into());
     }
     if error.get("requestId").and_then(Value::as_str) != Some(observed.request_id) {
@@ -275,13 +309,22 @@ fn check_error(
         if listed != *expected {
             problems.push(format!("fields {listed:?}, expected {expected:?}"));
         }
-        if expect.field_count.is_none() && error.get("fieldCount").and_then(Value::as_u64) != Some(expected.len() as u64) {
-            problems.push(format!("fieldCount {:?}, expected {}", error.get("fieldCount"), expected.len()));
+        if expect.field_count.is_none()
+            && error.get("fieldCount").and_then(Value::as_u64) != Some(expected.len() as u64)
+        {
+            problems.push(format!(
+                "fieldCount {:?}, expected {}",
+                error.get("fieldCount"),
+                expected.len()
+            ));
         }
     }
     if let Some(count) = expect.field_count {
         if error.get("fieldCount").and_then(Value::as_u64) != Some(count) {
-            problems.push(format!("fieldCount {:?}, expected {count}", error.get("fieldCount")));
+            problems.push(format!(
+                "fieldCount {:?}, expected {count}",
+                error.get("fieldCount")
+            ));
         }
     }
     code
@@ -302,13 +345,22 @@ fn check_fields(error: &Map<String, Value>, problems: &mut Vec<String>) {
             }
             let expected_listed = count.min(LISTED_FIELDS_MAX as u64);
             if fields.len() as u64 != expected_listed {
-                problems.push(format!("{} fields listed for a fieldCount of {count}", fields.len()));
+                problems.push(format!(
+                    "{} fields listed for a fieldCount of {count}",
+                    fields.len()
+                ));
             }
             for field in fields {
                 let shaped = field.as_object().is_some_and(|field| {
                     field.len() == 2
-                        && field.get("path").and_then(Value::as_str).is_some_and(|p| !p.is_empty())
-                        && field.get("message").and_then(Value::as_str).is_some_and(|m| !m.is_empty())
+                        && field
+                            .get("path")
+                            .and_then(Value::as_str)
+                            .is_some_and(|p| !p.is_empty())
+                        && field
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .is_some_and(|m| !m.is_empty())
                 });
                 if !shaped {
                     problems.push(format!("a field is not {{path, message}}: {field}"));

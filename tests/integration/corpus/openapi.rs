@@ -47,7 +47,10 @@ fn error_table_of_docs() -> BTreeSet<(u16, String)> {
 fn openapi_lists_exactly_the_codes_of_the_error_table_in_docs_api_md() {
     let documented = documented_error_codes();
     let table = error_table_of_docs();
-    assert!(table.len() >= 18, "the error table of docs/api.md was not found: {table:?}");
+    assert!(
+        table.len() >= 18,
+        "the error table of docs/api.md was not found: {table:?}"
+    );
     let missing: Vec<_> = table.difference(&documented).collect();
     let extra: Vec<_> = documented.difference(&table).collect();
     assert!(
@@ -101,8 +104,14 @@ fn openapi_request_members_are_the_ones_docs_api_md_lists() {
         .filter_map(|line| line.split('`').nth(1))
         .map(|member| member.split('.').next().unwrap_or(member).to_owned())
         .collect();
-    assert_eq!(in_spec, in_docs, "request members: openapi.yaml vs docs/api.md");
-    assert_eq!(schema["required"], serde_json::json!(["ParticipantDetails"]));
+    assert_eq!(
+        in_spec, in_docs,
+        "request members: openapi.yaml vs docs/api.md"
+    );
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["ParticipantDetails"])
+    );
 }
 
 #[test]
@@ -116,9 +125,14 @@ fn every_documented_answer_names_its_headers() {
         let required = |name: &str| header(name).is_some_and(|h| h["required"] == true);
         assert!(required("Vary"), "{operation} {status}: Vary");
         if status != 204 {
-            assert!(required("Cache-Control"), "{operation} {status}: Cache-Control");
             assert!(
-                response.pointer("/content/application~1json/schema").is_some(),
+                required("Cache-Control"),
+                "{operation} {status}: Cache-Control"
+            );
+            assert!(
+                response
+                    .pointer("/content/application~1json/schema")
+                    .is_some(),
                 "{operation} {status}: a JSON body"
             );
         }
@@ -129,7 +143,10 @@ fn every_documented_answer_names_its_headers() {
             assert!(required("Retry-After"), "{operation} {status}: Retry-After");
         }
         if status == 502 {
-            assert!(header("Retry-After").is_some(), "{operation} {status}: Retry-After");
+            assert!(
+                header("Retry-After").is_some(),
+                "{operation} {status}: Retry-After"
+            );
         }
         // A refused origin's answer must not be readable by that page.
         let origin_refusal = operation != "post" && status == 403;

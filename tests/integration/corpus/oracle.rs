@@ -45,7 +45,9 @@ pub fn expected_allow_origin(event: &Value, allowed: &Allowed) -> Option<String>
             }
         }
     }
-    let in_multi = |name: &str| multi.is_some_and(|multi| multi.keys().any(|key| key.eq_ignore_ascii_case(name)));
+    let in_multi = |name: &str| {
+        multi.is_some_and(|multi| multi.keys().any(|key| key.eq_ignore_ascii_case(name)))
+    };
     if let Some(single) = event.get("headers").and_then(Value::as_object) {
         for (name, value) in single.iter().filter(|(name, _)| is_origin(name)) {
             if !in_multi(name) {
@@ -72,4 +74,3 @@ pub fn is_http_event(event: &Value) -> bool {
         .or_else(|| event.get("httpMethod"))
         .is_some_and(Value::is_string)
 }
-

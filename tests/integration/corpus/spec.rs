@@ -36,10 +36,18 @@ fn error_codes(spec: &Value, schema: &Value, into: &mut BTreeSet<String>) {
 
 fn collect_code_enums(spec: &Value, schema: &Value, into: &mut BTreeSet<String>) {
     let schema = resolve(spec, schema);
-    if let Some(codes) = schema.pointer("/properties/code/enum").and_then(Value::as_array) {
+    if let Some(codes) = schema
+        .pointer("/properties/code/enum")
+        .and_then(Value::as_array)
+    {
         into.extend(codes.iter().filter_map(Value::as_str).map(str::to_owned));
     }
-    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         collect_code_enums(spec, part, into);
     }
 }
@@ -75,4 +83,3 @@ pub fn error_codes_of(spec: &Value) -> BTreeSet<(u16, String)> {
     }
     pairs
 }
-
