@@ -18,7 +18,9 @@ mod oracle;
 mod spec;
 
 use libfuzzer_sys::fuzz_target;
-use oracle::{Allowed, expected_allow_origin};
+use oracle::{
+    Allowed, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS, expected_allow_origin,
+};
 use serde_json::{Map, Value};
 use start_chat::chat::{
     ChatStarter, ConnectFailure, ConnectionCredentials, FailureKind, Secret, StartChatCommand,
@@ -35,23 +37,6 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 const REQUEST_ID: &str = "fuzz-0000-request-id";
 const CONTACT_ID: &str = "71688984-1b89-415d-8393-2248b5abcbc2";
-/// No error answer needs more.
-const ERROR_BODY_MAX_BYTES: usize = 16 * 1024;
-const LISTED_FIELDS_MAX: usize = 20;
-const RESPONSE_HEADERS: [&str; 11] = [
-    "vary",
-    "access-control-allow-origin",
-    "access-control-expose-headers",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-max-age",
-    "allow",
-    "retry-after",
-    "content-type",
-    "cache-control",
-    "x-content-type-options",
-];
-
 /// The fake port: answers what the input chose, and remembers whether it was called.
 struct FakeConnect {
     /// `u8::MAX`: a started chat; otherwise the index of a `FailureKind::ALL` failure.

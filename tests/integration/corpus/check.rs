@@ -2,29 +2,11 @@
 //! headers, CORS exactly for allowed origins, and Amazon Connect reached only by accepted requests.
 
 use super::build::Entry;
-use super::oracle::{Allowed, expected_allow_origin};
+use super::oracle::{
+    Allowed, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS, expected_allow_origin,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-
-/// At most this many invalid fields are listed (`fieldCount` gives the total).
-const LISTED_FIELDS_MAX: usize = 20;
-/// No error answer needs more; a hostile request must not make one bigger.
-const ERROR_BODY_MAX_BYTES: usize = 16 * 1024;
-
-/// Every header the function may answer with (openapi.yaml documents each).
-const RESPONSE_HEADERS: [&str; 11] = [
-    "vary",
-    "access-control-allow-origin",
-    "access-control-expose-headers",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-max-age",
-    "allow",
-    "retry-after",
-    "content-type",
-    "cache-control",
-    "x-content-type-options",
-];
 
 /// Codes whose answer means Amazon Connect was called.
 pub const CONNECT_CODES: [&str; 8] = [

@@ -1,9 +1,29 @@
-//! The CORS rule as the docs state it, independent of the function's code: which
-//! `Access-Control-Allow-Origin` an event must get. Shared with the fuzz target (`fuzz/`), so it uses
-//! serde_json only.
+//! Rules of the documented answers, stated independently of the function's code: which
+//! `Access-Control-Allow-Origin` an event must get, which headers may appear, how long the field list
+//! and an error body may be. Shared with the fuzz target (`fuzz/`), so it uses serde_json only.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
+
+/// At most this many invalid fields are listed (`fieldCount` gives the total).
+pub const LISTED_FIELDS_MAX: usize = 20;
+/// No error answer needs more; a hostile request must not make one bigger.
+pub const ERROR_BODY_MAX_BYTES: usize = 16 * 1024;
+
+/// Every header the function may answer with (openapi.yaml documents each).
+pub const RESPONSE_HEADERS: [&str; 11] = [
+    "vary",
+    "access-control-allow-origin",
+    "access-control-expose-headers",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-max-age",
+    "allow",
+    "retry-after",
+    "content-type",
+    "cache-control",
+    "x-content-type-options",
+];
 
 /// The origins a configuration allows (`ALLOWED_ORIGINS`).
 pub enum Allowed {
