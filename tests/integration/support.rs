@@ -97,6 +97,7 @@ pub fn handler_with(
     ChatHandler::new(
         config.http,
         config.policy,
+        config.signed_customers,
         SdkChatStarter::new(client),
         Metrics::disabled(),
     )
