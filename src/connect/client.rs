@@ -58,7 +58,7 @@ pub async fn aws_config(settings: &ConnectSettings) -> Result<SdkConfig, String>
 /// Services' roots, compiled in, which every AWS endpoint chains to. Loading and parsing the system's
 /// ~150 roots instead took about 3 ms of every cold start (BENCHMARKS.md, change 6).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedRoots {
+pub(crate) struct TrustedRoots {
     /// `SSL_CERT_FILE`'s certificates (PEM), read at cold start: a TLS-inspecting proxy's CA, or the
     /// emulator's behind TLS.
     extra_pem: Option<Vec<u8>>,
@@ -67,7 +67,7 @@ pub struct TrustedRoots {
 }
 
 impl TrustedRoots {
-    pub fn from_env(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Self, String> {
+    pub(crate) fn from_env(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Self, String> {
         let extra_pem = match variable("SSL_CERT_FILE") {
             Some(path) => Some(std::fs::read(&path).map_err(|error| {
                 format!(
@@ -85,7 +85,7 @@ impl TrustedRoots {
 }
 
 /// Amazon Root CA 1-4 and Starfield Services Root G2, as AWS lists them for restricted trust stores.
-pub const AMAZON_TRUST_SERVICES_ROOTS: &[u8] = include_bytes!("amazon-trust-services.pem");
+pub(crate) const AMAZON_TRUST_SERVICES_ROOTS: &[u8] = include_bytes!("amazon-trust-services.pem");
 
 /// The SDK's own default HTTPS client (hyper, rustls with aws-lc, proxy settings from the environment),
 /// with [`TrustedRoots`] as its trust store. A malformed PEM file fails the first connection, which the

@@ -187,3 +187,6 @@ impl<C: ChatStarter> ChatHandler<C> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,7 +6,7 @@ use crate::chat::{Secret, StartedChat};
 use serde::Serialize;
 
 /// A JSON response with the headers every answer of this API carries.
-pub fn json_response(status: u16, body: &impl Serialize, origin: &OriginCheck) -> HttpResponse {
+pub(crate) fn json_response(status: u16, body: &impl Serialize, origin: &OriginCheck) -> HttpResponse {
     // Serializing our own plain structs cannot fail; the fallback keeps the promise of a JSON body anyway.
     let (status, text) = match serde_json::to_string(body) {
         Ok(text) => (status, text),
@@ -42,7 +42,7 @@ pub struct FeaturePermissions {
 /// The success body: the envelope the official widget reads (`data.startChatResult`), plus the flat
 /// StartChatContact output that clients following the AWS SDK guide read.
 #[derive(Serialize)]
-pub struct StartChatBody<'a> {
+pub(crate) struct StartChatBody<'a> {
     data: StartChatData<'a>,
     #[serde(flatten)]
     flat: FlatResult<'a>,
@@ -98,7 +98,7 @@ struct WebsocketBody<'a> {
 }
 
 impl<'a> StartChatBody<'a> {
-    pub fn new(
+    pub(crate) fn new(
         chat: &'a StartedChat,
         feature_permissions: FeaturePermissions,
         continuation_token: Option<&'a Secret>,
