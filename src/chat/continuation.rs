@@ -146,7 +146,10 @@ mod tests {
         // The payload of a token for another contact, with this token's MAC.
         let other = tokens("a").issue(INSTANCE, "other", now);
         let (other_signed, _) = other.expose().rsplit_once('.').expect("a MAC");
-        let spliced = format!("{other_signed}.{}", token.rsplit_once('.').expect("").1);
+        let spliced = format!(
+            "{other_signed}.{}",
+            token.rsplit_once('.').expect("a MAC").1
+        );
         for forged in [
             "",
             "v1",

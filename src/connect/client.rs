@@ -55,8 +55,8 @@ pub async fn aws_config(settings: &ConnectSettings) -> Result<SdkConfig, String>
 }
 
 /// The certificate authorities the function trusts for its HTTPS connections: always Amazon Trust
-/// Services' roots, compiled in, which every AWS endpoint chains to. Loading and parsing the system's
-/// ~150 roots instead took about 3 ms of every cold start (BENCHMARKS.md, change 6).
+/// Services' roots, compiled in, which every AWS endpoint chains to: loading and parsing the system's
+/// ~150 roots instead would be a large part of every cold start (BENCHMARKS.md has the figure).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct TrustedRoots {
     /// `SSL_CERT_FILE`'s certificates (PEM), read at cold start: a TLS-inspecting proxy's CA, or the
@@ -67,7 +67,9 @@ pub(crate) struct TrustedRoots {
 }
 
 impl TrustedRoots {
-    pub(crate) fn from_env(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Self, String> {
+    pub(crate) fn from_env(
+        variable: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Result<Self, String> {
         let extra_pem = match variable("SSL_CERT_FILE") {
             Some(path) => Some(std::fs::read(&path).map_err(|error| {
                 format!(
@@ -167,22 +169,22 @@ mod tests {
 
     #[test]
     fn ssl_cert_file_adds_its_certificates_and_ssl_cert_dir_the_systems() {
-        let none = TrustedRoots::from_env(|_| None).unwrap_or_else(|e| panic!("{e}"));
+        let none = TrustedRoots::from_env(|_| None).expect("test setup");
         assert_eq!(none, TrustedRoots::default());
 
         let file =
             std::env::temp_dir().join(format!("start-chat-roots-{}.pem", std::process::id()));
-        std::fs::write(&file, b"extra").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&file, b"extra").expect("test setup");
         let with_file = TrustedRoots::from_env(|name| {
             (name == "SSL_CERT_FILE").then(|| file.clone().into_os_string())
         });
         let _ = std::fs::remove_file(&file);
-        let with_file = with_file.unwrap_or_else(|e| panic!("{e}"));
+        let with_file = with_file.expect("test setup");
         assert_eq!(with_file.extra_pem.as_deref(), Some(&b"extra"[..]));
         assert!(!with_file.system);
 
         let with_dir = TrustedRoots::from_env(|name| (name == "SSL_CERT_DIR").then(|| "/x".into()))
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("test setup");
         assert!(with_dir.system && with_dir.extra_pem.is_none());
 
         let unreadable = TrustedRoots::from_env(|name| {
@@ -204,7 +206,7 @@ mod tests {
         ];
         let fingerprints: Vec<String> = CertificateDer::pem_slice_iter(AMAZON_TRUST_SERVICES_ROOTS)
             .map(|certificate| {
-                let der = certificate.unwrap_or_else(|e| panic!("{e:?}"));
+                let der = certificate.expect("test setup");
                 Sha256::digest(der.as_ref())
                     .iter()
                     .map(|byte| format!("{byte:02X}"))

@@ -6,7 +6,11 @@ use crate::chat::{Secret, StartedChat};
 use serde::Serialize;
 
 /// A JSON response with the headers every answer of this API carries.
-pub(crate) fn json_response(status: u16, body: &impl Serialize, origin: &OriginCheck) -> HttpResponse {
+pub(crate) fn json_response(
+    status: u16,
+    body: &impl Serialize,
+    origin: &OriginCheck,
+) -> HttpResponse {
     // Serializing our own plain structs cannot fail; the fallback keeps the promise of a JSON body anyway.
     let (status, text) = match serde_json::to_string(body) {
         Ok(text) => (status, text),

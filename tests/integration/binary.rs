@@ -38,7 +38,7 @@ fn json_lines_with(lines: &[String], key: &str) -> Vec<Value> {
 async fn spawn_function(env: &[(String, String)]) -> LambdaProcess {
     LambdaProcess::spawn(env!("CARGO_BIN_EXE_start-chat"), env)
         .await
-        .unwrap_or_else(|e| panic!("spawn: {e}"))
+        .expect("spawn")
 }
 
 #[tokio::test]
@@ -53,12 +53,10 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
         .invoke(event_json("all-fields.json").to_string().into_bytes())
         .await
         .expect("test setup");
-    let reply = success
-        .response_json()
-        .unwrap_or_else(|| panic!("no response: {success:?}"));
+    let reply = success.response_json().expect("a response");
     assert_eq!(reply["statusCode"], 200, "{reply}");
     let body: Value =
-        serde_json::from_str(reply["body"].as_str().unwrap_or_default()).unwrap_or_default();
+        serde_json::from_str(reply["body"].as_str().expect("a body")).expect("a JSON body");
     let result = &body["data"]["startChatResult"];
     let secrets: Vec<String> = [
         &result["ParticipantToken"],
@@ -66,12 +64,7 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
         &result["Websocket"]["Url"],
     ]
     .iter()
-    .map(|value| {
-        value
-            .as_str()
-            .unwrap_or_else(|| panic!("missing secret in {result}"))
-            .to_owned()
-    })
+    .map(|value| value.as_str().expect("missing secret in").to_owned())
     .collect();
 
     // …and a failed one: Connect throttles every attempt.
@@ -165,7 +158,7 @@ async fn the_binary_answers_rest_v1_and_function_url_events_with_proxy_documents
         let invocation = function
             .invoke(event_json(file).to_string().into_bytes())
             .await
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+            .expect("test setup");
         let InvocationOutcome::Response(_) = &invocation.outcome else {
             panic!("{file}: an expected failure must not be a Lambda error: {invocation:?}");
         };
@@ -202,8 +195,8 @@ async fn a_bad_setting_stops_the_function_at_init_naming_the_variable() {
         .stdout
         .iter()
         .find(|l| l.contains("ALLOWED_ORIGINS"))
-        .unwrap_or_else(|| panic!("{output:?}"));
-    let line: Value = serde_json::from_str(line).unwrap_or_default();
+        .expect("a line naming the variable");
+    let line: Value = serde_json::from_str(line).expect("a JSON line");
     assert_eq!(line["level"], "ERROR");
     assert!(
         emulator.requests().is_empty(),
@@ -245,7 +238,7 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
     let dir = std::env::temp_dir().join(format!("start-chat-tls-test-{}", std::process::id()));
     let front = connect_emulator::tls_front::start(emulator.local_addr(), &dir)
         .await
-        .unwrap_or_else(|e| panic!("TLS front: {e}"));
+        .expect("TLS front");
     let ca_file = front.ca_file.display().to_string();
 
     let untrusted = binary_env(&front.url, &[]);
@@ -258,9 +251,7 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
             .invoke(event_json("http-api-v2.json").to_string().into_bytes())
             .await
             .expect("test setup");
-        let reply = invocation
-            .response_json()
-            .unwrap_or_else(|| panic!("no response: {invocation:?}"));
+        let reply = invocation.response_json().expect("a response");
         statuses.push((reply["statusCode"].as_u64(), emulator.requests().len()));
         function.stop().await;
     }

@@ -67,7 +67,7 @@ const EXPECTED: &[Expected] = &[
 #[test]
 fn every_sample_event_has_an_expectation() {
     let mut files: Vec<String> = std::fs::read_dir(events_dir())
-        .unwrap_or_else(|e| panic!("{e}"))
+        .expect("test setup")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.ends_with(".json"))
         .collect();

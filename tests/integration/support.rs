@@ -37,7 +37,7 @@ pub async fn start_emulator() -> Emulator {
     let address = "127.0.0.1:0".parse().expect("test setup");
     Emulator::start(EmulatorConfig::local(), address)
         .await
-        .unwrap_or_else(|e| panic!("emulator did not start: {e}"))
+        .expect("emulator did not start")
 }
 
 pub fn config_with(overrides: &[(&str, &str)]) -> Config {
@@ -110,9 +110,8 @@ pub fn events_dir() -> PathBuf {
 }
 
 pub fn event_json(name: &str) -> Value {
-    let text =
-        std::fs::read_to_string(events_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+    let text = std::fs::read_to_string(events_dir().join(name)).expect("test setup");
+    serde_json::from_str(&text).expect("test setup")
 }
 
 /// The proxy response document, as API Gateway reads it.

@@ -2,7 +2,9 @@
 //! metrics, in microseconds. The wire to Connect is tested against the emulator in tests/integration.
 
 use super::*;
-use crate::chat::{ConnectFailure, FailureKind, PolicySettings, Secret, StartChatCommand, StartedChat};
+use crate::chat::{
+    ConnectFailure, FailureKind, PolicySettings, Secret, StartChatCommand, StartedChat,
+};
 use crate::http::{ALLOWED_METHODS, AllowedOrigins, Outcome, failure_answer};
 use crate::telemetry::RequestMetric;
 use serde_json::{Value, json};
@@ -73,7 +75,10 @@ struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("an unpoisoned lock").extend_from_slice(bytes);
+        self.0
+            .lock()
+            .expect("an unpoisoned lock")
+            .extend_from_slice(bytes);
         Ok(bytes.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -127,7 +132,10 @@ fn a_preflight_is_answered_without_a_metric_or_a_call() {
 #[test]
 fn a_started_chat_is_logged_with_its_contact_id_and_nothing_personal() {
     let handler = handler(Ok(()));
-    let (response, lines) = run(&handler, &post(r#"{"ParticipantDetails":{"DisplayName":"Ada"}}"#));
+    let (response, lines) = run(
+        &handler,
+        &post(r#"{"ParticipantDetails":{"DisplayName":"Ada"}}"#),
+    );
     assert_eq!(response.status, 200);
     assert_eq!(body(&response)["ParticipantToken"], "participant-token-1");
     assert_eq!(lines.len(), 1);
@@ -137,7 +145,10 @@ fn a_started_chat_is_logged_with_its_contact_id_and_nothing_personal() {
     assert_eq!(line["request_id"], "req-1");
     assert!(line["connect_latency_ms"].is_f64());
     let text = line.to_string();
-    assert!(!text.contains("Ada") && !text.contains("participant-token-1"), "{text}");
+    assert!(
+        !text.contains("Ada") && !text.contains("participant-token-1"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -145,12 +156,18 @@ fn refusals_count_by_reason_and_never_call_connect() {
     let handler = handler(Ok(()));
     let cases = [
         (
-            HttpRequest::new("POST").header("origin", "https://evil.example").body("{}"),
+            HttpRequest::new("POST")
+                .header("origin", "https://evil.example")
+                .body("{}"),
             403,
             RequestMetric::RefusedOrigin,
         ),
         (post("{"), 400, RequestMetric::RefusedValidation),
-        (HttpRequest::new("GET").header("origin", SITE), 405, RequestMetric::RefusedValidation),
+        (
+            HttpRequest::new("GET").header("origin", SITE),
+            405,
+            RequestMetric::RefusedValidation,
+        ),
         (
             post(r#"{"ParticipantDetails":{"DisplayName":"A"},"ContactFlowId":"other"}"#),
             403,
@@ -174,15 +191,23 @@ fn connect_failures_are_logged_at_their_tables_level() {
         (FailureKind::ServiceError, "ERROR", "connect_failed"),
     ] {
         let handler = handler(Err(kind));
-        let (response, lines) =
-            run(&handler, &post(r#"{"ParticipantDetails":{"DisplayName":"Ada"}}"#));
+        let (response, lines) = run(
+            &handler,
+            &post(r#"{"ParticipantDetails":{"DisplayName":"Ada"}}"#),
+        );
         assert_eq!(response.status, failure_answer(kind).status);
         assert_eq!(lines[0]["level"], level);
         assert_eq!(lines[0]["outcome"], outcome);
         assert_eq!(lines[0]["reason"], failure_answer(kind).metric.name());
         // The AWS message is for the log, never for the browser.
         assert_eq!(lines[0]["connect_message"], "an AWS message");
-        assert!(!response.body.as_deref().unwrap_or_default().contains("AWS message"));
+        assert!(
+            !response
+                .body
+                .as_deref()
+                .expect("a body")
+                .contains("AWS message")
+        );
     }
 }
 
@@ -195,7 +220,7 @@ fn an_event_that_is_not_http_is_a_json_400() {
     let response = runtime.block_on(handler.handle_event(&json!({"Records": []}), "r"));
     let document = serde_json::to_value(&response).expect("a document");
     assert_eq!(document["statusCode"], 400);
-    let body: Value = serde_json::from_str(document["body"].as_str().expect("a body"))
-        .expect("a JSON body");
+    let body: Value =
+        serde_json::from_str(document["body"].as_str().expect("a body")).expect("a JSON body");
     assert_eq!(body["error"]["code"], "INVALID_EVENT");
 }
