@@ -4,7 +4,7 @@
 use super::body::read_body;
 use super::cors::{OriginCheck, OriginPolicy};
 use super::error::ApiError;
-use super::event::{ProxyResponse, request_from_event};
+use super::event::{PayloadVersion, ProxyResponse, request_from_event};
 use super::message::{HttpRequest, HttpResponse};
 use super::outcome::Outcome;
 use super::response::FeaturePermissions;
@@ -93,7 +93,10 @@ impl<C: ChatStarter> ChatHandler<C> {
                 )
             }
         };
-        ProxyResponse(response)
+        ProxyResponse {
+            response,
+            version: PayloadVersion::of(event),
+        }
     }
 
     /// Every outcome, expected or not, is a JSON response with CORS headers.
