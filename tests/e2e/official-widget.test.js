@@ -177,7 +177,9 @@ test("the official sample page as shipped, on an allowed origin: a whole chat, a
   await emulator(service, "POST", "/_emulator/reset");
   await emulator(service, "POST", "/_emulator/agent", {
     joinDelayMs: 200,
-    receiptDelayMs: 50,
+    // An agent's receipts come a while after the message (their own ChatJS batches them). Much sooner, and
+    // they can reach the widget before it has the sent message's Id, and it drops them.
+    receiptDelayMs: 1000,
     replyDelayMs: 300,
     replies: ["Thanks, Ada! Order #1042 ships tomorrow.", "Got your file, thank you."],
   });
@@ -311,7 +313,9 @@ test("customChatWidget (ACChat.js), prebuilt as shipped: the chat icon, its form
   await emulator(service, "POST", "/_emulator/reset");
   await emulator(service, "POST", "/_emulator/agent", {
     joinDelayMs: 200,
-    receiptDelayMs: 50,
+    // An agent's receipts come a while after the message (their own ChatJS batches them). Much sooner, and
+    // they can reach the widget before it has the sent message's Id, and it drops them.
+    receiptDelayMs: 1000,
     replyDelayMs: 300,
     replies: ["Hello Grace, happy to help."],
   });
