@@ -9,6 +9,7 @@
 # then runs until interrupted, stopping everything it started.
 #
 # Ports: FUNCTION_PORT (9000), EMULATOR_PORT (9001), PARTICIPANT_PORT (9002), DEMO_PORT (9003); 0 picks a free one.
+# EXTRA_ALLOWED_ORIGINS: more page origins for the function to allow (comma-separated), e.g. a test's own page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -78,7 +79,7 @@ INSTANCE_ID="$LOCAL_INSTANCE_ID"
 CONTACT_FLOW_ID="$LOCAL_DEFAULT_FLOW_ID"
 ALLOWED_CONTACT_FLOW_IDS="$LOCAL_SALES_FLOW_ID"
 CONTACT_FLOW_ALIASES="sales=$LOCAL_SALES_FLOW_ID"
-ALLOWED_ORIGINS="https://www.example.com,$demo_origins"
+ALLOWED_ORIGINS="https://www.example.com,$demo_origins${EXTRA_ALLOWED_ORIGINS:+,$EXTRA_ALLOWED_ORIGINS}"
 SUPPORTED_MESSAGING_CONTENT_TYPES="text/plain,text/markdown"
 ATTACHMENTS_ENABLED="true"
 LOG_LEVEL="${LOG_LEVEL:-info}"

@@ -6,7 +6,8 @@ const { chromium } = require("playwright-core");
 
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-async function launchBrowser() {
+/** `extraArgs`: more Chromium switches for one test file (the ones below always apply). */
+async function launchBrowser({ extraArgs = [] } = {}) {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: run \`make e2e-chromium\` (apt-get install chromium)`);
   }
@@ -25,6 +26,7 @@ async function launchBrowser() {
       "--no-first-run",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }
