@@ -26,6 +26,8 @@ async function launchBrowser({ extraArgs = [] } = {}) {
       "--no-first-run",
       "--disable-component-update",
       "--disable-sync",
+      // Filling a form would otherwise ask Google's autofill servers (seen by the official widget's proxy check).
+      "--disable-features=AutofillServerCommunication",
       ...extraArgs,
     ],
   });
