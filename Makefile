@@ -33,7 +33,7 @@ invoke: $(VENV)/.installed ## Invoke the function running under `make local` wit
 	cargo lambda invoke start-chat --invoke-address 127.0.0.1 --invoke-port $(FUNCTION_PORT) --data-file $(EVENT)
 
 .PHONY: test
-test: fmt-check clippy test-rust lint-template test-template build test-e2e ## The whole test suite (what CI runs)
+test: fmt-check clippy test-rust test-emulator-conformance lint-template test-template build test-e2e ## The whole test suite (what CI runs)
 
 .PHONY: fmt-check
 fmt-check: ## cargo fmt --check
