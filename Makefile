@@ -9,9 +9,15 @@ VENV_BIN := $(abspath $(VENV))/bin
 export PATH := $(VENV_BIN):$(PATH)
 export SAM_CLI_TELEMETRY := 0
 
+##@ Start here
+
+# `make help` prints every target that has a `## description` on its rule line, under the `##@ heading`
+# lines of the Makefile and mk/*.mk, in file order. A new target gets a description too.
 .PHONY: help
 help: ## List the targets
-	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@awk 'BEGIN { FS = ":.*## " } \
+		/^##@ / { printf "%s%s\n", (headings++ ? "\n" : ""), substr($$0, 5); next } \
+		/^[a-zA-Z0-9_-]+:.*## / { printf "  %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 # The venv is rebuilt when the pinned requirements change.
 $(VENV)/.installed: requirements-dev.txt
@@ -20,23 +26,29 @@ $(VENV)/.installed: requirements-dev.txt
 	touch $@
 
 .PHONY: venv
-venv: $(VENV)/.installed ## Install cargo-lambda, cfn-lint and aws-sam-cli into .venv
+venv: $(VENV)/.installed ## Install cargo-lambda, cfn-lint, SAM CLI into .venv (targets do it when needed)
 
 .PHONY: local
-local: $(VENV)/.installed ## Run the service locally against the Connect emulator (prints Listening: <url>)
+local: $(VENV)/.installed ## The service, the Connect emulator and the demo page (prints Listening: <url>)
 	scripts/local.sh
 
 EVENT ?= events/http-api-v2.json
 FUNCTION_PORT ?= 9000
 .PHONY: invoke
-invoke: $(VENV)/.installed ## Invoke the function running under `make local` with EVENT=events/<name>.json
+invoke: $(VENV)/.installed ## Send EVENT=events/<name>.json to the function under `make local`
 	cargo lambda invoke start-chat --invoke-address 127.0.0.1 --invoke-port $(FUNCTION_PORT) --data-file $(EVENT)
 
 .PHONY: test
-test: fmt-check clippy test-rust test-emulator-conformance lint-template test-template build test-e2e ## The whole test suite (what CI runs)
+test: check-docs fmt-check clippy test-rust test-conformance lint-template test-template build test-e2e ## What CI runs: the checks, template tests, build and real-client tests
+
+##@ Checks
+
+.PHONY: check-docs
+check-docs: ## Every relative link and #anchor in the Markdown files resolves
+	python3 scripts/check-docs.py
 
 .PHONY: fmt-check
-fmt-check: ## cargo fmt --check
+fmt-check: ## cargo fmt --check on every crate
 	cargo fmt --all -- --check
 
 .PHONY: clippy
@@ -44,7 +56,7 @@ clippy: ## cargo clippy on every crate and target, warnings are errors
 	cargo clippy --workspace --all-targets -- -D warnings
 
 .PHONY: test-rust
-test-rust: ## Unit and integration tests (emulator, handler, real binary)
+test-rust: ## cargo test --workspace: unit, emulator and integration tests, the real binary
 	cargo test --workspace
 
 include mk/*.mk

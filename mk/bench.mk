@@ -12,8 +12,8 @@ BENCH_BOOTSTRAP := $(BENCH_TARGET_DIR)/lambda/start-chat/bootstrap
 BENCH_HARNESS := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/lambda-bench
 BENCH_FLOOR := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/floor-lambda
 # The CPU the harness and the functions share (`taskset -c`); empty to let them spread over all CPUs.
-# One CPU by default: a Lambda function of up to 1,769 MB has at most one vCPU's worth, and on this VM a
-# wake-up across vCPUs costs ~60 µs (idle vCPUs halt), which would swamp the per-invocation figures.
+# One CPU by default: a Lambda function of up to 1,769 MB has at most one vCPU's worth, and a wake-up
+# across vCPUs (idle vCPUs halt) would swamp the per-invocation figures (BENCHMARKS.md, Method).
 BENCH_CPUS ?= $(shell echo $$(( $$(nproc) - 1 )))
 BENCH_TASKSET := $(if $(strip $(BENCH_CPUS)),taskset -c $(BENCH_CPUS))
 BENCH_OUT ?= target/bench
@@ -24,26 +24,28 @@ BENCH_PYTHON := $(VENV_BIN)/python
 
 .PHONY: bench bench-build bench-build-time
 
+##@ Benchmarks (not in `make test`; BENCHMARKS.md)
+
 $(NODE_BASELINE)/node_modules/.installed: $(NODE_BASELINE)/package-lock.json $(NODE_BASELINE)/package.json
 	cd $(NODE_BASELINE) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-bench-build: $(VENV)/.installed $(NODE_BASELINE)/node_modules/.installed ## Build what `make bench` runs: release bootstrap (cargo lambda), zips, harness
+bench-build: $(VENV)/.installed $(NODE_BASELINE)/node_modules/.installed ## Build what `make bench` runs: release bootstrap, zips, harness
 	cargo lambda build --release --bin start-chat
 	@mkdir -p $(BENCH_OUT)
 	@printf 'zipped bootstrap: %s bytes\n' "$$($(BENCH_PYTHON) bench/zip_artefact.py $(BENCH_OUT)/bootstrap.zip $(dir $(BENCH_BOOTSTRAP)) $(BENCH_BOOTSTRAP))"
 	@printf 'zipped Node.js baseline (index.js + node_modules): %s bytes\n' "$$($(BENCH_PYTHON) bench/zip_artefact.py $(BENCH_OUT)/node-baseline.zip $(NODE_BASELINE) $(NODE_BASELINE)/index.js $(NODE_BASELINE)/package.json $(NODE_BASELINE)/node_modules)"
 	CARGO_TARGET_DIR=$(BENCH_HARNESS_TARGET_DIR) cargo build --profile bench-harness -p lambda-bench --bins
 
-bench: bench-build ## Benchmark the release bootstrap vs the Node.js 20 baseline (cold start, warm overhead, RSS, size) into target/bench/
+bench: bench-build ## Release bootstrap vs the Node.js 20 baseline, results in target/bench/
 	@busy=$$(pgrep -c -x rustc || true); if [ "$$busy" != 0 ]; then echo "warning: $$busy rustc process(es) running: the figures will be noisy" >&2; fi
 	$(BENCH_TASKSET) $(BENCH_HARNESS) --rust $(BENCH_BOOTSTRAP) --zip $(BENCH_OUT)/bootstrap.zip \
 		--node-dir $(NODE_BASELINE) --node-zip $(BENCH_OUT)/node-baseline.zip --floor $(BENCH_FLOOR) \
 		--build-time $(BENCH_OUT)/build-time.json --events events --out $(BENCH_OUT) $(BENCH_ARGS)
 
-# Opt-in, ~10-15 minutes on 2 cores: a clean `cargo lambda build --release` into a scratch target dir
-# (the crates.io download cache stays warm), timed; `make bench` then reports it.
-bench-build-time: $(VENV)/.installed ## Time a clean release build in a scratch target dir (slow; recorded for `make bench`)
+# Opt-in and slow (the measured time is in BENCHMARKS.md): a clean `cargo lambda build --release` into a
+# scratch target dir (the crates.io download cache stays warm), timed; `make bench` then reports it.
+bench-build-time: $(VENV)/.installed ## Time a clean release build in a scratch dir (slow; `make bench` reports it)
 	@mkdir -p $(BENCH_OUT)
 	@scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/start-chat-clean-build.XXXXXX"); \
 	trap 'rm -rf "$$scratch"' EXIT; \

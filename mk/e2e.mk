@@ -12,6 +12,8 @@ E2E_NODE_TEST := node --test --test-concurrency=1 --test-timeout=1200000
 
 .PHONY: e2e-deps demo-deps e2e-chromium test-e2e test-e2e-browser test-e2e-sdk
 
+##@ Real-client tests and the demo page (docs/testing.md)
+
 $(E2E_DIR)/node_modules/.package-lock.json: $(E2E_DIR)/package.json $(E2E_DIR)/package-lock.json
 	$(NPM_CI) --prefix $(E2E_DIR)
 	@touch $@
@@ -20,18 +22,18 @@ demo/node_modules/.package-lock.json: demo/package.json demo/package-lock.json
 	$(NPM_CI) --prefix demo
 	@touch $@
 
-e2e-deps: $(E2E_DIR)/node_modules/.package-lock.json ## Install the e2e tests' npm packages (playwright-core, the AWS SDK client, ws)
+e2e-deps: $(E2E_DIR)/node_modules/.package-lock.json ## npm ci for tests/e2e (playwright-core, the AWS SDK client, ws)
 
-demo-deps: demo/node_modules/.package-lock.json ## Install the demo page's npm packages (amazon-connect-chatjs)
+demo-deps: demo/node_modules/.package-lock.json ## npm ci for demo/ (amazon-connect-chatjs)
 
-e2e-chromium: ## Install Debian's chromium (apt-get, with sudo when not root) when /usr/bin/chromium is missing
+e2e-chromium: ## apt-get install Debian's chromium if /usr/bin/chromium is missing
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	echo "e2e: installing Debian's chromium package" >&2; \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
-test-e2e: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Browser (ChatJS in Chromium) and Node SDK tests against `make local`
+test-e2e: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## ChatJS in Chromium and the Node SDK client against `make local`
 	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js sdk.test.js
 
 test-e2e-browser: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Only the browser tests (also writes target/e2e/demo.png)

@@ -7,7 +7,10 @@
 
 EMULATOR_BIN := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/connect-emulator
 
-.PHONY: test-emulator-conformance
-test-emulator-conformance: $(VENV)/.installed ## The emulator against botocore's service models (boto3, a few seconds)
+.PHONY: test-conformance
+
+##@ The Connect emulator (emulator/README.md)
+
+test-conformance: $(VENV)/.installed ## The emulator against botocore's service models (boto3, a few seconds)
 	cargo test --quiet --workspace --no-run
 	$(VENV_BIN)/python emulator/conformance/conformance.py --emulator $(EMULATOR_BIN)

@@ -18,11 +18,35 @@ SAM_OFFLINE_ENV := AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} AWS_EC2_
 
 .PHONY: lint-template test-template build deploy delete
 
-lint-template: $(VENV)/.installed ## Lint template.yaml offline (cfn-lint + sam validate --lint)
+##@ Template and deployment (docs/deploy.md; only deploy and delete need AWS)
+
+lint-template: $(VENV)/.installed checkov ## Lint template.yaml offline (cfn-lint + sam validate --lint + checkov)
 	$(VENV_BIN)/cfn-lint --regions $(CFN_LINT_REGIONS) -- $(SAM_TEMPLATE)
 	$(SAM_OFFLINE_ENV) $(VENV_BIN)/sam validate --lint --template-file $(SAM_TEMPLATE)
 
-test-template: $(VENV)/.installed ## Unit-test the template's security properties (IAM, CORS, throttling, patterns)
+# checkov pins boto3 to a release aws-sam-cli's pin excludes, so it has a venv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VARIANTS := $(CHECKOV_VENV)/variants
+# Offline and quiet: no download of Prisma Cloud's policies or guideline mapping, no PyPI version check,
+# no package scan. Without these checkov tries api0.prismacloud.io and pypi.org on every run.
+CHECKOV_OFFLINE_ENV := BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE CHECKOV_RUN_SCA_PACKAGE_SCAN_V2=false
+# checkov ignores --file when --directory is given, hence two runs.
+CHECKOV_FLAGS := --framework cloudformation --skip-download --compact --quiet
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+.PHONY: checkov
+# checkov decides Conditions from parameter defaults, so it also scans one copy of the template per
+# variant (tests/template/checkov_variants.py); skips live in each resource's Metadata, with a reason.
+checkov: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## checkov on template.yaml and its variants (offline); no failed check allowed
+	$(SAM_OFFLINE_ENV) PYTHONDONTWRITEBYTECODE=1 $(VENV_BIN)/python tests/template/checkov_variants.py $(CHECKOV_VARIANTS) >/dev/null
+	$(CHECKOV_OFFLINE_ENV) $(CHECKOV_VENV)/bin/checkov $(CHECKOV_FLAGS) --file $(SAM_TEMPLATE)
+	$(CHECKOV_OFFLINE_ENV) $(CHECKOV_VENV)/bin/checkov $(CHECKOV_FLAGS) --directory $(CHECKOV_VARIANTS)
+
+test-template: $(VENV)/.installed ## Unit-test the template (IAM, secret, CORS, WAF, alarms, parameter patterns)
 	$(SAM_OFFLINE_ENV) PYTHONDONTWRITEBYTECODE=1 $(VENV_BIN)/python -m unittest discover --start-directory tests/template --pattern 'test_*.py'
 
 # Release build through SAM's rust-cargolambda builder: `cargo lambda build --release [--arm64]
@@ -43,8 +67,8 @@ build: $(VENV)/.installed ## sam build (release Lambda artefact) and report its 
 
 # sam deploy picks up .aws-sam/build/template.yaml by itself; passing it with --template-file would make
 # SAM look for samconfig.toml in .aws-sam/build/ instead of here.
-deploy: build ## Build, then sam deploy --guided (needs AWS credentials; saves answers to samconfig.toml)
+deploy: build ## build, then sam deploy --guided (AWS credentials; answers to samconfig.toml)
 	$(VENV_BIN)/sam deploy --guided $(SAM_FLAGS)
 
-delete: $(VENV)/.installed ## Delete the deployed stack (sam delete)
+delete: $(VENV)/.installed ## sam delete: remove the deployed stack (AWS credentials)
 	$(VENV_BIN)/sam delete

@@ -3,11 +3,13 @@
 //! variable is documented in the README; an empty value counts as unset (CloudFormation passes "" for
 //! empty parameters).
 
-use crate::chat::{ChatPolicy, ContentType};
+use crate::chat::{
+    ChatPolicy, ContentType, DEFAULT_CHAT_DURATION_MINUTES, PolicySettings, Setting,
+};
 use crate::connect::ConnectSettings;
 use crate::http::{AllowedOrigins, HttpSettings, OriginPolicy};
 use crate::telemetry::{LogFormat, LogSettings};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 use tracing::level_filters::LevelFilter;
@@ -57,22 +59,22 @@ impl Config {
             format: env.log_format()?,
         };
 
-        let default_instance_id = env.required_uuid("INSTANCE_ID")?;
-        let default_contact_flow_id = env.required_uuid("CONTACT_FLOW_ID")?;
-        let mut policy = ChatPolicy::new(&default_instance_id, &default_contact_flow_id);
-        policy
-            .allowed_instance_ids
-            .extend(env.uuid_list("ALLOWED_INSTANCE_IDS")?);
-        policy
-            .allowed_contact_flow_ids
-            .extend(env.uuid_list("ALLOWED_CONTACT_FLOW_IDS")?);
-        policy.contact_flow_aliases = env.aliases(&policy.allowed_contact_flow_ids)?;
-        policy.allowed_attribute_keys = env.attribute_keys()?;
-        if let Some(types) = env.content_types()? {
-            policy.default_content_types = types;
-        }
-        policy.default_chat_duration_minutes = env.chat_duration()?;
-        policy.allow_persistent_chat = env.boolean("ALLOW_PERSISTENT_CHAT", true)?;
+        let policy = ChatPolicy::new(env.policy_settings()?).map_err(|error| {
+            problem(
+                match error.setting {
+                    Setting::DefaultInstance => "INSTANCE_ID",
+                    Setting::AllowedInstances => "ALLOWED_INSTANCE_IDS",
+                    Setting::DefaultContactFlow => "CONTACT_FLOW_ID",
+                    Setting::AllowedContactFlows => "ALLOWED_CONTACT_FLOW_IDS",
+                    Setting::ContactFlowAliases => "CONTACT_FLOW_ALIASES",
+                    Setting::AttributeKeys => "ALLOWED_ATTRIBUTE_KEYS",
+                    Setting::SegmentAttributeKeys => "ALLOWED_SEGMENT_ATTRIBUTE_KEYS",
+                    Setting::ContentTypes => "SUPPORTED_MESSAGING_CONTENT_TYPES",
+                    Setting::ChatDuration => "CHAT_DURATION_MINUTES",
+                },
+                error.problem,
+            )
+        })?;
 
         let http = HttpSettings {
             origins: OriginPolicy {
@@ -114,16 +116,6 @@ fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
     }
 }
 
-/// The canonical form Amazon Connect uses for instance and flow ids (the last part of their ARNs).
-fn is_uuid(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(index, byte)| match index {
-            8 | 13 | 18 | 23 => *byte == b'-',
-            _ => byte.is_ascii_digit() || (b'a'..=b'f').contains(byte),
-        })
-}
-
 impl<F: Fn(&str) -> Option<String>> Env<F> {
     fn get(&self, variable: &str) -> Option<String> {
         (self.0)(variable)
@@ -152,80 +144,52 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             .collect()
     }
 
-    fn required_uuid(&self, variable: &'static str) -> Result<String, ConfigError> {
-        let value = self.get(variable).ok_or_else(|| {
+    fn required(&self, variable: &'static str) -> Result<String, ConfigError> {
+        self.get(variable).ok_or_else(|| {
             problem(
                 variable,
                 "is required (the id at the end of the resource's ARN, a UUID)",
             )
-        })?;
-        if !is_uuid(&value) {
-            return Err(problem(
-                variable,
-                format!(
-                    "'{value}' is not a lowercase UUID such as 3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c (copy it from the ARN)"
-                ),
-            ));
-        }
-        Ok(value)
+        })
     }
 
-    fn uuid_list(&self, variable: &'static str) -> Result<Vec<String>, ConfigError> {
-        let items = self.list(variable)?;
-        if let Some(bad) = items.iter().find(|item| !is_uuid(item)) {
-            return Err(problem(
-                variable,
-                format!("'{bad}' is not a lowercase UUID"),
-            ));
+    /// The policy's settings as written; [`ChatPolicy::new`] checks what they mean.
+    fn policy_settings(&self) -> Result<PolicySettings, ConfigError> {
+        let mut settings = PolicySettings::new(
+            &self.required("INSTANCE_ID")?,
+            &self.required("CONTACT_FLOW_ID")?,
+        );
+        settings.allowed_instance_ids = self.list("ALLOWED_INSTANCE_IDS")?;
+        settings.allowed_contact_flow_ids = self.list("ALLOWED_CONTACT_FLOW_IDS")?;
+        settings.contact_flow_aliases = self.aliases()?;
+        let attribute_keys = self.list("ALLOWED_ATTRIBUTE_KEYS")?;
+        settings.allowed_attribute_keys = (!attribute_keys.is_empty()).then_some(attribute_keys);
+        if self.get("ALLOWED_SEGMENT_ATTRIBUTE_KEYS").is_some() {
+            settings.allowed_segment_attribute_keys =
+                self.list("ALLOWED_SEGMENT_ATTRIBUTE_KEYS")?;
         }
-        Ok(items)
+        if let Some(types) = self.content_types()? {
+            settings.default_content_types = types;
+        }
+        settings.max_chat_duration_minutes = self.chat_duration()?;
+        settings.allow_persistent_chat = self.boolean("ALLOW_PERSISTENT_CHAT", false)?;
+        settings.allow_customer_id = self.boolean("ALLOW_CUSTOMER_ID", true)?;
+        Ok(settings)
     }
 
-    fn aliases(
-        &self,
-        allowed_flows: &HashSet<String>,
-    ) -> Result<HashMap<String, String>, ConfigError> {
+    /// `name=flowId,…`: the syntax only; [`ChatPolicy::new`] checks names and targets.
+    fn aliases(&self) -> Result<Vec<(String, String)>, ConfigError> {
         const VARIABLE: &str = "CONTACT_FLOW_ALIASES";
-        let mut aliases = HashMap::new();
-        for item in self.list(VARIABLE)? {
-            let Some((name, flow)) = item.split_once('=').map(|(n, f)| (n.trim(), f.trim())) else {
-                return Err(problem(
+        self.list(VARIABLE)?
+            .into_iter()
+            .map(|item| match item.split_once('=') {
+                Some((name, flow)) => Ok((name.trim().to_owned(), flow.trim().to_owned())),
+                None => Err(problem(
                     VARIABLE,
                     format!("'{item}' is not of the form name=flowId"),
-                ));
-            };
-            let valid_name = (1..=64).contains(&name.len())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            if !valid_name {
-                return Err(problem(
-                    VARIABLE,
-                    format!("alias '{name}' must be 1 to 64 letters, digits, '-' or '_'"),
-                ));
-            }
-            if !is_uuid(flow) {
-                return Err(problem(
-                    VARIABLE,
-                    format!("alias '{name}' targets '{flow}', which is not a lowercase UUID"),
-                ));
-            }
-            if !allowed_flows.contains(flow) {
-                return Err(problem(
-                    VARIABLE,
-                    format!(
-                        "alias '{name}' targets a flow that is neither CONTACT_FLOW_ID nor in ALLOWED_CONTACT_FLOW_IDS (the role may start only those)"
-                    ),
-                ));
-            }
-            if aliases.insert(name.to_owned(), flow.to_owned()).is_some() {
-                return Err(problem(
-                    VARIABLE,
-                    format!("alias '{name}' is defined twice"),
-                ));
-            }
-        }
-        Ok(aliases)
+                )),
+            })
+            .collect()
     }
 
     fn origins(&self) -> Result<AllowedOrigins, ConfigError> {
@@ -256,24 +220,6 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         Ok(AllowedOrigins::Exact(origins))
     }
 
-    fn attribute_keys(&self) -> Result<Option<HashSet<String>>, ConfigError> {
-        const VARIABLE: &str = "ALLOWED_ATTRIBUTE_KEYS";
-        let keys = self.list(VARIABLE)?;
-        if keys.is_empty() {
-            return Ok(None);
-        }
-        if let Some(bad) = keys.iter().find(|key| {
-            !key.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        }) {
-            return Err(problem(
-                VARIABLE,
-                format!("'{bad}' is not a valid attribute key (letters, digits, '-', '_')"),
-            ));
-        }
-        Ok(Some(keys.into_iter().collect()))
-    }
-
     fn content_types(&self) -> Result<Option<Vec<ContentType>>, ConfigError> {
         const VARIABLE: &str = "SUPPORTED_MESSAGING_CONTENT_TYPES";
         let items = self.list(VARIABLE)?;
@@ -288,23 +234,19 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
                     format!("'{item}' is not a content type StartChatContact accepts"),
                 )
             })?;
-            if !types.contains(&content_type) {
-                types.push(content_type);
-            }
-        }
-        if !types.contains(&ContentType::Plain) {
-            return Err(problem(VARIABLE, "must include text/plain"));
+            types.push(content_type);
         }
         Ok(Some(types))
     }
 
-    fn chat_duration(&self) -> Result<Option<i32>, ConfigError> {
-        const VARIABLE: &str = "CHAT_DURATION_MINUTES";
-        if self.get(VARIABLE).is_none() {
-            return Ok(None);
-        }
-        let minutes = self.number(VARIABLE, 0, 60..=10_080)?;
-        Ok(i32::try_from(minutes).ok())
+    fn chat_duration(&self) -> Result<i32, ConfigError> {
+        let minutes = self.number(
+            "CHAT_DURATION_MINUTES",
+            DEFAULT_CHAT_DURATION_MINUTES as u64,
+            60..=10_080,
+        )?;
+        // The range above fits an i32.
+        Ok(i32::try_from(minutes).unwrap_or(DEFAULT_CHAT_DURATION_MINUTES))
     }
 
     fn boolean(&self, variable: &'static str, default: bool) -> Result<bool, ConfigError> {

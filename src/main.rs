@@ -1,10 +1,10 @@
 //! Wiring only: read the configuration (fail fast), build the Connect client once, serve requests.
 
-use lambda_http::lambda_runtime::{Runtime, layers::TracingLayer};
-use lambda_http::{Adapter, Error, Request, service_fn};
+use lambda_runtime::{Error, LambdaEvent, Runtime, layers::TracingLayer, service_fn};
+use serde_json::Value;
 use start_chat::config::Config;
 use start_chat::connect::{SdkChatStarter, connect_client, warm_connection};
-use start_chat::http::ChatHandler;
+use start_chat::http::{ChatHandler, ProxyResponse};
 use start_chat::telemetry::{self, HoldOutputLayer, LogSettings, Metrics};
 use std::process::ExitCode;
 
@@ -33,7 +33,8 @@ async fn main() -> ExitCode {
         Ok(function_name) => Metrics::embedded(&config.metrics_namespace, function_name),
         Err(_) => Metrics::disabled(),
     };
-    // Lives as long as the process: every invocation borrows it, none clones it.
+    // The runtime requires the service's futures to be `'static`; leaking the handler once (it lives as
+    // long as the process anyway) lets every invocation borrow it instead of cloning or reference-counting.
     let handler: &'static ChatHandler<SdkChatStarter> = Box::leak(Box::new(ChatHandler::new(
         config.http,
         config.policy,
@@ -41,12 +42,14 @@ async fn main() -> ExitCode {
         metrics,
     )));
 
-    let service = service_fn(move |request: Request| async move {
-        let response = handler.handle(request).await;
-        Ok::<_, Error>(response)
+    let service = service_fn(move |event: LambdaEvent<Value>| async move {
+        let response = handler
+            .handle_event(&event.payload, &event.context.request_id)
+            .await;
+        Ok::<ProxyResponse, Error>(response)
     });
-    // `lambda_http::run`, plus the layer that writes each invocation's log lines after its response.
-    let served = Runtime::new(Adapter::from(service))
+    // The runtime loop, plus the layer that writes each invocation's log lines after its response.
+    let served = Runtime::new(service)
         .layer(TracingLayer::new())
         .layer(HoldOutputLayer)
         .run()

@@ -9,6 +9,7 @@
 //! A simulated agent joins each chat and answers; faults can be injected into StartChatContact, which
 //! has Connect's request-rate quota (a token bucket) and an optional cap on concurrent chats. The
 //! control plane also serves Secrets Manager's GetSecretValue. [`local`] holds the local setup.
+//! What it emulates, its flags, configuration file, faults and control API: `emulator/README.md`.
 
 mod admin;
 mod agent;

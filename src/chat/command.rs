@@ -2,6 +2,7 @@
 //! exists only when [`super::ChatPolicy::authorize`] accepted a request, so the port cannot be handed
 //! unchecked data.
 
+use super::idempotency::CommandDigest;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,7 +13,7 @@ pub struct StartChatCommand {
     pub(super) attributes: BTreeMap<String, String>,
     pub(super) initial_message: Option<ChatMessage>,
     pub(super) supported_messaging_content_types: Vec<ContentType>,
-    pub(super) chat_duration_minutes: Option<i32>,
+    pub(super) chat_duration_minutes: i32,
     pub(super) persistent_chat: Option<PersistentChat>,
     pub(super) related_contact_id: Option<String>,
     pub(super) customer_id: Option<String>,
@@ -42,7 +43,8 @@ impl StartChatCommand {
     pub fn supported_messaging_content_types(&self) -> &[ContentType] {
         &self.supported_messaging_content_types
     }
-    pub fn chat_duration_minutes(&self) -> Option<i32> {
+    /// Always within the policy's ceiling.
+    pub fn chat_duration_minutes(&self) -> i32 {
         self.chat_duration_minutes
     }
     pub fn persistent_chat(&self) -> Option<&PersistentChat> {
@@ -54,7 +56,8 @@ impl StartChatCommand {
     pub fn customer_id(&self) -> Option<&str> {
         self.customer_id.as_deref()
     }
-    /// The browser's idempotency token: a retried request must not start a second chat.
+    /// The idempotency token for Connect, derived from the browser's (see `idempotency`): a retried
+    /// request gets the same chat, any other request its own. `None` when the browser sent none.
     pub fn client_token(&self) -> Option<&str> {
         self.client_token.as_deref()
     }
@@ -67,6 +70,51 @@ impl StartChatCommand {
     pub fn connection_types(&self) -> &[ConnectionType] {
         &self.connection_types
     }
+    /// A digest of everything sent to Connect except the token itself.
+    pub(super) fn digest(&self) -> aws_lc_rs::digest::Digest {
+        let mut digest = CommandDigest::new();
+        digest.field("instance", self.instance_id.as_bytes());
+        digest.field("flow", self.contact_flow_id.as_bytes());
+        digest.field("name", self.display_name.as_bytes());
+        for (key, value) in &self.attributes {
+            digest.field("attribute.key", key.as_bytes());
+            digest.field("attribute.value", value.as_bytes());
+        }
+        if let Some(message) = &self.initial_message {
+            digest.field("message.type", message.content_type.as_str().as_bytes());
+            digest.field("message", message.content.as_bytes());
+        }
+        for content_type in &self.supported_messaging_content_types {
+            digest.field("content-type", content_type.as_str().as_bytes());
+        }
+        digest.field("duration", &self.chat_duration_minutes.to_be_bytes());
+        if let Some(persistent) = &self.persistent_chat {
+            digest.field(
+                "persistent.type",
+                persistent.rehydration_type.as_str().as_bytes(),
+            );
+            digest.field("persistent.source", persistent.source_contact_id.as_bytes());
+        }
+        if let Some(related) = &self.related_contact_id {
+            digest.field("related", related.as_bytes());
+        }
+        if let Some(customer) = &self.customer_id {
+            digest.field("customer", customer.as_bytes());
+        }
+        for (key, value) in &self.segment_attributes {
+            digest.field("segment.key", key.as_bytes());
+            value.digest_into(&mut digest);
+        }
+        digest.field(
+            "disconnect-agent",
+            &[u8::from(self.disconnect_agent_on_customer_exit)],
+        );
+        for connection_type in &self.connection_types {
+            digest.field("connection", connection_type.as_str().as_bytes());
+        }
+        digest.finish()
+    }
+
     /// The widget turns Markdown rendering on when the chat supports `text/markdown`.
     pub fn supports_markdown(&self) -> bool {
         self.supported_messaging_content_types
@@ -170,4 +218,27 @@ pub enum SegmentValue {
     Arn(String),
     Map(BTreeMap<String, SegmentValue>),
     List(Vec<SegmentValue>),
+}
+
+impl SegmentValue {
+    fn digest_into(&self, digest: &mut CommandDigest) {
+        match self {
+            Self::String(text) => digest.field("segment.string", text.as_bytes()),
+            Self::Integer(number) => digest.field("segment.integer", &number.to_be_bytes()),
+            Self::Arn(arn) => digest.field("segment.arn", arn.as_bytes()),
+            Self::Map(map) => {
+                digest.field("segment.map", &(map.len() as u64).to_be_bytes());
+                for (key, value) in map {
+                    digest.field("segment.map.key", key.as_bytes());
+                    value.digest_into(digest);
+                }
+            }
+            Self::List(items) => {
+                digest.field("segment.list", &(items.len() as u64).to_be_bytes());
+                for item in items {
+                    item.digest_into(digest);
+                }
+            }
+        }
+    }
 }

@@ -2,12 +2,16 @@
 //! command can reach Amazon Connect, through the [`ChatStarter`] port.
 
 mod command;
+mod display_name;
 mod field;
+mod idempotency;
 mod limits;
+mod names;
 mod parse;
 mod policy;
 mod port;
 mod secret;
+mod server_secret;
 mod started;
 
 pub use command::{
@@ -15,10 +19,15 @@ pub use command::{
     StartChatCommand,
 };
 pub use field::FieldError;
+pub use names::{KEY_CHARS, is_key, is_uuid};
 pub use parse::Rejection;
-pub use policy::ChatPolicy;
+pub use policy::{
+    ChatPolicy, DEFAULT_CHAT_DURATION_MINUTES, DEFAULT_SEGMENT_ATTRIBUTE_KEYS, PolicyError,
+    PolicySettings, Setting,
+};
 pub use port::{ChatStarter, ConnectFailure, FailureKind};
 pub use secret::Secret;
+pub use server_secret::{SERVER_SECRET_MIN_BYTES, ServerSecret};
 pub use started::{ConnectionCredentials, StartedChat, WebsocketDetails};
 
 #[cfg(test)]

@@ -5,8 +5,11 @@
 use super::command::{
     ChatMessage, ConnectionType, ContentType, PersistentChat, RehydrationType, SegmentValue,
 };
+use super::display_name::display_name_problem;
 use super::field::{FieldError, index_path, member_path};
+use super::idempotency::random_uuid;
 use super::limits::*;
+use super::names::{KEY_CHARS, is_key_char};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -23,6 +26,9 @@ pub enum Rejection {
     ContactFlowNotAllowed,
     /// Persistent chat is switched off on the server.
     PersistentChatNotAllowed,
+    /// `RelatedContactId` is switched off with persistent chat: Connect copies the related contact's
+    /// attributes into the new one.
+    RelatedContactNotAllowed,
 }
 
 /// A request that respects the service's limits, before the server's policy is applied.
@@ -71,8 +77,7 @@ pub(super) fn parse_request(body: &[u8]) -> Result<ChatRequest, Rejection> {
     }
     let customer_id = member(&root, "CustomerId")
         .and_then(|v| fields.string("CustomerId", v, 1, CUSTOMER_ID_MAX));
-    let client_token = member(&root, "ClientToken")
-        .and_then(|v| fields.string("ClientToken", v, 1, CLIENT_TOKEN_MAX));
+    let client_token = fields.client_token(&root);
     let segment_attributes = fields.segment_attributes(&root);
     let disconnect_agent_on_customer_exit = fields.disconnect_on_customer_exit(&root);
     let connection_types = fields.connection_types(&root);
@@ -118,10 +123,6 @@ fn kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-fn is_attribute_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
 fn one_of<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
@@ -206,6 +207,20 @@ impl Fields {
         }
     }
 
+    /// A token the browser makes up once per chat and repeats only when it retries that chat's start.
+    fn client_token(&mut self, root: &Map<String, Value>) -> Option<String> {
+        const PATH: &str = "ClientToken";
+        let token = self.string(PATH, member(root, PATH)?, 1, CLIENT_TOKEN_MAX)?;
+        let uuid = random_uuid(&token);
+        if uuid.is_none() {
+            self.error(
+                PATH,
+                "must be a random UUID (version 4) made for this chat, such as crypto.randomUUID() returns",
+            );
+        }
+        uuid
+    }
+
     fn display_name(&mut self, root: &Map<String, Value>) -> Option<String> {
         const PATH: &str = "ParticipantDetails.DisplayName";
         let Some(details) = member(root, "ParticipantDetails") else {
@@ -221,8 +236,8 @@ impl Fields {
         if name.trim().is_empty() {
             self.error(PATH, "must not be blank");
             None
-        } else if name.chars().any(char::is_control) {
-            self.error(PATH, "must not contain control characters");
+        } else if let Some(problem) = display_name_problem(&name) {
+            self.error(PATH, problem);
             None
         } else {
             Some(name)
@@ -249,10 +264,10 @@ impl Fields {
                     path.clone(),
                     format!("attribute keys must be at most {ATTRIBUTE_KEY_MAX} characters long"),
                 );
-            } else if !key.chars().all(is_attribute_key_char) {
+            } else if !key.chars().all(is_key_char) {
                 self.error(
                     path.clone(),
-                    "attribute keys may contain only letters, digits, '-' and '_'",
+                    format!("attribute keys may contain only {KEY_CHARS}"),
                 );
             }
             match value {

@@ -1,44 +1,237 @@
-//! The server's policy: which instances and flows a browser may name, which attribute keys it may set,
-//! and the defaults for what it leaves out. Built once at cold start by [`crate::config`].
+//! The server's policy: which instances and flows a browser may name, which keys it may set, how long a
+//! chat may last, and the defaults for what it leaves out. Built once at cold start from
+//! [`PolicySettings`]; its invariants hold because [`ChatPolicy::new`] checks them and nothing mutates it.
 
 use super::command::{ContentType, SegmentValue, StartChatCommand};
 use super::field::{FieldError, member_path};
+use super::idempotency::ClientTokens;
+use super::limits::{
+    CHAT_DURATION_MINUTES_MAX, CHAT_DURATION_MINUTES_MIN, SEGMENT_ATTRIBUTE_KEY_MAX,
+};
+use super::names::{KEY_CHARS, is_key, is_uuid};
 use super::parse::{Rejection, parse_request};
+use super::server_secret::ServerSecret;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Connect's own default duration (25 hours): the ceiling when none is configured.
+pub const DEFAULT_CHAT_DURATION_MINUTES: i32 = 1500;
+/// The segment attribute a widget legitimately sets; every other `connect:` key is a fact flows trust.
+pub const DEFAULT_SEGMENT_ATTRIBUTE_KEYS: [&str; 1] = ["connect:Subtype"];
+const ALIAS_LENGTH_MAX: usize = 64;
+
+/// What the policy is made of, before it is checked.
 #[derive(Debug, Clone)]
-pub struct ChatPolicy {
+pub struct PolicySettings {
     pub default_instance_id: String,
-    /// Always contains the default instance.
-    pub allowed_instance_ids: HashSet<String>,
+    /// Further instances a browser may name.
+    pub allowed_instance_ids: Vec<String>,
     pub default_contact_flow_id: String,
-    /// Always contains the default flow and every alias target.
-    pub allowed_contact_flow_ids: HashSet<String>,
-    /// Names a browser may send instead of a flow id (`"ContactFlowId": "sales"`).
-    pub contact_flow_aliases: HashMap<String, String>,
+    /// Further flows a browser may name.
+    pub allowed_contact_flow_ids: Vec<String>,
+    /// `(alias, flow id)`: names a browser may send instead of a flow id.
+    pub contact_flow_aliases: Vec<(String, String)>,
     /// `None`: any valid key.
-    pub allowed_attribute_keys: Option<HashSet<String>>,
-    /// Used when the request has no `SupportedMessagingContentTypes`; contains `text/plain`.
+    pub allowed_attribute_keys: Option<Vec<String>>,
+    pub allowed_segment_attribute_keys: Vec<String>,
+    /// Used when the request has no `SupportedMessagingContentTypes`.
     pub default_content_types: Vec<ContentType>,
-    /// Used when the request has no `ChatDurationInMinutes`; `None` leaves Connect's default (25 h).
-    pub default_chat_duration_minutes: Option<i32>,
+    /// The ceiling, and the duration of chats whose request names none.
+    pub max_chat_duration_minutes: i32,
+    /// `PersistentChat` and `RelatedContactId`: both make Connect reach into another contact.
     pub allow_persistent_chat: bool,
+    /// A browser's `CustomerId` is an unverified claim; `false` refuses it.
+    pub allow_customer_id: bool,
+    /// Keys the tokens this service derives and signs; without it they are unkeyed.
+    pub server_secret: Option<ServerSecret>,
 }
 
-impl ChatPolicy {
-    /// A policy with only the given defaults allowed and nothing else configured.
+impl PolicySettings {
+    /// Only the given defaults allowed, every other setting at its strict default.
     pub fn new(default_instance_id: &str, default_contact_flow_id: &str) -> Self {
         Self {
             default_instance_id: default_instance_id.to_owned(),
-            allowed_instance_ids: HashSet::from([default_instance_id.to_owned()]),
+            allowed_instance_ids: Vec::new(),
             default_contact_flow_id: default_contact_flow_id.to_owned(),
-            allowed_contact_flow_ids: HashSet::from([default_contact_flow_id.to_owned()]),
-            contact_flow_aliases: HashMap::new(),
+            allowed_contact_flow_ids: Vec::new(),
+            contact_flow_aliases: Vec::new(),
             allowed_attribute_keys: None,
+            allowed_segment_attribute_keys: DEFAULT_SEGMENT_ATTRIBUTE_KEYS
+                .map(str::to_owned)
+                .to_vec(),
             default_content_types: vec![ContentType::Plain],
-            default_chat_duration_minutes: None,
-            allow_persistent_chat: true,
+            max_chat_duration_minutes: DEFAULT_CHAT_DURATION_MINUTES,
+            allow_persistent_chat: false,
+            allow_customer_id: true,
+            server_secret: None,
         }
+    }
+}
+
+/// The setting a [`PolicyError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    DefaultInstance,
+    AllowedInstances,
+    DefaultContactFlow,
+    AllowedContactFlows,
+    ContactFlowAliases,
+    AttributeKeys,
+    SegmentAttributeKeys,
+    ContentTypes,
+    ChatDuration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub setting: Setting,
+    pub problem: String,
+}
+
+fn invalid(setting: Setting, problem: impl Into<String>) -> PolicyError {
+    PolicyError {
+        setting,
+        problem: problem.into(),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ChatPolicy {
+    default_instance_id: String,
+    /// Contains the default instance.
+    allowed_instance_ids: HashSet<String>,
+    default_contact_flow_id: String,
+    /// Contains the default flow and every alias target.
+    allowed_contact_flow_ids: HashSet<String>,
+    contact_flow_aliases: HashMap<String, String>,
+    allowed_attribute_keys: Option<HashSet<String>>,
+    allowed_segment_attribute_keys: HashSet<String>,
+    /// Never empty; contains `text/plain`.
+    default_content_types: Vec<ContentType>,
+    /// Within the service's range.
+    max_chat_duration_minutes: i32,
+    allow_persistent_chat: bool,
+    allow_customer_id: bool,
+    client_tokens: ClientTokens,
+}
+
+impl ChatPolicy {
+    pub fn new(settings: PolicySettings) -> Result<Self, PolicyError> {
+        let uuid = |setting, id: &str| {
+            if is_uuid(id) {
+                Ok(())
+            } else {
+                Err(invalid(
+                    setting,
+                    format!(
+                        "'{id}' is not a lowercase UUID such as 3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c (copy it from the ARN)"
+                    ),
+                ))
+            }
+        };
+        uuid(Setting::DefaultInstance, &settings.default_instance_id)?;
+        uuid(
+            Setting::DefaultContactFlow,
+            &settings.default_contact_flow_id,
+        )?;
+        for id in &settings.allowed_instance_ids {
+            uuid(Setting::AllowedInstances, id)?;
+        }
+        for id in &settings.allowed_contact_flow_ids {
+            uuid(Setting::AllowedContactFlows, id)?;
+        }
+        let mut allowed_instance_ids: HashSet<String> =
+            settings.allowed_instance_ids.into_iter().collect();
+        allowed_instance_ids.insert(settings.default_instance_id.clone());
+        let mut allowed_contact_flow_ids: HashSet<String> =
+            settings.allowed_contact_flow_ids.into_iter().collect();
+        allowed_contact_flow_ids.insert(settings.default_contact_flow_id.clone());
+
+        let mut contact_flow_aliases = HashMap::new();
+        for (name, flow) in settings.contact_flow_aliases {
+            let aliases = Setting::ContactFlowAliases;
+            if !is_key(&name) || name.len() > ALIAS_LENGTH_MAX {
+                return Err(invalid(
+                    aliases,
+                    format!("alias '{name}' must be 1 to {ALIAS_LENGTH_MAX} {KEY_CHARS}"),
+                ));
+            }
+            if !allowed_contact_flow_ids.contains(&flow) {
+                return Err(invalid(
+                    aliases,
+                    format!(
+                        "alias '{name}' targets '{flow}', which is neither the default flow nor an allowed one (the role may start only those)"
+                    ),
+                ));
+            }
+            if contact_flow_aliases.insert(name.clone(), flow).is_some() {
+                return Err(invalid(aliases, format!("alias '{name}' is defined twice")));
+            }
+        }
+
+        if let Some(keys) = &settings.allowed_attribute_keys
+            && let Some(bad) = keys.iter().find(|key| !is_key(key))
+        {
+            return Err(invalid(
+                Setting::AttributeKeys,
+                format!("'{bad}' is not a valid attribute key ({KEY_CHARS})"),
+            ));
+        }
+        if let Some(bad) = settings
+            .allowed_segment_attribute_keys
+            .iter()
+            .find(|key| key.is_empty() || key.chars().count() > SEGMENT_ATTRIBUTE_KEY_MAX)
+        {
+            return Err(invalid(
+                Setting::SegmentAttributeKeys,
+                format!("'{bad}' is not 1 to {SEGMENT_ATTRIBUTE_KEY_MAX} characters long"),
+            ));
+        }
+        if !settings.default_content_types.contains(&ContentType::Plain) {
+            return Err(invalid(Setting::ContentTypes, "must include text/plain"));
+        }
+        let duration_range = CHAT_DURATION_MINUTES_MIN..=CHAT_DURATION_MINUTES_MAX;
+        if !duration_range.contains(&i64::from(settings.max_chat_duration_minutes)) {
+            return Err(invalid(
+                Setting::ChatDuration,
+                format!(
+                    "must be from {CHAT_DURATION_MINUTES_MIN} to {CHAT_DURATION_MINUTES_MAX} minutes"
+                ),
+            ));
+        }
+        let mut default_content_types = Vec::new();
+        for content_type in settings.default_content_types {
+            if !default_content_types.contains(&content_type) {
+                default_content_types.push(content_type);
+            }
+        }
+
+        Ok(Self {
+            default_instance_id: settings.default_instance_id,
+            allowed_instance_ids,
+            default_contact_flow_id: settings.default_contact_flow_id,
+            allowed_contact_flow_ids,
+            contact_flow_aliases,
+            allowed_attribute_keys: settings
+                .allowed_attribute_keys
+                .map(|keys| keys.into_iter().collect()),
+            allowed_segment_attribute_keys: settings
+                .allowed_segment_attribute_keys
+                .into_iter()
+                .collect(),
+            default_content_types,
+            max_chat_duration_minutes: settings.max_chat_duration_minutes,
+            allow_persistent_chat: settings.allow_persistent_chat,
+            allow_customer_id: settings.allow_customer_id,
+            client_tokens: ClientTokens::new(settings.server_secret.as_ref()),
+        })
+    }
+
+    pub fn default_instance_id(&self) -> &str {
+        &self.default_instance_id
+    }
+
+    pub fn allows_persistent_chat(&self) -> bool {
+        self.allow_persistent_chat
     }
 
     /// Turns a request body into a command, or says why it cannot be one. Field errors of the wire
@@ -59,8 +252,13 @@ impl ChatPolicy {
                 None => return Err(Rejection::ContactFlowNotAllowed),
             },
         };
-        if request.persistent_chat.is_some() && !self.allow_persistent_chat {
-            return Err(Rejection::PersistentChatNotAllowed);
+        if !self.allow_persistent_chat {
+            if request.persistent_chat.is_some() {
+                return Err(Rejection::PersistentChatNotAllowed);
+            }
+            if request.related_contact_id.is_some() {
+                return Err(Rejection::RelatedContactNotAllowed);
+            }
         }
 
         let mut errors = Vec::new();
@@ -75,6 +273,22 @@ impl ChatPolicy {
                     "is not an allowed attribute key",
                 ));
             }
+        }
+        for key in request
+            .segment_attributes
+            .keys()
+            .filter(|key| !self.allowed_segment_attribute_keys.contains(*key))
+        {
+            errors.push(FieldError::new(
+                member_path("SegmentAttributes", key),
+                "is not a segment attribute this service accepts from browsers",
+            ));
+        }
+        if request.customer_id.is_some() && !self.allow_customer_id {
+            errors.push(FieldError::new(
+                "CustomerId",
+                "is not accepted from browsers by this service (it would be an unverified claim)",
+            ));
         }
         let content_types = request
             .supported_messaging_content_types
@@ -100,24 +314,31 @@ impl ChatPolicy {
             return Err(Rejection::Invalid(errors));
         }
 
-        Ok(StartChatCommand {
+        let mut command = StartChatCommand {
             instance_id,
             contact_flow_id,
             display_name: request.display_name,
             attributes: request.attributes,
             initial_message: request.initial_message,
             supported_messaging_content_types: content_types,
+            // A ceiling, not a default: a browser may ask for less, never more.
             chat_duration_minutes: request
                 .chat_duration_minutes
-                .or(self.default_chat_duration_minutes),
+                .map_or(self.max_chat_duration_minutes, |asked| {
+                    asked.min(self.max_chat_duration_minutes)
+                }),
             persistent_chat: request.persistent_chat,
             related_contact_id: request.related_contact_id,
             customer_id: request.customer_id,
-            client_token: request.client_token,
+            client_token: None,
             segment_attributes: request.segment_attributes,
             disconnect_agent_on_customer_exit: request.disconnect_agent_on_customer_exit,
             connection_types: request.connection_types,
-        })
+        };
+        command.client_token = request
+            .client_token
+            .map(|browser_token| self.client_tokens.derive(&browser_token, &command));
+        Ok(command)
     }
 }
 

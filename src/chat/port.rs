@@ -32,6 +32,35 @@ pub enum FailureKind {
     InvalidResponse,
 }
 
+impl FailureKind {
+    pub const ALL: [Self; 9] = [
+        Self::Rejected,
+        Self::NotFound,
+        Self::Throttled,
+        Self::ChatLimitExceeded,
+        Self::Misconfigured,
+        Self::ServiceError,
+        Self::Unavailable,
+        Self::Timeout,
+        Self::InvalidResponse,
+    ];
+
+    /// The name in log lines.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rejected => "Rejected",
+            Self::NotFound => "NotFound",
+            Self::Throttled => "Throttled",
+            Self::ChatLimitExceeded => "ChatLimitExceeded",
+            Self::Misconfigured => "Misconfigured",
+            Self::ServiceError => "ServiceError",
+            Self::Unavailable => "Unavailable",
+            Self::Timeout => "Timeout",
+            Self::InvalidResponse => "InvalidResponse",
+        }
+    }
+}
+
 /// A failed StartChatContact call: the kind decides the HTTP answer; the rest is for the log only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectFailure {

@@ -2,21 +2,30 @@
 
 use super::*;
 use serde_json::{Value, json};
-use std::collections::HashSet;
 
 const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
 const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const SALES_FLOW: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+const BROWSER_TOKEN: &str = "9b2f3c4d-1e5a-4f6b-8c7d-0e1f2a3b4c5d";
+
+/// The settings most tests use: the local setup, with persistent chat on and one custom segment key.
+fn settings() -> PolicySettings {
+    let mut settings = PolicySettings::new(INSTANCE, FLOW);
+    settings.allowed_contact_flow_ids = vec![SALES_FLOW.to_owned()];
+    settings.contact_flow_aliases = vec![("sales".to_owned(), SALES_FLOW.to_owned())];
+    settings.allow_persistent_chat = true;
+    settings
+        .allowed_segment_attribute_keys
+        .push("connect:Custom".to_owned());
+    settings
+}
 
 fn policy() -> ChatPolicy {
-    let mut policy = ChatPolicy::new(INSTANCE, FLOW);
-    policy
-        .allowed_contact_flow_ids
-        .insert(SALES_FLOW.to_owned());
-    policy
-        .contact_flow_aliases
-        .insert("sales".to_owned(), SALES_FLOW.to_owned());
-    policy
+    policy_with(settings())
+}
+
+fn policy_with(settings: PolicySettings) -> ChatPolicy {
+    ChatPolicy::new(settings).expect("valid settings")
 }
 
 fn authorize(policy: &ChatPolicy, body: Value) -> Result<StartChatCommand, Rejection> {
@@ -59,7 +68,10 @@ fn the_widgets_minimal_request_gets_the_server_defaults() {
         &[ContentType::Plain]
     );
     assert!(command.attributes().is_empty());
-    assert_eq!(command.chat_duration_minutes(), None);
+    assert_eq!(
+        command.chat_duration_minutes(),
+        DEFAULT_CHAT_DURATION_MINUTES
+    );
     assert!(!command.supports_markdown());
 }
 
@@ -74,7 +86,7 @@ fn everything_the_widget_and_the_api_send_is_carried_into_the_command() {
         "SupportedMessagingContentTypes": ["text/plain", " text/markdown"],
         "ChatDurationInMinutes": 60,
         "PersistentChat": {"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "c-1"},
-        "ClientToken": "token-1",
+        "ClientToken": BROWSER_TOKEN,
         "CustomerId": "customer-42",
         "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}},
         "DisconnectOnCustomerExit": ["AGENT"],
@@ -91,7 +103,7 @@ fn everything_the_widget_and_the_api_send_is_carried_into_the_command() {
         })
     );
     assert!(command.supports_markdown());
-    assert_eq!(command.chat_duration_minutes(), Some(60));
+    assert_eq!(command.chat_duration_minutes(), 60);
     assert_eq!(
         command.persistent_chat(),
         Some(&PersistentChat {
@@ -99,7 +111,8 @@ fn everything_the_widget_and_the_api_send_is_carried_into_the_command() {
             source_contact_id: "c-1".into()
         })
     );
-    assert_eq!(command.client_token(), Some("token-1"));
+    let sent_token = command.client_token().expect("a derived token");
+    assert!(sent_token.len() == 64 && sent_token != BROWSER_TOKEN);
     assert_eq!(command.customer_id(), Some("customer-42"));
     assert_eq!(
         command.segment_attributes()["connect:Subtype"],
@@ -359,10 +372,16 @@ fn chat_duration_is_a_whole_number_of_minutes_in_range() {
             ["ChatDurationInMinutes"]
         );
     }
-    for minutes in [60, 10_080] {
+    for minutes in [60, 1500] {
         let command = accepted(with(minimal(), "ChatDurationInMinutes", json!(minutes)));
-        assert_eq!(command.chat_duration_minutes(), Some(minutes));
+        assert_eq!(command.chat_duration_minutes(), minutes);
     }
+    // The service's maximum is valid, and lowered to the server's ceiling.
+    let command = accepted(with(minimal(), "ChatDurationInMinutes", json!(10_080)));
+    assert_eq!(
+        command.chat_duration_minutes(),
+        DEFAULT_CHAT_DURATION_MINUTES
+    );
 }
 
 #[test]
@@ -482,19 +501,23 @@ fn instances_and_flows_outside_the_allow_lists_are_forbidden() {
 }
 
 #[test]
-fn the_policy_can_restrict_attribute_keys_and_persistent_chat() {
-    let mut strict = policy();
-    strict.allowed_attribute_keys = Some(HashSet::from(["customerName".to_owned()]));
-    strict.allow_persistent_chat = false;
+fn the_policy_can_restrict_attribute_keys() {
+    let mut strict = settings();
+    strict.allowed_attribute_keys = Some(vec!["customerName".to_owned()]);
     let attributes = with(
         minimal(),
         "Attributes",
         json!({"customerName": "Ada", "isVip": "true"}),
     );
-    match authorize(&strict, attributes) {
+    match authorize(&policy_with(strict), attributes) {
         Err(Rejection::Invalid(errors)) => assert_eq!(errors[0].path, "Attributes.isVip"),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn contact_links_are_off_by_default() {
+    let strict = policy_with(PolicySettings::new(INSTANCE, FLOW));
     let persistent = with(
         minimal(),
         "PersistentChat",
@@ -504,21 +527,159 @@ fn the_policy_can_restrict_attribute_keys_and_persistent_chat() {
         authorize(&strict, persistent),
         Err(Rejection::PersistentChatNotAllowed)
     );
+    let related = with(minimal(), "RelatedContactId", json!("c-1"));
+    assert_eq!(
+        authorize(&strict, related),
+        Err(Rejection::RelatedContactNotAllowed)
+    );
+}
+
+#[test]
+fn only_allowed_segment_attribute_keys_reach_connect() {
+    let strict = policy_with(PolicySettings::new(INSTANCE, FLOW));
+    let forged = with(
+        minimal(),
+        "SegmentAttributes",
+        json!({"connect:Subtype": {"ValueString": "connect:WebChat"},
+               "connect:CustomerAuthenticationStatus": {"ValueString": "AUTHENTICATED"}}),
+    );
+    match authorize(&strict, forged) {
+        Err(Rejection::Invalid(errors)) => assert_eq!(
+            errors.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
+            [r#"SegmentAttributes["connect:CustomerAuthenticationStatus"]"#]
+        ),
+        other => panic!("{other:?}"),
+    }
+    let subtype = with(
+        minimal(),
+        "SegmentAttributes",
+        json!({"connect:Subtype": {"ValueString": "connect:WebChat"}}),
+    );
+    assert!(authorize(&strict, subtype).is_ok());
+}
+
+#[test]
+fn a_customer_id_can_be_refused() {
+    let mut strict = settings();
+    strict.allow_customer_id = false;
+    let claimed = with(minimal(), "CustomerId", json!("customer-42"));
+    match authorize(&policy_with(strict), claimed.clone()) {
+        Err(Rejection::Invalid(errors)) => assert_eq!(errors[0].path, "CustomerId"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(accepted(claimed).customer_id(), Some("customer-42"));
 }
 
 #[test]
 fn server_defaults_fill_what_the_request_leaves_out() {
-    let mut configured = policy();
+    let mut configured = settings();
     configured.default_content_types = vec![ContentType::Plain, ContentType::Markdown];
-    configured.default_chat_duration_minutes = Some(120);
-    let command = configured
-        .authorize(minimal().to_string().as_bytes())
-        .unwrap_or_else(|r| panic!("{r:?}"));
+    configured.max_chat_duration_minutes = 120;
+    let configured = policy_with(configured);
+    let command = authorize(&configured, minimal()).expect("accepted");
     assert!(command.supports_markdown());
-    assert_eq!(command.chat_duration_minutes(), Some(120));
-    let explicit = with(minimal(), "ChatDurationInMinutes", json!(60));
-    let command = configured
-        .authorize(explicit.to_string().as_bytes())
-        .unwrap_or_else(|r| panic!("{r:?}"));
-    assert_eq!(command.chat_duration_minutes(), Some(60));
+    assert_eq!(command.chat_duration_minutes(), 120);
+    let shorter = with(minimal(), "ChatDurationInMinutes", json!(60));
+    assert_eq!(
+        authorize(&configured, shorter)
+            .expect("accepted")
+            .chat_duration_minutes(),
+        60
+    );
+    // The official widget asks for 1500 minutes: lowered to the ceiling, not refused.
+    let longer = with(minimal(), "ChatDurationInMinutes", json!(1500));
+    assert_eq!(
+        authorize(&configured, longer)
+            .expect("accepted")
+            .chat_duration_minutes(),
+        120
+    );
+}
+
+#[test]
+fn the_policy_checks_its_own_settings() {
+    type Breaker = fn(&mut PolicySettings);
+    let cases: [(Breaker, Setting); 7] = [
+        (
+            |s| s.default_instance_id = "x".into(),
+            Setting::DefaultInstance,
+        ),
+        (
+            |s| s.allowed_contact_flow_ids.push("SALES".into()),
+            Setting::AllowedContactFlows,
+        ),
+        (
+            |s| s.contact_flow_aliases.push(("a b".into(), FLOW.into())),
+            Setting::ContactFlowAliases,
+        ),
+        (
+            |s| {
+                s.contact_flow_aliases.push((
+                    "other".into(),
+                    "00000000-0000-4000-8000-000000000000".into(),
+                ))
+            },
+            Setting::ContactFlowAliases,
+        ),
+        (
+            |s| s.allowed_attribute_keys = Some(vec!["a b".into()]),
+            Setting::AttributeKeys,
+        ),
+        (
+            |s| s.default_content_types = vec![ContentType::Markdown],
+            Setting::ContentTypes,
+        ),
+        (|s| s.max_chat_duration_minutes = 59, Setting::ChatDuration),
+    ];
+    for (break_it, setting) in cases {
+        let mut broken = settings();
+        break_it(&mut broken);
+        assert_eq!(
+            ChatPolicy::new(broken).map(|_| ()).map_err(|e| e.setting),
+            Err(setting)
+        );
+    }
+    let mut twice = settings();
+    twice
+        .contact_flow_aliases
+        .push(("sales".into(), SALES_FLOW.into()));
+    assert!(ChatPolicy::new(twice).is_err());
+}
+
+#[test]
+fn connects_token_is_the_same_for_a_retry_and_different_for_any_other_request() {
+    let token_of = |policy: &ChatPolicy, body: Value| {
+        authorize(policy, body)
+            .expect("accepted")
+            .client_token()
+            .map(str::to_owned)
+    };
+    let request = with(minimal(), "ClientToken", json!(BROWSER_TOKEN));
+    let first = token_of(&policy(), request.clone());
+    assert_eq!(first, token_of(&policy(), request.clone()), "a retry");
+    let uppercase = with(
+        minimal(),
+        "ClientToken",
+        json!(BROWSER_TOKEN.to_uppercase()),
+    );
+    assert_eq!(first, token_of(&policy(), uppercase), "the same UUID");
+    let other_name =
+        json!({"ParticipantDetails": {"DisplayName": "Eve"}, "ClientToken": BROWSER_TOKEN});
+    assert_ne!(first, token_of(&policy(), other_name), "another caller");
+    let other_flow = with(request.clone(), "ContactFlowId", json!("sales"));
+    assert_ne!(first, token_of(&policy(), other_flow), "another flow");
+    let mut keyed = settings();
+    keyed.server_secret = Some(ServerSecret::new("k".repeat(32)).expect("long enough"));
+    assert_ne!(
+        first,
+        token_of(&policy_with(keyed), request),
+        "another server"
+    );
+    assert_eq!(token_of(&policy(), minimal()), None);
+    for guessable in ["token-1", "00000000-0000-0000-0000-000000000000"] {
+        assert_eq!(
+            rejected_paths(with(minimal(), "ClientToken", json!(guessable))),
+            ["ClientToken"]
+        );
+    }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::HashMap;
 
 const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
 const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -13,6 +14,18 @@ fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
     Config::from_lookup(|name| map.get(name).cloned())
 }
 
+/// The policy's settings as read from the environment (before the policy checks them).
+fn settings(pairs: &[(&str, &str)]) -> PolicySettings {
+    let map: HashMap<String, String> = [("INSTANCE_ID", INSTANCE), ("CONTACT_FLOW_ID", FLOW)]
+        .iter()
+        .chain(pairs)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Env(|name: &str| map.get(name).cloned())
+        .policy_settings()
+        .expect("readable settings")
+}
+
 fn failing_variable(pairs: &[(&str, &str)]) -> &'static str {
     match load(pairs) {
         Err(error) => error.variable,
@@ -22,12 +35,13 @@ fn failing_variable(pairs: &[(&str, &str)]) -> &'static str {
 
 #[test]
 fn the_two_required_ids_are_enough_and_defaults_are_strict() {
-    let config = load(&[]).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(config.policy.default_instance_id, INSTANCE);
-    assert_eq!(
-        config.policy.allowed_contact_flow_ids,
-        HashSet::from([FLOW.to_owned()])
-    );
+    let config = load(&[]).expect("the two ids are enough");
+    assert_eq!(config.policy.default_instance_id(), INSTANCE);
+    let defaults = settings(&[]);
+    assert!(defaults.allowed_contact_flow_ids.is_empty());
+    assert_eq!(defaults.allowed_segment_attribute_keys, ["connect:Subtype"]);
+    assert!(defaults.allow_customer_id);
+    assert_eq!(defaults.max_chat_duration_minutes, 1500);
     assert_eq!(
         config.http.origins.allowed,
         AllowedOrigins::Exact(HashSet::new())
@@ -39,8 +53,8 @@ fn the_two_required_ids_are_enough_and_defaults_are_strict() {
     assert!(config.connect.warm_connection);
     assert_eq!(config.log, LogSettings::default());
     assert_eq!(config.metrics_namespace, "StartChat");
-    assert!(config.policy.allow_persistent_chat);
-    assert_eq!(config.policy.default_content_types, [ContentType::Plain]);
+    assert!(!config.policy.allows_persistent_chat());
+    assert_eq!(defaults.default_content_types, [ContentType::Plain]);
 }
 
 #[test]
@@ -67,16 +81,19 @@ fn a_missing_or_malformed_id_names_its_variable() {
 
 #[test]
 fn aliases_must_target_allowed_flows() {
-    let config = load(&[
+    let aliases = format!("sales={SALES}, default={FLOW}");
+    let pairs = [
         ("ALLOWED_CONTACT_FLOW_IDS", SALES),
-        (
-            "CONTACT_FLOW_ALIASES",
-            &format!("sales={SALES}, default={FLOW}"),
-        ),
-    ])
-    .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(config.policy.contact_flow_aliases["sales"], SALES);
-    assert_eq!(config.policy.contact_flow_aliases["default"], FLOW);
+        ("CONTACT_FLOW_ALIASES", aliases.as_str()),
+    ];
+    assert!(load(&pairs).is_ok());
+    assert_eq!(
+        settings(&pairs).contact_flow_aliases,
+        [
+            ("sales".to_owned(), SALES.to_owned()),
+            ("default".to_owned(), FLOW.to_owned())
+        ]
+    );
     assert_eq!(
         failing_variable(&[("CONTACT_FLOW_ALIASES", &format!("sales={SALES}"))]),
         "CONTACT_FLOW_ALIASES"
@@ -101,13 +118,13 @@ fn origins_are_exact_and_the_wildcard_must_stand_alone() {
         "ALLOWED_ORIGINS",
         "https://www.example.com, http://127.0.0.1:8080,http://[::1]:3000",
     )])
-    .unwrap_or_else(|e| panic!("{e}"));
+    .expect("a valid configuration");
     let AllowedOrigins::Exact(origins) = config.http.origins.allowed else {
         panic!("expected exact origins")
     };
     assert_eq!(origins.len(), 3);
     assert!(origins.contains("http://127.0.0.1:8080"));
-    let any = load(&[("ALLOWED_ORIGINS", "*")]).unwrap_or_else(|e| panic!("{e}"));
+    let any = load(&[("ALLOWED_ORIGINS", "*")]).expect("a valid configuration");
     assert_eq!(any.http.origins.allowed, AllowedOrigins::Any);
     for bad in [
         "*,https://a.example",
@@ -130,15 +147,20 @@ fn origins_are_exact_and_the_wildcard_must_stand_alone() {
 
 #[test]
 fn every_optional_setting_is_checked() {
-    let config = load(&[
+    let pairs = [
         ("ALLOWED_ATTRIBUTE_KEYS", "customerName,orderId"),
+        (
+            "ALLOWED_SEGMENT_ATTRIBUTE_KEYS",
+            "connect:Subtype, acme:Tier",
+        ),
         (
             "SUPPORTED_MESSAGING_CONTENT_TYPES",
             "text/plain,text/markdown",
         ),
         ("CHAT_DURATION_MINUTES", "90"),
         ("ATTACHMENTS_ENABLED", "TRUE"),
-        ("ALLOW_PERSISTENT_CHAT", "false"),
+        ("ALLOW_PERSISTENT_CHAT", "true"),
+        ("ALLOW_CUSTOMER_ID", "false"),
         ("REQUIRE_ORIGIN", "true"),
         ("MAX_BODY_BYTES", "2048"),
         ("CONNECT_API_TIMEOUT_MS", "2500"),
@@ -146,19 +168,22 @@ fn every_optional_setting_is_checked() {
         ("LOG_LEVEL", "debug"),
         ("AWS_LAMBDA_LOG_FORMAT", "Text"),
         ("METRICS_NAMESPACE", "Acme/Chat"),
-    ])
-    .unwrap_or_else(|e| panic!("{e}"));
+    ];
+    let config = load(&pairs).expect("every setting valid");
+    let policy = settings(&pairs);
+    assert_eq!(policy.allowed_attribute_keys.map(|k| k.len()), Some(2));
     assert_eq!(
-        config.policy.allowed_attribute_keys.map(|k| k.len()),
-        Some(2)
+        policy.allowed_segment_attribute_keys,
+        ["connect:Subtype", "acme:Tier"]
     );
     assert_eq!(
-        config.policy.default_content_types,
+        policy.default_content_types,
         [ContentType::Plain, ContentType::Markdown]
     );
-    assert_eq!(config.policy.default_chat_duration_minutes, Some(90));
+    assert_eq!(policy.max_chat_duration_minutes, 90);
+    assert!(!policy.allow_customer_id);
     assert!(config.http.attachments_enabled && config.http.origins.require_origin);
-    assert!(!config.policy.allow_persistent_chat && !config.connect.warm_connection);
+    assert!(config.policy.allows_persistent_chat() && !config.connect.warm_connection);
     assert_eq!(config.http.max_body_bytes, 2048);
     assert_eq!(config.connect.api_timeout, Duration::from_millis(2500));
     assert_eq!(
@@ -177,6 +202,8 @@ fn every_optional_setting_is_checked() {
         ("CHAT_DURATION_MINUTES", "59"),
         ("CHAT_DURATION_MINUTES", "1h"),
         ("ATTACHMENTS_ENABLED", "yes"),
+        ("ALLOW_CUSTOMER_ID", "no"),
+        ("ALLOWED_SEGMENT_ATTRIBUTE_KEYS", "connect:Subtype,,x"),
         ("MAX_BODY_BYTES", "10"),
         ("CONNECT_API_TIMEOUT_MS", "30000"),
         ("LOG_LEVEL", "verbose"),
@@ -193,10 +220,10 @@ fn every_optional_setting_is_checked() {
 
 #[test]
 fn lambdas_log_level_applies_unless_log_level_is_set() {
-    let lambda = load(&[("AWS_LAMBDA_LOG_LEVEL", "WARN")]).unwrap_or_else(|e| panic!("{e}"));
+    let lambda = load(&[("AWS_LAMBDA_LOG_LEVEL", "WARN")]).expect("a valid configuration");
     assert_eq!(lambda.log.level, LevelFilter::WARN);
     let ours = load(&[("AWS_LAMBDA_LOG_LEVEL", "WARN"), ("LOG_LEVEL", "trace")])
-        .unwrap_or_else(|e| panic!("{e}"));
+        .expect("a valid configuration");
     assert_eq!(ours.log.level, LevelFilter::TRACE);
 }
 
@@ -207,7 +234,10 @@ fn empty_values_count_as_unset() {
         ("CHAT_DURATION_MINUTES", " "),
         ("LOG_LEVEL", ""),
     ])
-    .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(config.policy.default_chat_duration_minutes, None);
+    .expect("empty values are unset");
+    assert_eq!(
+        settings(&[("CHAT_DURATION_MINUTES", " ")]).max_chat_duration_minutes,
+        1500
+    );
     assert_eq!(config.log.level, LevelFilter::INFO);
 }

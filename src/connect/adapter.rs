@@ -42,7 +42,7 @@ impl ChatStarter for SdkChatStarter {
                     .map(|content_type| content_type.as_str().to_owned())
                     .collect(),
             ))
-            .set_chat_duration_in_minutes(command.chat_duration_minutes())
+            .chat_duration_in_minutes(command.chat_duration_minutes())
             .set_related_contact_id(command.related_contact_id().map(str::to_owned))
             .set_customer_id(command.customer_id().map(str::to_owned))
             // The browser's token, when it sent one, so that its retry does not start a second chat.

@@ -1,6 +1,7 @@
 //! The SDK client, built once at cold start. Retries and timeouts are set so that the whole call, retries
 //! included, ends well inside the widget's 5 s and API Gateway's 29 s.
 
+use super::retry::{ChatCapIsFinal, INITIAL_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF};
 use aws_config::BehaviorVersion;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_sdk_connect::config::retry::RetryConfig;
@@ -19,10 +20,6 @@ pub struct ConnectSettings {
     pub warm_connection: bool,
 }
 
-/// Three attempts in all: a throttled or failed call is retried twice, with jittered backoff from 50 ms.
-const MAX_ATTEMPTS: u32 = 3;
-const INITIAL_BACKOFF: Duration = Duration::from_millis(50);
-const MAX_BACKOFF: Duration = Duration::from_millis(500);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 impl ConnectSettings {
@@ -140,7 +137,10 @@ pub async fn connect_client_with(
                 .into(),
         );
     }
-    Ok(aws_sdk_connect::Client::new(&sdk_config))
+    let config = aws_sdk_connect::config::Builder::from(&sdk_config)
+        .retry_classifier(ChatCapIsFinal)
+        .build();
+    Ok(aws_sdk_connect::Client::from_conf(config))
 }
 
 #[cfg(test)]
@@ -223,6 +223,6 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(1)));
-        assert_eq!(settings.retry_config().max_attempts(), 3);
+        assert_eq!(settings.retry_config().max_attempts(), MAX_ATTEMPTS);
     }
 }

@@ -4,8 +4,10 @@
 mod adapter;
 mod client;
 mod errors;
+mod retry;
 mod warmup;
 
 pub use adapter::SdkChatStarter;
 pub use client::{ConnectSettings, connect_client, connect_client_with};
+pub use retry::{MAX_ATTEMPTS, worst_case_backoff};
 pub use warmup::{WARMUP_PATH, warm_connection};

@@ -1,31 +1,53 @@
-//! The request body as bytes: bounded in size and in a media type we read as JSON.
+//! The request body as bytes: bounded in size, decoded, and in a media type we read as JSON.
 
 use super::error::ApiError;
-use lambda_http::Request;
-use lambda_http::http::header::{CONTENT_TYPE, HeaderMap};
+use super::event::EventError;
+use super::message::{HttpRequest, RequestBody};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use std::borrow::Cow;
 
-/// The body, already base64-decoded by `lambda_http` when API Gateway sent it encoded. The size limit is
-/// checked before anything reads the content.
-pub fn read_body(request: &Request, limit: usize) -> Result<&[u8], ApiError> {
-    let bytes: &[u8] = request.body().as_ref();
+/// The size limit is checked before anything decodes or reads the content.
+pub fn read_body(request: &HttpRequest, limit: usize) -> Result<Cow<'_, [u8]>, ApiError> {
+    let bytes = match &request.body {
+        RequestBody::Text(text) if text.len() > limit => {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        RequestBody::Text(text) => Cow::Borrowed(text.as_bytes()),
+        // Four characters of base64 carry three bytes.
+        RequestBody::Base64(text) if text.len() / 4 * 3 > limit + 3 => {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        RequestBody::Base64(text) => Cow::Owned(decode_base64(text)?),
+    };
     if bytes.len() > limit {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    if !is_json_compatible(request.headers()) {
+    if !is_json_compatible(request.headers.get_all("content-type")) {
         return Err(ApiError::UnsupportedMediaType);
     }
     Ok(bytes)
 }
 
+/// API Gateway pads its base64; other encoders may not, and may wrap lines.
+fn decode_base64(text: &str) -> Result<Vec<u8>, ApiError> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    STANDARD
+        .decode(&compact)
+        .or_else(|_| STANDARD_NO_PAD.decode(&compact))
+        .map_err(|_| ApiError::InvalidEvent(EventError::BodyNotBase64))
+}
+
 /// `application/json` (or `+json`), or `text/plain` as the official widget sends by default to avoid a
-/// CORS preflight; no header at all is accepted too. A declared charset must be UTF-8.
-fn is_json_compatible(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(CONTENT_TYPE) else {
+/// CORS preflight; no header at all is accepted too. A declared charset must be UTF-8. Two different
+/// Content-Type headers are refused: which one would a proxy have honoured?
+fn is_json_compatible<'a>(mut values: impl Iterator<Item = &'a str>) -> bool {
+    let Some(value) = values.next() else {
         return true;
     };
-    let Ok(value) = value.to_str() else {
+    if values.any(|other| other != value) {
         return false;
-    };
+    }
     let mut parts = value.split(';');
     let media_type = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
     let json_like = media_type == "application/json"
@@ -44,12 +66,15 @@ fn is_json_compatible(headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lambda_http::http::HeaderValue;
 
-    fn with_content_type(value: &'static str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(value));
-        headers
+    fn accepts(value: &str) -> bool {
+        is_json_compatible([value].into_iter())
+    }
+
+    fn encoded(text: &str) -> HttpRequest {
+        let mut request = HttpRequest::new("POST");
+        request.body = RequestBody::Base64(text.to_owned());
+        request
     }
 
     #[test]
@@ -61,9 +86,9 @@ mod tests {
             "application/vnd.api+json",
             "text/plain; charset=\"utf-8\"",
         ] {
-            assert!(is_json_compatible(&with_content_type(value)), "{value}");
+            assert!(accepts(value), "{value}");
         }
-        assert!(is_json_compatible(&HeaderMap::new()));
+        assert!(is_json_compatible(std::iter::empty()));
     }
 
     #[test]
@@ -73,8 +98,39 @@ mod tests {
             "multipart/form-data; boundary=x",
             "text/html",
             "application/json; charset=iso-8859-1",
+            "",
         ] {
-            assert!(!is_json_compatible(&with_content_type(value)), "{value}");
+            assert!(!accepts(value), "{value}");
         }
+        assert!(!is_json_compatible(
+            ["application/json", "text/html"].into_iter()
+        ));
+    }
+
+    #[test]
+    fn base64_bodies_are_decoded_and_lies_are_refused() {
+        for text in ["eyJhIjoxfQ==", "eyJhIjoxfQ", "eyJhIjox\nfQ=="] {
+            let request = encoded(text);
+            let body = read_body(&request, 1024).expect("valid base64");
+            assert_eq!(body.as_ref(), b"{\"a\":1}", "{text}");
+        }
+        assert_eq!(
+            read_body(&encoded("{\"a\": 1}"), 1024),
+            Err(ApiError::InvalidEvent(EventError::BodyNotBase64))
+        );
+    }
+
+    #[test]
+    fn the_size_is_checked_before_decoding() {
+        let huge = "!".repeat(8192);
+        assert_eq!(
+            read_body(&encoded(&huge), 1024),
+            Err(ApiError::PayloadTooLarge { limit: 1024 })
+        );
+        let text = HttpRequest::new("POST").body("x".repeat(1025));
+        assert_eq!(
+            read_body(&text, 1024),
+            Err(ApiError::PayloadTooLarge { limit: 1024 })
+        );
     }
 }

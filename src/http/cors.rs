@@ -4,11 +4,8 @@
 //! the browser did not preflight), and its response carries no `Access-Control-Allow-Origin`, so the page
 //! at that origin cannot read it.
 
-use lambda_http::http::header::{
-    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS,
-    HeaderMap, HeaderValue, ORIGIN, VARY,
-};
+use super::ALLOWED_METHODS;
+use super::message::{Headers, ResponseHeaders};
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,80 +29,73 @@ pub enum OriginCheck {
     /// No `Origin` header: not a browser's cross-origin request.
     Absent,
     /// An allowed origin; the value to answer in `Access-Control-Allow-Origin`.
-    Allowed(HeaderValue),
+    Allowed(String),
     Denied,
 }
 
 /// Chrome caps preflight caching at two hours.
 const PREFLIGHT_MAX_AGE_SECONDS: &str = "7200";
-const ALLOWED_METHODS: &str = "POST, OPTIONS";
 /// Headers a page may set when it preflights; used when the preflight lists none we can echo.
-const DEFAULT_ALLOWED_HEADERS: &str =
+pub(crate) const DEFAULT_ALLOWED_HEADERS: &str =
     "content-type, authorization, x-api-key, x-amz-date, x-amz-security-token, x-amz-user-agent";
 /// Lets the page read why a request was throttled.
 const EXPOSED_HEADERS: &str = "retry-after";
 const REQUESTED_HEADERS_MAX: usize = 1024;
 
 impl OriginPolicy {
-    pub fn check(&self, headers: &HeaderMap) -> OriginCheck {
-        let mut origins = headers.get_all(ORIGIN).iter();
+    pub fn check(&self, headers: &Headers) -> OriginCheck {
+        let mut origins = headers.get_all("origin");
+        // Two Origin headers are never a browser's: refuse rather than pick one.
         let (Some(origin), None) = (origins.next(), origins.next()) else {
-            return if headers.contains_key(ORIGIN) {
+            return if headers.contains("origin") {
                 OriginCheck::Denied
             } else {
                 OriginCheck::Absent
             };
         };
         match &self.allowed {
-            AllowedOrigins::Any => OriginCheck::Allowed(HeaderValue::from_static("*")),
-            AllowedOrigins::Exact(allowed) => match origin.to_str() {
-                Ok(text) if allowed.contains(text) => OriginCheck::Allowed(origin.clone()),
-                _ => OriginCheck::Denied,
-            },
+            AllowedOrigins::Any => OriginCheck::Allowed("*".to_owned()),
+            AllowedOrigins::Exact(allowed) if allowed.contains(origin) => {
+                OriginCheck::Allowed(origin.to_owned())
+            }
+            AllowedOrigins::Exact(_) => OriginCheck::Denied,
         }
     }
 }
 
 /// Headers for every response: the allowed origin (if any) and `Vary: Origin`, because the answer
 /// depends on the origin and a cache must not serve one origin's answer to another.
-pub fn apply_response_headers(check: &OriginCheck, headers: &mut HeaderMap) {
-    headers.insert(VARY, HeaderValue::from_static("origin"));
+pub fn apply_response_headers(check: &OriginCheck, headers: &mut ResponseHeaders) {
+    headers.push(("vary", "origin".to_owned()));
     if let OriginCheck::Allowed(origin) = check {
-        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
-        headers.insert(
-            ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static(EXPOSED_HEADERS),
-        );
+        headers.push(("access-control-allow-origin", origin.clone()));
+        headers.push(("access-control-expose-headers", EXPOSED_HEADERS.to_owned()));
     }
 }
 
 /// Extra headers of a successful preflight. The requested headers are echoed (the origin is already
 /// trusted) so a page that adds its own header (`x-api-key`, `Authorization`) is not refused.
-pub fn apply_preflight_headers(request: &HeaderMap, headers: &mut HeaderMap) {
-    headers.insert(
-        ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static(ALLOWED_METHODS),
-    );
+pub fn apply_preflight_headers(request: &Headers, headers: &mut ResponseHeaders) {
+    headers.push(("access-control-allow-methods", ALLOWED_METHODS.to_owned()));
     let allow_headers = request
-        .get(ACCESS_CONTROL_REQUEST_HEADERS)
-        .filter(|value| value.len() <= REQUESTED_HEADERS_MAX && is_header_list(value.as_bytes()))
-        .cloned()
-        .unwrap_or_else(|| HeaderValue::from_static(DEFAULT_ALLOWED_HEADERS));
-    headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, allow_headers);
-    headers.insert(
-        ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static(PREFLIGHT_MAX_AGE_SECONDS),
-    );
+        .single("access-control-request-headers")
+        .filter(|value| value.len() <= REQUESTED_HEADERS_MAX && is_header_list(value))
+        .unwrap_or(DEFAULT_ALLOWED_HEADERS);
+    headers.push(("access-control-allow-headers", allow_headers.to_owned()));
+    headers.push((
+        "access-control-max-age",
+        PREFLIGHT_MAX_AGE_SECONDS.to_owned(),
+    ));
 }
 
 /// A comma-separated list of header names (RFC 9110 tokens).
-fn is_header_list(value: &[u8]) -> bool {
-    value.split(|b| *b == b',').all(|name| {
+fn is_header_list(value: &str) -> bool {
+    value.split(',').all(|name| {
         let name = name.trim_ascii();
         !name.is_empty()
             && name
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
     })
 }
 
@@ -120,26 +110,36 @@ mod tests {
         }
     }
 
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
+    fn headers(pairs: &[(&str, &str)]) -> Headers {
+        let mut map = Headers::new();
         for (name, value) in pairs {
-            map.append(*name, HeaderValue::from_static(value));
+            map.append(name, *value);
         }
         map
+    }
+
+    fn value<'a>(headers: &'a ResponseHeaders, name: &str) -> Option<&'a str> {
+        headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
     }
 
     #[test]
     fn exact_origins_are_echoed_and_others_denied() {
         let policy = exact(&["https://shop.example.com"]);
         assert_eq!(
-            policy.check(&headers(&[("origin", "https://shop.example.com")])),
-            OriginCheck::Allowed(HeaderValue::from_static("https://shop.example.com"))
+            policy.check(&headers(&[("Origin", "https://shop.example.com")])),
+            OriginCheck::Allowed("https://shop.example.com".to_owned())
         );
         for origin in [
             "https://evil.example.com",
             "https://shop.example.com.evil.io",
             "null",
             "HTTPS://SHOP.EXAMPLE.COM",
+            "https://shop.example.com/",
+            "https://shop.example.com, https://shop.example.com",
+            "",
         ] {
             assert_eq!(
                 policy.check(&headers(&[("origin", origin)])),
@@ -147,7 +147,7 @@ mod tests {
                 "{origin}"
             );
         }
-        assert_eq!(policy.check(&HeaderMap::new()), OriginCheck::Absent);
+        assert_eq!(policy.check(&Headers::new()), OriginCheck::Absent);
     }
 
     #[test]
@@ -155,7 +155,7 @@ mod tests {
         let policy = exact(&["https://a.example"]);
         let two = headers(&[
             ("origin", "https://a.example"),
-            ("origin", "https://b.example"),
+            ("Origin", "https://a.example"),
         ]);
         assert_eq!(policy.check(&two), OriginCheck::Denied);
     }
@@ -168,7 +168,7 @@ mod tests {
         };
         assert_eq!(
             any.check(&headers(&[("origin", "https://x.example")])),
-            OriginCheck::Allowed(HeaderValue::from_static("*"))
+            OriginCheck::Allowed("*".to_owned())
         );
         assert_eq!(
             exact(&[]).check(&headers(&[("origin", "https://x.example")])),
@@ -178,26 +178,29 @@ mod tests {
 
     #[test]
     fn denied_responses_carry_no_allow_origin() {
-        let mut response = HeaderMap::new();
+        let mut response = ResponseHeaders::new();
         apply_response_headers(&OriginCheck::Denied, &mut response);
-        assert!(!response.contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
-        assert_eq!(response[VARY], "origin");
+        assert_eq!(value(&response, "access-control-allow-origin"), None);
+        assert_eq!(value(&response, "vary"), Some("origin"));
     }
 
     #[test]
     fn preflight_echoes_well_formed_requested_headers_only() {
-        let mut response = HeaderMap::new();
+        let mut response = ResponseHeaders::new();
         apply_preflight_headers(
             &headers(&[("access-control-request-headers", "content-type, x-api-key")]),
             &mut response,
         );
         assert_eq!(
-            response[ACCESS_CONTROL_ALLOW_HEADERS],
-            "content-type, x-api-key"
+            value(&response, "access-control-allow-headers"),
+            Some("content-type, x-api-key")
         );
-        assert_eq!(response[ACCESS_CONTROL_ALLOW_METHODS], ALLOWED_METHODS);
+        assert_eq!(
+            value(&response, "access-control-allow-methods"),
+            Some(ALLOWED_METHODS)
+        );
 
-        let mut response = HeaderMap::new();
+        let mut response = ResponseHeaders::new();
         apply_preflight_headers(
             &headers(&[(
                 "access-control-request-headers",
@@ -206,8 +209,8 @@ mod tests {
             &mut response,
         );
         assert_eq!(
-            response[ACCESS_CONTROL_ALLOW_HEADERS],
-            DEFAULT_ALLOWED_HEADERS
+            value(&response, "access-control-allow-headers"),
+            Some(DEFAULT_ALLOWED_HEADERS)
         );
     }
 }

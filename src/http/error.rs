@@ -1,17 +1,22 @@
-//! The API's one error type and the one place it becomes an HTTP answer: status, headers (CORS included)
-//! and a stable JSON body `{"error":{"code","message","fields"?,"requestId"}}`. Internal details (AWS
-//! messages, codes, request ids of Connect) are logged by the handler and never appear here.
+//! The API's one error type and the one place every failed request becomes an HTTP answer: status,
+//! headers (CORS included) and a stable JSON body `{"error":{"code","message","fields"?,"fieldCount"?,
+//! "requestId"}}`. Internal details (AWS messages, codes, Connect's request ids) are logged by telemetry
+//! and never appear here.
 
+use super::ALLOWED_METHODS;
+use super::connect_failure::failure_answer;
 use super::cors::OriginCheck;
+use super::event::EventError;
+use super::message::HttpResponse;
 use super::response::json_response;
-use crate::chat::{ConnectFailure, FailureKind, FieldError, Rejection};
-use lambda_http::Body;
-use lambda_http::http::header::{ALLOW, HeaderValue, RETRY_AFTER};
-use lambda_http::http::{Response, StatusCode};
+use crate::chat::{ConnectFailure, FieldError, Rejection};
+use crate::telemetry::RequestMetric;
 use serde::Serialize;
 
+/// Why a request was refused before Amazon Connect was called.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
+    InvalidEvent(EventError),
     MethodNotAllowed,
     OriginNotAllowed,
     OriginRequired,
@@ -22,8 +27,19 @@ pub enum ApiError {
     InstanceNotAllowed,
     ContactFlowNotAllowed,
     PersistentChatNotAllowed,
-    Connect(ConnectFailure),
+    RelatedContactNotAllowed,
 }
+
+/// A failed request: refused by us, or failed at Amazon Connect.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Failure<'a> {
+    Refused(&'a ApiError),
+    Connect(&'a ConnectFailure),
+}
+
+/// At most this many invalid fields are listed; `fieldCount` gives the total. A hostile body can hold
+/// tens of thousands, and the answer must stay small (Lambda's response limit is 6 MB).
+pub const LISTED_FIELDS_MAX: usize = 20;
 
 impl From<Rejection> for ApiError {
     fn from(rejection: Rejection) -> Self {
@@ -33,71 +49,43 @@ impl From<Rejection> for ApiError {
             Rejection::InstanceNotAllowed => Self::InstanceNotAllowed,
             Rejection::ContactFlowNotAllowed => Self::ContactFlowNotAllowed,
             Rejection::PersistentChatNotAllowed => Self::PersistentChatNotAllowed,
+            Rejection::RelatedContactNotAllowed => Self::RelatedContactNotAllowed,
         }
-    }
-}
-
-impl From<ConnectFailure> for ApiError {
-    fn from(failure: ConnectFailure) -> Self {
-        Self::Connect(failure)
     }
 }
 
 impl ApiError {
-    pub fn status(&self) -> StatusCode {
+    /// Status, stable code, and the metric it counts in: one row per refusal, no wildcard.
+    pub(crate) fn classify(&self) -> (u16, &'static str, RequestMetric) {
+        use RequestMetric::{RefusedOrigin, RefusedPolicy, RefusedValidation};
         match self {
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::OriginNotAllowed
-            | Self::OriginRequired
-            | Self::InstanceNotAllowed
-            | Self::ContactFlowNotAllowed
-            | Self::PersistentChatNotAllowed => StatusCode::FORBIDDEN,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::InvalidJson(_) | Self::Validation(_) => StatusCode::BAD_REQUEST,
-            Self::Connect(failure) => match failure.kind {
-                FailureKind::Rejected => StatusCode::BAD_REQUEST,
-                FailureKind::NotFound => StatusCode::NOT_FOUND,
-                FailureKind::Throttled | FailureKind::ChatLimitExceeded => {
-                    StatusCode::TOO_MANY_REQUESTS
-                }
-                FailureKind::Misconfigured
-                | FailureKind::ServiceError
-                | FailureKind::InvalidResponse => StatusCode::BAD_GATEWAY,
-                FailureKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-                FailureKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
-            },
+            Self::InvalidEvent(_) => (400, "INVALID_EVENT", RefusedValidation),
+            Self::MethodNotAllowed => (405, "METHOD_NOT_ALLOWED", RefusedValidation),
+            Self::OriginNotAllowed => (403, "ORIGIN_NOT_ALLOWED", RefusedOrigin),
+            Self::OriginRequired => (403, "ORIGIN_REQUIRED", RefusedOrigin),
+            Self::PayloadTooLarge { .. } => (413, "PAYLOAD_TOO_LARGE", RefusedValidation),
+            Self::UnsupportedMediaType => (415, "UNSUPPORTED_MEDIA_TYPE", RefusedValidation),
+            Self::InvalidJson(_) => (400, "INVALID_JSON", RefusedValidation),
+            Self::Validation(_) => (400, "VALIDATION_FAILED", RefusedValidation),
+            Self::InstanceNotAllowed => (403, "INSTANCE_NOT_ALLOWED", RefusedPolicy),
+            Self::ContactFlowNotAllowed => (403, "CONTACT_FLOW_NOT_ALLOWED", RefusedPolicy),
+            Self::PersistentChatNotAllowed => (403, "PERSISTENT_CHAT_NOT_ALLOWED", RefusedPolicy),
+            Self::RelatedContactNotAllowed => (403, "RELATED_CONTACT_NOT_ALLOWED", RefusedPolicy),
         }
     }
 
-    /// The stable, documented code a client may branch on.
     pub fn code(&self) -> &'static str {
-        match self {
-            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
-            Self::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
-            Self::OriginRequired => "ORIGIN_REQUIRED",
-            Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
-            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
-            Self::InvalidJson(_) => "INVALID_JSON",
-            Self::Validation(_) => "VALIDATION_FAILED",
-            Self::InstanceNotAllowed => "INSTANCE_NOT_ALLOWED",
-            Self::ContactFlowNotAllowed => "CONTACT_FLOW_NOT_ALLOWED",
-            Self::PersistentChatNotAllowed => "PERSISTENT_CHAT_NOT_ALLOWED",
-            Self::Connect(failure) => match failure.kind {
-                FailureKind::Rejected => "CHAT_REQUEST_REJECTED",
-                FailureKind::NotFound => "CHAT_RESOURCE_NOT_FOUND",
-                FailureKind::Throttled => "TOO_MANY_REQUESTS",
-                FailureKind::ChatLimitExceeded => "CHAT_LIMIT_EXCEEDED",
-                FailureKind::Misconfigured => "SERVICE_MISCONFIGURED",
-                FailureKind::ServiceError | FailureKind::InvalidResponse => "UPSTREAM_ERROR",
-                FailureKind::Unavailable => "SERVICE_UNAVAILABLE",
-                FailureKind::Timeout => "UPSTREAM_TIMEOUT",
-            },
-        }
+        self.classify().1
     }
 
     fn message(&self) -> String {
         match self {
+            Self::InvalidEvent(EventError::NotHttp) => {
+                "The function was invoked with an event that is not an HTTP request.".into()
+            }
+            Self::InvalidEvent(EventError::BodyNotBase64) => {
+                "The request body is marked as base64 but is not valid base64.".into()
+            }
             Self::MethodNotAllowed => {
                 "Use POST to start a chat (OPTIONS answers CORS preflights).".into()
             }
@@ -114,75 +102,68 @@ impl ApiError {
             }
             Self::InvalidJson(detail) => format!("The body is not a valid JSON object: {detail}."),
             Self::Validation(fields) if fields.len() == 1 => "1 field is invalid.".into(),
+            Self::Validation(fields) if fields.len() > LISTED_FIELDS_MAX => format!(
+                "{} fields are invalid; the first {LISTED_FIELDS_MAX} are listed.",
+                fields.len()
+            ),
             Self::Validation(fields) => format!("{} fields are invalid.", fields.len()),
             Self::InstanceNotAllowed => {
                 "This Amazon Connect instance may not be used from here.".into()
             }
             Self::ContactFlowNotAllowed => "This contact flow may not be started from here.".into(),
             Self::PersistentChatNotAllowed => "Persistent chats are switched off.".into(),
-            Self::Connect(failure) => match failure.kind {
-                FailureKind::Rejected => "Amazon Connect did not accept the chat request.".into(),
-                FailureKind::NotFound => {
-                    "The contact flow, instance or previous contact was not found.".into()
-                }
-                FailureKind::Throttled => "Too many chats are being started; retry shortly.".into(),
-                FailureKind::ChatLimitExceeded => {
-                    "The contact centre has too many active chats; retry later.".into()
-                }
-                FailureKind::Misconfigured => {
-                    "The chat service is not configured correctly.".into()
-                }
-                FailureKind::ServiceError | FailureKind::InvalidResponse => {
-                    "Amazon Connect failed to start the chat; retry shortly.".into()
-                }
-                FailureKind::Unavailable => "Amazon Connect is unavailable; retry shortly.".into(),
-                FailureKind::Timeout => {
-                    "Amazon Connect did not answer in time; retry shortly.".into()
-                }
-            },
+            Self::RelatedContactNotAllowed => {
+                "Linking a chat to another contact is switched off.".into()
+            }
         }
     }
+}
 
-    /// Seconds a client should wait before retrying, for the answers a retry can fix.
-    fn retry_after_seconds(&self) -> Option<&'static str> {
+impl Failure<'_> {
+    pub(crate) fn code(self) -> &'static str {
         match self {
-            Self::Connect(failure) => match failure.kind {
-                FailureKind::Throttled
-                | FailureKind::Unavailable
-                | FailureKind::ServiceError
-                | FailureKind::Timeout => Some("1"),
-                // Active chats end at human pace.
-                FailureKind::ChatLimitExceeded => Some("30"),
-                _ => None,
-            },
-            _ => None,
+            Self::Refused(error) => error.code(),
+            Self::Connect(failure) => failure_answer(failure.kind).code,
         }
     }
 
-    pub fn into_response(self, origin: &OriginCheck, request_id: &str) -> Response<Body> {
-        let status = self.status();
-        let retry_after = self.retry_after_seconds();
-        let message = self.message();
-        let code = self.code();
-        let fields = match self {
-            Self::Validation(fields) => Some(fields),
-            _ => None,
+    /// The answer: the same body shape for every failure, CORS included.
+    pub(crate) fn response(self, origin: &OriginCheck, request_id: &str) -> HttpResponse {
+        let (status, code, message, fields, retry_after) = match self {
+            Self::Refused(error) => {
+                let (status, code, _) = error.classify();
+                let fields = match error {
+                    ApiError::Validation(fields) => Some(fields.as_slice()),
+                    _ => None,
+                };
+                (status, code, error.message(), fields, None)
+            }
+            Self::Connect(failure) => {
+                let answer = failure_answer(failure.kind);
+                (
+                    answer.status,
+                    answer.code,
+                    answer.message.to_owned(),
+                    None,
+                    answer.retry_after_seconds,
+                )
+            }
         };
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
                 message,
-                fields,
+                field_count: fields.map(<[FieldError]>::len),
+                fields: fields.map(|fields| &fields[..fields.len().min(LISTED_FIELDS_MAX)]),
                 request_id,
             },
         };
         let mut response = json_response(status, &body, origin);
-        let headers = response.headers_mut();
-        if status == StatusCode::METHOD_NOT_ALLOWED {
-            headers.insert(ALLOW, HeaderValue::from_static("POST, OPTIONS"));
+        if status == 405 {
+            response.set_header("allow", ALLOWED_METHODS);
         }
         if let Some(seconds) = retry_after {
-            headers.insert(RETRY_AFTER, HeaderValue::from_static(seconds));
+            response.set_header("retry-after", seconds);
         }
         response
     }
@@ -199,29 +180,29 @@ struct ErrorDetail<'a> {
     code: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<Vec<FieldError>>,
+    fields: Option<&'a [FieldError]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field_count: Option<usize>,
     request_id: &'a str,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chat::FailureKind;
     use serde_json::{Value, json};
 
-    fn body_of(response: &Response<Body>) -> Value {
-        match response.body() {
-            Body::Text(text) => serde_json::from_str(text).unwrap_or(Value::Null),
-            other => panic!("expected a text body, got {other:?}"),
-        }
+    fn body_of(response: &HttpResponse) -> Value {
+        serde_json::from_str(response.body.as_deref().expect("a body")).expect("a JSON body")
     }
 
-    fn connect(kind: FailureKind) -> ApiError {
-        ApiError::Connect(ConnectFailure {
+    fn connect(kind: FailureKind) -> ConnectFailure {
+        ConnectFailure {
             kind,
             code: Some("SomeAwsException".into()),
             message: Some("arn:aws:connect:us-east-1:123456789012:instance/x is secret".into()),
             aws_request_id: Some("aws-req".into()),
-        })
+        }
     }
 
     #[test]
@@ -243,7 +224,12 @@ mod tests {
                 None,
             ),
             (FailureKind::ServiceError, 502, "UPSTREAM_ERROR", Some("1")),
-            (FailureKind::InvalidResponse, 502, "UPSTREAM_ERROR", None),
+            (
+                FailureKind::InvalidResponse,
+                502,
+                "UPSTREAM_ERROR",
+                Some("1"),
+            ),
             (
                 FailureKind::Unavailable,
                 503,
@@ -252,17 +238,12 @@ mod tests {
             ),
             (FailureKind::Timeout, 504, "UPSTREAM_TIMEOUT", Some("1")),
         ];
+        assert_eq!(cases.len(), FailureKind::ALL.len());
         for (kind, status, code, retry_after) in cases {
-            let response = connect(kind).into_response(&OriginCheck::Absent, "req-1");
-            assert_eq!(response.status().as_u16(), status, "{kind:?}");
-            assert_eq!(
-                response
-                    .headers()
-                    .get(RETRY_AFTER)
-                    .map(|v| v.to_str().unwrap_or_default()),
-                retry_after,
-                "{kind:?}"
-            );
+            let failure = connect(kind);
+            let response = Failure::Connect(&failure).response(&OriginCheck::Absent, "req-1");
+            assert_eq!(response.status, status, "{kind:?}");
+            assert_eq!(response.header("retry-after"), retry_after, "{kind:?}");
             let body = body_of(&response);
             assert_eq!(body["error"]["code"], code);
             assert_eq!(body["error"]["requestId"], "req-1");
@@ -278,30 +259,47 @@ mod tests {
 
     #[test]
     fn validation_errors_list_their_fields_and_carry_cors() {
-        let origin = OriginCheck::Allowed(HeaderValue::from_static("https://shop.example"));
+        let origin = OriginCheck::Allowed("https://shop.example".to_owned());
         let error = ApiError::Validation(vec![FieldError::new(
             "ParticipantDetails.DisplayName",
             "is required",
         )]);
-        let response = error.into_response(&origin, "req-2");
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let response = Failure::Refused(&error).response(&origin, "req-2");
+        assert_eq!(response.status, 400);
         assert_eq!(
-            response.headers()["access-control-allow-origin"],
-            "https://shop.example"
+            response.header("access-control-allow-origin"),
+            Some("https://shop.example")
         );
-        assert_eq!(response.headers()["content-type"], "application/json");
+        assert_eq!(response.header("content-type"), Some("application/json"));
         assert_eq!(
             body_of(&response),
             json!({"error": {"code": "VALIDATION_FAILED", "message": "1 field is invalid.",
                 "fields": [{"path": "ParticipantDetails.DisplayName", "message": "is required"}],
-                "requestId": "req-2"}})
+                "fieldCount": 1, "requestId": "req-2"}})
         );
     }
 
     #[test]
+    fn a_long_field_list_is_cut_and_counted() {
+        let fields = (0..5000)
+            .map(|index| FieldError::new(format!("Attributes.k{index}"), "must be a string"))
+            .collect();
+        let error = ApiError::Validation(fields);
+        let response = Failure::Refused(&error).response(&OriginCheck::Absent, "r");
+        let body = body_of(&response);
+        assert_eq!(body["error"]["fieldCount"], 5000);
+        assert_eq!(
+            body["error"]["fields"].as_array().map(Vec::len),
+            Some(LISTED_FIELDS_MAX)
+        );
+        assert!(response.body.as_deref().map_or(0, str::len) < 4096);
+    }
+
+    #[test]
     fn method_not_allowed_names_the_allowed_methods() {
-        let response = ApiError::MethodNotAllowed.into_response(&OriginCheck::Absent, "r");
-        assert_eq!(response.headers()[ALLOW], "POST, OPTIONS");
+        let response =
+            Failure::Refused(&ApiError::MethodNotAllowed).response(&OriginCheck::Absent, "r");
+        assert_eq!(response.header("allow"), Some(ALLOWED_METHODS));
         assert!(body_of(&response)["error"].get("fields").is_none());
     }
 }

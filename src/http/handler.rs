@@ -1,14 +1,16 @@
-//! One request, start to finish: origin, method, body, command, Connect, response, one log line.
+//! One request, start to finish: origin, method, body, command, Connect; then the response, the log line
+//! and the metric, all from the one [`Outcome`].
 
 use super::body::read_body;
-use super::cors::{OriginCheck, OriginPolicy, apply_preflight_headers, apply_response_headers};
+use super::cors::{OriginCheck, OriginPolicy};
 use super::error::ApiError;
-use super::response::{FeaturePermissions, StartChatBody, json_response};
-use crate::chat::{ChatPolicy, ChatStarter, ConnectFailure, FailureKind, StartedChat};
-use crate::telemetry::{ConnectCallOutcome, Metrics};
-use lambda_http::http::header::{ALLOW, HeaderValue};
-use lambda_http::http::{Method, Response, StatusCode};
-use lambda_http::{Body, Request, RequestExt};
+use super::event::{ProxyResponse, request_from_event};
+use super::message::{HttpRequest, HttpResponse};
+use super::outcome::Outcome;
+use super::response::FeaturePermissions;
+use crate::chat::{ChatPolicy, ChatStarter};
+use crate::telemetry::{Metrics, RequestRecord};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 /// The edge's own settings (the policy for the chat itself is [`ChatPolicy`]).
@@ -29,19 +31,19 @@ pub struct ChatHandler<C> {
     metrics: Metrics,
 }
 
-/// A successful answer, before it becomes HTTP.
-enum Reply {
-    Preflight,
-    ChatStarted {
-        chat: StartedChat,
-        features: FeaturePermissions,
-    },
+/// An outcome, and how long the Connect call took if one was made.
+struct Handled {
+    outcome: Outcome,
+    connect_latency: Option<Duration>,
 }
 
-/// What happened to the Connect call, if one was made: for the log line and the metrics.
-struct ConnectCall {
-    latency: Duration,
-    failure: Option<ConnectFailure>,
+impl From<ApiError> for Handled {
+    fn from(error: ApiError) -> Self {
+        Self {
+            outcome: Outcome::Refused(error),
+            connect_latency: None,
+        }
+    }
 }
 
 impl<C: ChatStarter> ChatHandler<C> {
@@ -54,212 +56,99 @@ impl<C: ChatStarter> ChatHandler<C> {
         }
     }
 
-    /// Never fails: every outcome, expected or not, is a JSON response with CORS headers.
-    pub async fn handle(&self, request: Request) -> Response<Body> {
-        let started = Instant::now();
-        let request_id = request
-            .lambda_context_ref()
-            .map(|context| context.request_id.clone())
-            .unwrap_or_default();
-        let origin = self.settings.origins.check(request.headers());
-        let mut connect_call = None;
-        let result = self.respond(&request, &origin, &mut connect_call).await;
-
-        let mut contact_id = None;
-        let (response, error) = match result {
-            Ok(Reply::Preflight) => (self.preflight(&request, &origin), None),
-            Ok(Reply::ChatStarted { chat, features }) => {
-                let body = StartChatBody::new(&chat, features);
-                let response = json_response(StatusCode::OK, &body, &origin);
-                contact_id = Some(chat.contact_id);
-                (response, None)
-            }
+    /// A Lambda event in, the proxy response document out. Never fails and never panics: an event that is
+    /// not an HTTP request is answered with a JSON 400 too.
+    pub async fn handle_event(&self, event: &Value, request_id: &str) -> ProxyResponse {
+        let response = match request_from_event(event) {
+            Ok(request) => self.handle(&request, request_id).await,
             Err(error) => {
-                let code = error.code();
-                let detail = match &error {
-                    ApiError::Connect(failure) => Some(failure.clone()),
-                    _ => None,
-                };
-                let invalid_fields = match &error {
-                    ApiError::Validation(fields) => fields.len(),
-                    _ => 0,
-                };
-                (
-                    error.into_response(&origin, &request_id),
-                    Some((code, detail, invalid_fields)),
+                let request = HttpRequest::new("");
+                self.finish(
+                    &request,
+                    request_id,
+                    &OriginCheck::Absent,
+                    Instant::now(),
+                    ApiError::InvalidEvent(error).into(),
                 )
             }
         };
+        ProxyResponse(response)
+    }
 
-        if let Some(call) = &connect_call {
-            self.metrics
-                .record_connect_call(metric_outcome(call.failure.as_ref()), call.latency);
-        }
-        log_request(&RequestLog {
-            request_id: &request_id,
-            method: request.method().as_str(),
-            status: response.status().as_u16(),
+    /// Every outcome, expected or not, is a JSON response with CORS headers.
+    pub async fn handle(&self, request: &HttpRequest, request_id: &str) -> HttpResponse {
+        let started = Instant::now();
+        let origin = self.settings.origins.check(&request.headers);
+        let handled = self.respond(request, &origin).await;
+        self.finish(request, request_id, &origin, started, handled)
+    }
+
+    fn finish(
+        &self,
+        request: &HttpRequest,
+        request_id: &str,
+        origin: &OriginCheck,
+        started: Instant,
+        handled: Handled,
+    ) -> HttpResponse {
+        let response = handled.outcome.response(request, origin, request_id);
+        let record = RequestRecord {
+            request_id,
+            method: &request.method,
+            status: response.status,
             latency: started.elapsed(),
-            origin: &origin,
-            contact_id: contact_id.as_deref(),
-            error,
-            connect_latency: connect_call.as_ref().map(|call| call.latency),
-        });
+            origin,
+            outcome: &handled.outcome,
+            connect_latency: handled.connect_latency,
+        };
+        record.log();
+        self.metrics.record(&record);
         response
     }
 
-    async fn respond(
-        &self,
-        request: &Request,
-        origin: &OriginCheck,
-        connect_call: &mut Option<ConnectCall>,
-    ) -> Result<Reply, ApiError> {
+    async fn respond(&self, request: &HttpRequest, origin: &OriginCheck) -> Handled {
         match origin {
-            OriginCheck::Denied => return Err(ApiError::OriginNotAllowed),
+            OriginCheck::Denied => return ApiError::OriginNotAllowed.into(),
             OriginCheck::Absent if self.settings.origins.require_origin => {
-                return Err(ApiError::OriginRequired);
+                return ApiError::OriginRequired.into();
             }
             _ => {}
         }
-        match *request.method() {
-            Method::OPTIONS => Ok(Reply::Preflight),
-            Method::POST => {
-                let body = read_body(request, self.settings.max_body_bytes)?;
-                let command = self.policy.authorize(body)?;
-                let called = Instant::now();
-                let result = self.starter.start_chat(&command).await;
-                *connect_call = Some(ConnectCall {
-                    latency: called.elapsed(),
-                    failure: result.as_ref().err().cloned(),
-                });
-                Ok(Reply::ChatStarted {
-                    chat: result?,
-                    features: FeaturePermissions {
-                        messaging_markdown: command.supports_markdown(),
-                        attachments: self.settings.attachments_enabled,
-                    },
-                })
-            }
-            _ => Err(ApiError::MethodNotAllowed),
-        }
-    }
-
-    fn preflight(&self, request: &Request, origin: &OriginCheck) -> Response<Body> {
-        let mut response = Response::new(Body::Empty);
-        *response.status_mut() = StatusCode::NO_CONTENT;
-        let headers = response.headers_mut();
-        headers.insert(ALLOW, HeaderValue::from_static("POST, OPTIONS"));
-        apply_response_headers(origin, headers);
-        if matches!(origin, OriginCheck::Allowed(_)) {
-            apply_preflight_headers(request.headers(), headers);
-        }
-        response
-    }
-}
-
-fn metric_outcome(failure: Option<&ConnectFailure>) -> ConnectCallOutcome {
-    match failure.map(|failure| failure.kind) {
-        None => ConnectCallOutcome::Started,
-        Some(FailureKind::Throttled | FailureKind::ChatLimitExceeded) => {
-            ConnectCallOutcome::Throttled
-        }
-        Some(FailureKind::Rejected | FailureKind::NotFound) => ConnectCallOutcome::Refused,
-        Some(_) => ConnectCallOutcome::Failed,
-    }
-}
-
-/// The one line per request. It names what happened, never who asked or what they sent: no tokens,
-/// display names, attribute values or customer ids are in scope here.
-struct RequestLog<'a> {
-    request_id: &'a str,
-    method: &'a str,
-    status: u16,
-    latency: Duration,
-    origin: &'a OriginCheck,
-    /// The started chat's contact id: not a secret, and what support needs to find the chat.
-    contact_id: Option<&'a str>,
-    /// The error code, Connect's failure details, and the number of invalid fields.
-    error: Option<(&'static str, Option<ConnectFailure>, usize)>,
-    connect_latency: Option<Duration>,
-}
-
-fn log_request(log: &RequestLog<'_>) {
-    let latency_ms = log.latency.as_secs_f64() * 1000.0;
-    let connect_latency_ms = log
-        .connect_latency
-        .map(|latency| latency.as_secs_f64() * 1000.0);
-    let origin = match log.origin {
-        OriginCheck::Absent => "absent",
-        OriginCheck::Allowed(_) => "allowed",
-        OriginCheck::Denied => "denied",
-    };
-    let (request_id, method, status) = (log.request_id, log.method, log.status);
-    let contact_id = log.contact_id;
-    match &log.error {
-        None => tracing::info!(
-            request_id,
-            method,
-            status,
-            latency_ms,
-            connect_latency_ms,
-            origin,
-            contact_id,
-            outcome = if method == "OPTIONS" {
-                "preflight"
-            } else {
-                "chat_started"
+        match request.method.as_str() {
+            "OPTIONS" => Handled {
+                outcome: Outcome::Preflight,
+                connect_latency: None,
             },
-            "request handled"
-        ),
-        Some((code, None, invalid_fields)) => tracing::info!(
-            request_id,
-            method,
-            status,
-            latency_ms,
-            origin,
-            outcome = "refused",
-            error_code = code,
-            invalid_fields,
-            "request refused"
-        ),
-        Some((code, Some(failure), _)) => {
-            let connect_error = failure.code.as_deref();
-            let connect_message = failure.message.as_deref();
-            let connect_request_id = failure.aws_request_id.as_deref();
-            let kind = format!("{:?}", failure.kind);
-            if status >= 500 {
-                tracing::error!(
-                    request_id,
-                    method,
-                    status,
-                    latency_ms,
-                    connect_latency_ms,
-                    origin,
-                    outcome = "connect_failed",
-                    error_code = code,
-                    failure = kind,
-                    connect_error,
-                    connect_message,
-                    connect_request_id,
-                    "Amazon Connect call failed"
-                );
-            } else {
-                tracing::warn!(
-                    request_id,
-                    method,
-                    status,
-                    latency_ms,
-                    connect_latency_ms,
-                    origin,
-                    outcome = "connect_refused",
-                    error_code = code,
-                    failure = kind,
-                    connect_error,
-                    connect_message,
-                    connect_request_id,
-                    "Amazon Connect refused the chat"
-                );
-            }
+            "POST" => self.start_chat(request).await,
+            _ => ApiError::MethodNotAllowed.into(),
+        }
+    }
+
+    async fn start_chat(&self, request: &HttpRequest) -> Handled {
+        let body = match read_body(request, self.settings.max_body_bytes) {
+            Ok(body) => body,
+            Err(error) => return error.into(),
+        };
+        let command = match self.policy.authorize(&body) {
+            Ok(command) => command,
+            Err(rejection) => return ApiError::from(rejection).into(),
+        };
+        let called = Instant::now();
+        let result = self.starter.start_chat(&command).await;
+        let connect_latency = Some(called.elapsed());
+        let outcome = match result {
+            Ok(chat) => Outcome::Started {
+                chat,
+                features: FeaturePermissions {
+                    messaging_markdown: command.supports_markdown(),
+                    attachments: self.settings.attachments_enabled,
+                },
+            },
+            Err(failure) => Outcome::ConnectFailed(failure),
+        };
+        Handled {
+            outcome,
+            connect_latency,
         }
     }
 }

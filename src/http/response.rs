@@ -1,36 +1,33 @@
 //! Building responses: JSON, never cached, CORS on every one of them.
 
 use super::cors::{OriginCheck, apply_response_headers};
+use super::message::HttpResponse;
 use crate::chat::{Secret, StartedChat};
-use lambda_http::Body;
-use lambda_http::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, X_CONTENT_TYPE_OPTIONS};
-use lambda_http::http::{Response, StatusCode};
 use serde::Serialize;
 
 /// A JSON response with the headers every answer of this API carries.
-pub fn json_response(
-    status: StatusCode,
-    body: &impl Serialize,
-    origin: &OriginCheck,
-) -> Response<Body> {
+pub fn json_response(status: u16, body: &impl Serialize, origin: &OriginCheck) -> HttpResponse {
     // Serializing our own plain structs cannot fail; the fallback keeps the promise of a JSON body anyway.
     let (status, text) = match serde_json::to_string(body) {
         Ok(text) => (status, text),
         Err(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
+            500,
             r#"{"error":{"code":"INTERNAL_ERROR","message":"The response could not be encoded."}}"#
                 .to_owned(),
         ),
     };
-    let mut response = Response::new(Body::Text(text));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    // Answers carry tokens: no cache may keep them.
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    apply_response_headers(origin, headers);
-    response
+    let mut headers = vec![
+        ("content-type", "application/json".to_owned()),
+        // Answers carry tokens: no cache may keep them.
+        ("cache-control", "no-store".to_owned()),
+        ("x-content-type-options", "nosniff".to_owned()),
+    ];
+    apply_response_headers(origin, &mut headers);
+    HttpResponse {
+        status,
+        headers,
+        body: Some(text),
+    }
 }
 
 /// What the page's widget may switch on.

@@ -1,20 +1,60 @@
-//! CloudWatch metrics in the Embedded Metric Format: one JSON line per request that reached Amazon
-//! Connect, which CloudWatch turns into metrics without any API call from the function. The template's
-//! alarms watch `ConnectThrottled` and `ConnectFailed`.
+//! CloudWatch metrics in the Embedded Metric Format: one JSON line per request (preflights aside), which
+//! CloudWatch turns into metrics without any API call from the function. Each request counts 1 in exactly
+//! one metric, so a dashboard tells refusals by reason (an attack, a broken page) apart from Connect
+//! failures by class (an outage, the quota). The template's alarms watch them.
 
+use super::request_log::RequestRecord;
 use serde_json::{Value, json};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-/// How a StartChatContact call ended, as the metrics count it.
+/// The metric a request counts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnectCallOutcome {
-    Started,
-    /// Connect answered 429 (rate quota or concurrent-chat quota).
-    Throttled,
-    /// Connect failed, timed out, could not be reached, or refused our credentials.
-    Failed,
-    /// Connect refused the request itself (400/404): counted in none of the alarms.
-    Refused,
+pub enum RequestMetric {
+    ChatStarted,
+    /// Connect's per-second quota (ThrottlingException), after retries.
+    ConnectThrottled,
+    /// Connect's quota of concurrent chats (LimitExceededException).
+    ConnectChatLimit,
+    /// Connect failed, timed out, could not be reached, answered unreadably, or refused our credentials.
+    ConnectFailed,
+    /// Connect refused the request itself (400/404).
+    ConnectRejected,
+    RefusedOrigin,
+    /// Not a request we can read: method, size, media type, JSON, fields.
+    RefusedValidation,
+    /// Readable, but outside the server's policy: instance, flow, persistent chat.
+    RefusedPolicy,
+    /// Signed-customer mode: a missing or invalid token.
+    RefusedAuth,
+}
+
+impl RequestMetric {
+    pub const ALL: [Self; 9] = [
+        Self::ChatStarted,
+        Self::ConnectThrottled,
+        Self::ConnectChatLimit,
+        Self::ConnectFailed,
+        Self::ConnectRejected,
+        Self::RefusedOrigin,
+        Self::RefusedValidation,
+        Self::RefusedPolicy,
+        Self::RefusedAuth,
+    ];
+
+    /// The CloudWatch metric name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ChatStarted => "ChatStarted",
+            Self::ConnectThrottled => "ConnectThrottled",
+            Self::ConnectChatLimit => "ConnectChatLimit",
+            Self::ConnectFailed => "ConnectFailed",
+            Self::ConnectRejected => "ConnectRejected",
+            Self::RefusedOrigin => "RefusedOrigin",
+            Self::RefusedValidation => "RefusedValidation",
+            Self::RefusedPolicy => "RefusedPolicy",
+            Self::RefusedAuth => "RefusedAuth",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -22,32 +62,67 @@ pub struct Metrics {
     sink: Option<EmfSink>,
 }
 
+/// The constant parts of every line, rendered once at cold start.
 #[derive(Debug, Clone)]
 struct EmfSink {
-    /// The constant part of every line, rendered once: `{"_aws":{"CloudWatchMetrics":…,"Timestamp":`.
-    head: String,
-    /// `},"FunctionName":"…","ChatStarted":`.
-    middle: String,
+    /// `{"_aws":{"CloudWatchMetrics":…,"Timestamp":` for lines with and without `ConnectLatency`.
+    head_with_latency: String,
+    head_without_latency: String,
+    /// `},"FunctionName":"…"`.
+    function_name: String,
 }
 
 impl EmfSink {
     fn new(namespace: String, function_name: String) -> Self {
-        let directive = json!([{
-            "Namespace": namespace,
-            "Dimensions": [["FunctionName"]],
-            "Metrics": [
-                {"Name": "ChatStarted", "Unit": "Count"},
-                {"Name": "ConnectThrottled", "Unit": "Count"},
-                {"Name": "ConnectFailed", "Unit": "Count"},
-                {"Name": "ConnectLatency", "Unit": "Milliseconds"},
-            ],
-        }]);
-        let head = format!("{{\"_aws\":{{\"CloudWatchMetrics\":{directive},\"Timestamp\":");
-        let middle = format!(
-            "}},\"FunctionName\":{},\"ChatStarted\":",
-            Value::String(function_name)
-        );
-        Self { head, middle }
+        let head = |with_latency: bool| {
+            let mut metrics: Vec<Value> = RequestMetric::ALL
+                .iter()
+                .map(|metric| json!({"Name": metric.name(), "Unit": "Count"}))
+                .collect();
+            if with_latency {
+                metrics.push(json!({"Name": "ConnectLatency", "Unit": "Milliseconds"}));
+            }
+            let directive = json!([{
+                "Namespace": namespace,
+                "Dimensions": [["FunctionName"]],
+                "Metrics": metrics,
+            }]);
+            format!("{{\"_aws\":{{\"CloudWatchMetrics\":{directive},\"Timestamp\":")
+        };
+        Self {
+            head_with_latency: head(true),
+            head_without_latency: head(false),
+            function_name: format!("}},\"FunctionName\":{}", Value::String(function_name)),
+        }
+    }
+
+    /// One EMF document: every metric present (0 or 1), the latency when Connect was called.
+    fn line(
+        &self,
+        record: &RequestRecord<'_>,
+        metric: RequestMetric,
+        timestamp_ms: u128,
+    ) -> String {
+        let head = match record.connect_latency {
+            Some(_) => &self.head_with_latency,
+            None => &self.head_without_latency,
+        };
+        let mut line = format!("{head}{timestamp_ms}{}", self.function_name);
+        for candidate in RequestMetric::ALL {
+            line.push_str(&format!(
+                ",\"{}\":{}",
+                candidate.name(),
+                u8::from(candidate == metric)
+            ));
+        }
+        if let Some(latency) = record.connect_latency {
+            line.push_str(&format!(
+                ",\"ConnectLatency\":{}",
+                latency.as_secs_f64() * 1000.0
+            ));
+        }
+        line.push_str("}\n");
+        line
     }
 }
 
@@ -62,56 +137,46 @@ impl Metrics {
         }
     }
 
-    pub fn record_connect_call(&self, outcome: ConnectCallOutcome, latency: Duration) {
-        let Some(sink) = &self.sink else {
+    pub fn record(&self, record: &RequestRecord<'_>) {
+        let (Some(sink), Some(metric)) = (&self.sink, record.outcome.metric()) else {
             return;
         };
         let timestamp_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|elapsed| elapsed.as_millis())
             .unwrap_or_default();
-        let mut line = emf_line(sink, outcome, latency, timestamp_ms);
-        line.push('\n');
         // One write of the whole line, so it never interleaves with a log line; nowhere to report a
         // failure to write to stdout.
-        let _ = super::output::write_lines(line.as_bytes());
+        let _ = super::output::write_lines(sink.line(record, metric, timestamp_ms).as_bytes());
     }
-}
-
-/// One EMF document: the pre-rendered constant parts around this call's numbers.
-fn emf_line(
-    sink: &EmfSink,
-    outcome: ConnectCallOutcome,
-    latency: Duration,
-    timestamp_ms: u128,
-) -> String {
-    let count = |wanted: ConnectCallOutcome| u8::from(outcome == wanted);
-    format!(
-        "{}{timestamp_ms}{}{},\"ConnectThrottled\":{},\"ConnectFailed\":{},\"ConnectLatency\":{}}}",
-        sink.head,
-        sink.middle,
-        count(ConnectCallOutcome::Started),
-        count(ConnectCallOutcome::Throttled),
-        count(ConnectCallOutcome::Failed),
-        latency.as_secs_f64() * 1000.0,
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
+    use crate::chat::{ConnectFailure, FailureKind};
+    use crate::http::{OriginCheck, Outcome};
+    use std::time::Duration;
+
+    fn document(sink: &EmfSink, outcome: &Outcome, connect_latency: Option<Duration>) -> Value {
+        let record = RequestRecord {
+            request_id: "r",
+            method: "POST",
+            status: 429,
+            latency: Duration::from_millis(20),
+            origin: &OriginCheck::Absent,
+            outcome,
+            connect_latency,
+        };
+        let metric = outcome.metric().expect("a request that counts");
+        serde_json::from_str(&sink.line(&record, metric, 1_700_000_000_000)).expect("valid JSON")
+    }
 
     #[test]
-    fn the_line_is_a_valid_emf_document() {
+    fn the_line_is_a_valid_emf_document_counting_one_metric() {
         let sink = EmfSink::new("StartChat".into(), "start-chat-\"fn\"".into());
-        let line = emf_line(
-            &sink,
-            ConnectCallOutcome::Throttled,
-            Duration::from_millis(12),
-            1_700_000_000_000,
-        );
-        let document: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+        let throttled = Outcome::ConnectFailed(ConnectFailure::new(FailureKind::Throttled));
+        let document = document(&sink, &throttled, Some(Duration::from_millis(12)));
         let directive = &document["_aws"]["CloudWatchMetrics"][0];
         assert_eq!(directive["Namespace"], "StartChat");
         assert_eq!(directive["Dimensions"][0][0], "FunctionName");
@@ -119,12 +184,24 @@ mod tests {
         assert_eq!(document["FunctionName"], "start-chat-\"fn\"");
         assert_eq!(document["ConnectThrottled"], 1);
         assert_eq!(document["ChatStarted"], 0);
-        assert_eq!(document["ConnectFailed"], 0);
         assert_eq!(document["ConnectLatency"], 12.0);
         // Every metric the directive names has a value in the document.
-        for metric in directive["Metrics"].as_array().into_iter().flatten() {
-            let name = metric["Name"].as_str().unwrap_or_default();
+        let named = directive["Metrics"].as_array().expect("a metric list");
+        assert_eq!(named.len(), RequestMetric::ALL.len() + 1);
+        for metric in named {
+            let name = metric["Name"].as_str().expect("a name");
             assert!(document[name].is_number(), "{name}");
         }
+    }
+
+    #[test]
+    fn a_refusal_has_no_connect_latency() {
+        let sink = EmfSink::new("StartChat".into(), "f".into());
+        let refused = Outcome::Refused(crate::http::ApiError::OriginNotAllowed);
+        let document = document(&sink, &refused, None);
+        assert_eq!(document["RefusedOrigin"], 1);
+        assert!(document.get("ConnectLatency").is_none());
+        let named = document["_aws"]["CloudWatchMetrics"][0]["Metrics"].to_string();
+        assert!(!named.contains("ConnectLatency"));
     }
 }

@@ -7,9 +7,11 @@
 
 mod metrics;
 pub mod output;
+mod request_log;
 
-pub use metrics::{ConnectCallOutcome, Metrics};
+pub use metrics::{Metrics, RequestMetric};
 pub use output::HoldOutputLayer;
+pub use request_log::RequestRecord;
 
 use tracing::level_filters::LevelFilter;
 use tracing_subscriber::filter::Targets;

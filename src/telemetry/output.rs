@@ -7,9 +7,8 @@
 //! Lambda still receives every line before the environment can be frozen. The price: if the process dies
 //! mid-invocation (a panic aborts, a Lambda timeout kills it), that invocation's held lines are lost.
 
-use lambda_http::lambda_runtime::LambdaInvocation;
-use lambda_http::tower::{Layer, Service};
-use lambda_http::{BoxFuture, Error};
+use lambda_runtime::tower::{Layer, Service};
+use lambda_runtime::{BoxFuture, Error, LambdaInvocation};
 use std::io::{self, Write};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
@@ -193,12 +192,12 @@ mod tests {
     // The only test that touches the process-wide hold.
     #[tokio::test]
     async fn the_layer_holds_the_output_until_the_invocation_is_answered() {
-        let inner = lambda_http::service_fn(|_: LambdaInvocation| async {
+        let inner = lambda_runtime::service_fn(|_: LambdaInvocation| async {
             assert!(held().holding, "held while the invocation runs");
             Ok::<(), Error>(())
         });
         let invocation = LambdaInvocation {
-            parts: lambda_http::http::Response::new(()).into_parts().0,
+            parts: http::Response::new(()).into_parts().0,
             body: Default::default(),
             context: Default::default(),
         };

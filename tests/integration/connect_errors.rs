@@ -5,13 +5,15 @@
 use crate::support::*;
 use connect_emulator::{ConnectErrorKind, Emulator, Fault};
 use serde_json::{Value, json};
-use start_chat::connect::{SdkChatStarter, warm_connection};
+use start_chat::connect::{MAX_ATTEMPTS, SdkChatStarter, warm_connection};
 use start_chat::http::ChatHandler;
 use std::time::{Duration, Instant};
 
-/// The SDK makes three attempts; a fault on every one of them is what the browser finally sees.
+const BROWSER_TOKEN: &str = "9b2f3c4d-1e5a-4f6b-8c7d-0e1f2a3b4c5d";
+
+/// A fault on every attempt the SDK makes is what the browser finally sees.
 fn inject_on_every_attempt(emulator: &Emulator, fault: Fault) {
-    for _ in 0..3 {
+    for _ in 0..MAX_ATTEMPTS {
         emulator.inject(fault.clone());
     }
 }
@@ -24,17 +26,9 @@ async fn start_chat(
     if let Some(body) = body {
         event = with_body(event, &body);
     }
-    let response = handler.handle(request_from(&event, "req-connect")).await;
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    (
-        response.status().as_u16(),
-        body_json(&response),
-        retry_after,
-    )
+    let reply = invoke(handler, &event, "req-connect").await;
+    let retry_after = reply.header("retry-after").map(str::to_owned);
+    (reply.status, reply.body, retry_after)
 }
 
 #[tokio::test]
@@ -126,6 +120,19 @@ async fn a_single_throttle_or_server_error_is_absorbed_by_a_retry() {
     }
 }
 
+/// The chat cap says "wait for chats to end": retrying at once only spends the per-second quota.
+#[tokio::test]
+async fn the_chat_cap_is_answered_after_one_call() {
+    let emulator = start_emulator().await;
+    let handler = handler_for(&emulator, &[]).await;
+    inject_on_every_attempt(&emulator, Fault::Error(ConnectErrorKind::LimitExceeded));
+    let (status, body, retry_after) = start_chat(&handler, None).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["code"], "CHAT_LIMIT_EXCEEDED");
+    assert_eq!(retry_after.as_deref(), Some("30"));
+    assert_eq!(emulator.start_chat_calls().len(), 1, "never retried");
+}
+
 #[tokio::test]
 async fn an_unknown_flow_is_connects_resource_not_found() {
     let emulator = start_emulator().await;
@@ -206,7 +213,7 @@ async fn an_unreachable_connect_is_a_503() {
 async fn the_browsers_client_token_makes_a_retried_request_return_the_same_chat() {
     let emulator = start_emulator().await;
     let handler = handler_for(&emulator, &[]).await;
-    let body = json!({"ParticipantDetails": {"DisplayName": "Ada"}, "ClientToken": "retry-me-1"});
+    let body = json!({"ParticipantDetails": {"DisplayName": "Ada"}, "ClientToken": BROWSER_TOKEN});
     let (first_status, first, _) = start_chat(&handler, Some(body.clone())).await;
     let (second_status, second, _) = start_chat(&handler, Some(body)).await;
     assert_eq!((first_status, second_status), (200, 200));
@@ -226,6 +233,45 @@ async fn the_browsers_client_token_makes_a_retried_request_return_the_same_chat(
     let (_, third, _) = start_chat(&handler, None).await;
     let (_, fourth, _) = start_chat(&handler, None).await;
     assert_ne!(third["ContactId"], fourth["ContactId"]);
+}
+
+/// Finding: a second caller who repeated another request's ClientToken joined that chat. Connect answers
+/// a repeated token with the original chat, so the token it sees is bound to the whole request.
+#[tokio::test]
+async fn a_repeated_token_on_another_request_never_returns_the_first_chat() {
+    let emulator = start_emulator().await;
+    let handler = handler_for(&emulator, &[]).await;
+    let victim =
+        json!({"ParticipantDetails": {"DisplayName": "Ada"}, "ClientToken": BROWSER_TOKEN});
+    let (_, first, _) = start_chat(&handler, Some(victim)).await;
+    for other in [
+        json!({"ParticipantDetails": {"DisplayName": "Eve"}, "ClientToken": BROWSER_TOKEN}),
+        json!({"ParticipantDetails": {"DisplayName": "Ada"}, "ClientToken": BROWSER_TOKEN,
+               "ContactFlowId": "sales"}),
+        json!({"ParticipantDetails": {"DisplayName": "Ada"}, "ClientToken": BROWSER_TOKEN,
+               "Attributes": {"x": "1"}}),
+    ] {
+        let (status, answer, _) = start_chat(&handler, Some(other.clone())).await;
+        assert_eq!(status, 200, "{answer}");
+        assert_ne!(answer["ContactId"], first["ContactId"], "{other}");
+        assert_ne!(answer["ParticipantToken"], first["ParticipantToken"]);
+    }
+    let calls = emulator.start_chat_calls();
+    assert!(
+        calls
+            .iter()
+            .all(|call| call.body["ClientToken"] != BROWSER_TOKEN)
+    );
+    assert_eq!(emulator.chats().len(), 4);
+    // A token that is not a random UUID is refused before Connect.
+    let guessable =
+        json!({"ParticipantDetails": {"DisplayName": "Ada"}, "ClientToken": "retry-me-1"});
+    let (status, answer, _) = start_chat(&handler, Some(guessable)).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("VALIDATION_FAILED"))
+    );
+    assert_eq!(emulator.start_chat_calls().len(), 4);
 }
 
 #[tokio::test]

@@ -4,9 +4,6 @@
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_connect::config::Credentials;
 use connect_emulator::{Emulator, EmulatorConfig};
-use lambda_http::http::Response;
-use lambda_http::lambda_runtime::Context;
-use lambda_http::{Body, Request, RequestExt};
 use serde_json::Value;
 use start_chat::config::Config;
 use start_chat::connect::{SdkChatStarter, connect_client_with};
@@ -35,7 +32,7 @@ pub fn function_env() -> Vec<(&'static str, String)> {
 }
 
 pub async fn start_emulator() -> Emulator {
-    let address = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
+    let address = "127.0.0.1:0".parse().expect("test setup");
     Emulator::start(EmulatorConfig::local(), address)
         .await
         .unwrap_or_else(|e| panic!("emulator did not start: {e}"))
@@ -49,7 +46,7 @@ pub fn config_with(overrides: &[(&str, &str)]) -> Config {
     for (key, value) in overrides {
         env.insert((*key).to_owned(), (*value).to_owned());
     }
-    Config::from_lookup(|name| env.get(name).cloned()).unwrap_or_else(|e| panic!("{e}"))
+    Config::from_lookup(|name| env.get(name).cloned()).expect("test setup")
 }
 
 /// An SDK client for the emulator, built as `main` builds it but with explicit endpoint and credentials
@@ -80,7 +77,7 @@ pub async fn sdk_client_at(
         .endpoint_url(endpoint_url);
     connect_client_with(loader, &config.connect)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .expect("test setup")
 }
 
 pub async fn handler_for(
@@ -115,22 +112,55 @@ pub fn event_json(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// A sample event as `lambda_http` hands it to the handler, with a Lambda request id.
-pub fn request_from(event: &Value, request_id: &str) -> Request {
-    let request = lambda_http::request::from_str(&event.to_string())
-        .unwrap_or_else(|e| panic!("not an event: {e}"));
-    let mut context = Context::default();
-    context.request_id = request_id.to_owned();
-    request.with_lambda_context(context)
+/// The proxy response document, as API Gateway reads it.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    /// The JSON body (`Null` when there is none).
+    pub body: Value,
 }
 
-pub fn body_json(response: &Response<Body>) -> Value {
-    match response.body() {
-        Body::Text(text) => {
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"))
-        }
-        Body::Empty => Value::Null,
-        other => panic!("unexpected body {other:?}"),
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+}
+
+/// One invocation of the handler with an event, as the Lambda runtime makes it.
+pub async fn invoke(
+    handler: &ChatHandler<SdkChatStarter>,
+    event: &Value,
+    request_id: &str,
+) -> Reply {
+    let response = handler.handle_event(event, request_id).await;
+    reply_from(&serde_json::to_value(&response).expect("a serializable response"))
+}
+
+/// Reads a proxy response document (from the handler, or from the real binary).
+pub fn reply_from(document: &Value) -> Reply {
+    let status = document["statusCode"]
+        .as_u64()
+        .and_then(|status| u16::try_from(status).ok())
+        .expect("a statusCode");
+    let headers = document["headers"]
+        .as_object()
+        .expect("a headers object")
+        .iter()
+        .map(|(name, value)| {
+            let value = value.as_str().expect("string header values");
+            (name.clone(), value.to_owned())
+        })
+        .collect();
+    let body = match document.get("body").and_then(Value::as_str) {
+        Some(text) => serde_json::from_str(text).expect("a JSON body"),
+        None => Value::Null,
+    };
+    assert_eq!(document["isBase64Encoded"], false);
+    Reply {
+        status,
+        headers,
+        body,
     }
 }
 

@@ -1,8 +1,11 @@
 """HTTP API, REST variant, CORS, throttling, WAF, alarms and outputs."""
 
+import json
+import re
 import unittest
 
 import cfn_model as m
+import cors_model as c
 
 CHAT_URI = "arn:aws:apigateway:eu-west-2:lambda:path/2015-03-31/functions/<StartChatFunction.Arn>/invocations"
 
@@ -71,6 +74,10 @@ class HttpApi(unittest.TestCase):
         self.assertEqual(props["AccessLogSettings"]["DestinationArn"], "<HttpApiAccessLogGroup.Arn>")
         self.assertEqual(stack.resources()["HttpApiAccessLogGroup"]["Properties"]["RetentionInDays"], "14")
 
+    def test_access_log_format_is_safe_json(self):
+        fields = access_log_fields(http_api()["AccessLogSettings"]["Format"])
+        self.assertLessEqual({"requestId", "apiId", "status", "integrationStatus", "lambdaRequestId"}, set(fields))
+
 
 class RestApi(unittest.TestCase):
     def test_rest_variant_proxies_post_and_options_with_payload_v1(self):
@@ -95,19 +102,98 @@ class RestApi(unittest.TestCase):
         settings = rest_api(ApiThrottlingRateLimit="7", ApiThrottlingBurstLimit="11")["MethodSettings"][0]
         self.assertEqual((settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]), ("7", "11"))
 
-    def test_gateway_errors_are_json_with_cors_for_an_allowed_origin_only(self):
-        responses = rest_api(AllowedOrigins="https://www.example.com,https://example.com")["DefinitionBody"][
-            "x-amazon-apigateway-gateway-responses"
-        ]
-        for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
-            self.assertIn("application/json", responses[kind]["responseTemplates"])
-            self.assertEqual(
-                responses[kind]["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"],
-                "'https://www.example.com'",
-            )
-        empty = rest_api()["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
-        for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
-            self.assertNotIn("responseParameters", empty[kind])
+    def test_access_logs_go_to_a_log_group_with_retention(self):
+        stack = m.stack(ApiType="rest", LogRetentionInDays="60")
+        resources = stack.resources()
+        setting = resources["RestApi"]["Properties"]["AccessLogSetting"]
+        self.assertEqual(setting["DestinationArn"], "<RestApiAccessLogGroup.Arn>")
+        self.assertEqual(resources["RestApiAccessLogGroup"]["Properties"]["RetentionInDays"], "60")
+        self.assertNotIn("RestApiAccessLogGroup", m.stack().resources())
+
+    def test_access_log_format_is_safe_json(self):
+        fields = access_log_fields(rest_api()["AccessLogSetting"]["Format"])
+        self.assertLessEqual(
+            {"requestId", "apiId", "status", "errorType", "wafResponseCode", "integrationStatus", "lambdaRequestId"}, set(fields)
+        )
+        self.assertEqual(fields["errorType"], "$context.error.responseType")
+        self.assertEqual(fields["wafResponseCode"], "$context.wafResponseCode")
+
+    def test_stage_waits_for_the_account_log_role_when_this_stack_sets_it(self):
+        # REST stages cannot log before the account has its CloudWatch role: a tag of the stage refers
+        # to the account setting only to order the two (test_sam_transform checks it reaches the stage).
+        with_role = m.stack(ApiType="rest", CreateApiGatewayLogRole="true").resources()
+        self.assertEqual(with_role["RestApi"]["Properties"]["Tags"], {"ApiGatewayAccountLogRole": "<ApiGatewayAccount>"})
+        without = m.stack(ApiType="rest").resources()
+        self.assertEqual(without["RestApi"]["Properties"]["Tags"], {"ApiGatewayAccountLogRole": "not-managed-by-this-stack"})
+        self.assertNotIn("ApiGatewayAccount", without)
+
+
+GATEWAY_RESPONSES = {
+    # type: (code in the body, Retry-After)
+    "DEFAULT_4XX": ("$context.error.responseType", None),
+    "DEFAULT_5XX": ("SERVICE_UNAVAILABLE", "1"),
+    "THROTTLED": ("TOO_MANY_REQUESTS", "1"),
+    "REQUEST_TOO_LARGE": ("PAYLOAD_TOO_LARGE", None),
+    "INTEGRATION_TIMEOUT": ("UPSTREAM_TIMEOUT", "1"),
+    "WAF_FILTERED": ("REQUEST_BLOCKED", None),
+}
+
+
+def gateway_responses(**overrides):
+    return rest_api(**overrides)["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+
+
+class GatewayResponses(unittest.TestCase):
+    """API Gateway's own answers on the REST variant: JSON like the function's, CORS like the function's."""
+
+    def test_each_type_answers_in_the_functions_error_format(self):
+        responses = gateway_responses(AllowedOrigins=c.ONE)
+        self.assertEqual(set(responses), set(GATEWAY_RESPONSES))
+        for kind, (code, retry_after) in GATEWAY_RESPONSES.items():
+            with self.subTest(kind):
+                template = responses[kind]["responseTemplates"]["application/json"]
+                # The template is not VTL: API Gateway substitutes the $context variables only.
+                body = json.loads(template.replace("$context.error.messageString", '"Too Many Requests"'))
+                self.assertEqual(set(body["error"]), {"code", "message", "requestId"})
+                self.assertEqual(body["error"]["code"], code)
+                self.assertEqual(body["error"]["requestId"], "$context.requestId")
+                params = responses[kind]["responseParameters"]
+                self.assertEqual(params.get("gatewayresponse.header.Retry-After"), None if retry_after is None else f"'{retry_after}'")
+                self.assertEqual(params["gatewayresponse.header.Access-Control-Expose-Headers"], "'retry-after'")
+                self.assertEqual(params["gatewayresponse.header.Vary"], "'Origin'")
+                self.assertFalse([k for k in params if "credentials" in k.lower()])
+                self.assertNotIn("statusCode", responses[kind])  # API Gateway's own status stays
+
+    def test_allow_origin_per_origin_shape(self):
+        key = "gatewayresponse.header.Access-Control-Allow-Origin"
+        cases = {
+            ("any", "false"): "'*'",
+            ("one", "false"): f"'{c.ONE}'",
+            ("two", "true"): "method.request.header.Origin",
+            ("two", "false"): None,
+            ("none", "false"): None,
+            ("none", "true"): None,
+        }
+        for (shape, with_waf), expected in cases.items():
+            with self.subTest(shape=shape, waf=with_waf):
+                for kind, response in gateway_responses(AllowedOrigins=c.ORIGIN_SHAPES[shape], EnableWaf=with_waf).items():
+                    self.assertEqual(response["responseParameters"].get(key), expected, kind)
+
+    def test_never_readable_by_more_pages_than_the_functions_answers(self):
+        key = "gatewayresponse.header.Access-Control-Allow-Origin"
+        for shape, origins in c.ORIGIN_SHAPES.items():
+            for with_waf in ("true", "false"):
+                with self.subTest(shape=shape, waf=with_waf):
+                    allowed = c.function_readers(origins)
+                    # Behind the WAF origin gate only allowed origins (and requests without one) reach API Gateway.
+                    reaching = allowed if with_waf == "true" and origins != "*" else set(c.PROBES)
+                    for kind, response in gateway_responses(AllowedOrigins=origins, EnableWaf=with_waf).items():
+                        value = c.gateway_header(response["responseParameters"].get(key))
+                        can_read = c.readers(value, reaching)
+                        self.assertLessEqual(can_read, allowed, kind)
+                        # And as many as a static header can serve: all of them except several origins without WAF.
+                        if not (shape == "two" and with_waf == "false"):
+                            self.assertEqual(can_read, allowed, kind)
 
     def test_stage_name_is_literal(self):
         # AWS::LanguageExtensions blanks parameter Refs in resources whose condition is false, and the SAM
@@ -115,60 +201,18 @@ class RestApi(unittest.TestCase):
         self.assertIsInstance(m.load_template()["Resources"]["RestApi"]["Properties"]["StageName"], str)
 
 
-class Waf(unittest.TestCase):
-    def test_waf_is_off_by_default(self):
-        for api_type in ("http", "rest", "both"):
-            resources = m.stack(ApiType=api_type).resources()
-            self.assertFalse([r for r in resources.values() if r["Type"].startswith("AWS::WAFv2::")])
-
-    def test_waf_protects_the_rest_stage_with_a_per_ip_rate_rule(self):
-        resources = m.stack(ApiType="both", EnableWaf="true", WafRateLimitPerIp="250").resources()
-        acl = resources["WebAcl"]["Properties"]
-        self.assertEqual(acl["Scope"], "REGIONAL")
-        rate_rules = [r for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]]
-        self.assertEqual(len(rate_rules), 1)
-        statement = rate_rules[0]["Statement"]["RateBasedStatement"]
-        self.assertEqual(statement["AggregateKeyType"], "IP")
-        self.assertEqual(statement["Limit"], "250")
-        self.assertIn("Block", rate_rules[0]["Action"])
-        association = resources["WebAclAssociation"]["Properties"]
-        self.assertEqual(association["WebACLArn"], "<WebAcl.Arn>")
-        self.assertEqual(association["ResourceArn"], "arn:aws:apigateway:eu-west-2::/restapis/<RestApi>/stages/<RestApi.Stage>")
-
-    def test_waf_with_http_only_is_refused_before_deployment(self):
-        rule = m.load_template()["Rules"]["WafNeedsRestApi"]
-        self.assertEqual(rule["RuleCondition"], {"Fn::Equals": [{"Ref": "EnableWaf"}, "true"]})
-        self.assertEqual(rule["Assertions"][0]["Assert"], {"Fn::Not": [{"Fn::Equals": [{"Ref": "ApiType"}, "http"]}]})
-        self.assertNotIn("WebAcl", m.stack(ApiType="http", EnableWaf="true").resources())
-
-
-class Alarms(unittest.TestCase):
-    def alarms(self, **overrides):
-        return m.stack(**overrides).of_type("AWS::CloudWatch::Alarm")
-
-    def test_alarm_set(self):
-        alarms = self.alarms(MetricsNamespace="Chat/Prod")
-        by_metric = {(a["Properties"]["Namespace"], a["Properties"]["MetricName"]) for a in alarms.values()}
-        self.assertEqual(
-            by_metric,
-            {("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"), ("Chat/Prod", "ConnectThrottled"), ("Chat/Prod", "ConnectFailed")},
-        )
-        for alarm in alarms.values():
-            self.assertEqual(alarm["Properties"]["Dimensions"], [{"Name": "FunctionName", "Value": "<StartChatFunction>"}])
-
-    def test_emf_alarms_use_the_namespace_parameter(self):
-        raw = m.load_template()["Resources"]
-        for name in ("ConnectThrottledAlarm", "ConnectFailedAlarm"):
-            self.assertEqual(raw[name]["Properties"]["Namespace"], {"Ref": "MetricsNamespace"})
-
-    def test_alarms_switch_and_topic(self):
-        self.assertEqual(self.alarms(EnableAlarms="false"), {})
-        topic = "arn:aws:sns:eu-west-2:123456789012:oncall"
-        for alarm in self.alarms(AlarmTopicArn=topic).values():
-            self.assertEqual(alarm["Properties"]["AlarmActions"], [topic])
-            self.assertEqual(alarm["Properties"]["OKActions"], [topic])
-        for alarm in self.alarms().values():
-            self.assertNotIn("AlarmActions", alarm["Properties"])
+def access_log_fields(log_format):
+    """An access log format as a dict; it must be one JSON object of "$context..." strings."""
+    fields = json.loads(log_format)
+    for name, value in fields.items():
+        # Only context variables: never $input (the body), never a request header but the User-Agent.
+        assert re.fullmatch(r"\$context\.[A-Za-z.]+", value), (name, value)
+        assert "authorization" not in value.lower() and "header" not in value.lower(), (name, value)
+        assert not value.startswith("$context.identity.") or value in (
+            "$context.identity.sourceIp",
+            "$context.identity.userAgent",
+        ), (name, value)
+    return fields
 
 
 class Outputs(unittest.TestCase):
@@ -182,6 +226,10 @@ class Outputs(unittest.TestCase):
         self.assertEqual(outputs["RestChatEndpointUrl"], "https://<RestApi>.execute-api.eu-west-2.amazonaws.com/prod/chat")
         self.assertEqual(outputs["StartChatFunctionArn"], "<StartChatFunction.Arn>")
         self.assertEqual(outputs["StartChatFunctionRoleArn"], "<StartChatFunctionRole.Arn>")
+        self.assertEqual(outputs["SecretArn"], "<ServerSecret>")
+        self.assertEqual(outputs["HttpApiAccessLogGroupName"], "<HttpApiAccessLogGroup>")
+        self.assertEqual(outputs["RestApiAccessLogGroupName"], "<RestApiAccessLogGroup>")
+        self.assertEqual(m.stack(ApiType="rest", EnableWaf="true").outputs()["WafLogGroupName"], "<WafLogGroup>")
 
     def test_outputs_follow_the_api_type(self):
         self.assertNotIn("RestChatEndpointUrl", m.stack(ApiType="http").outputs())

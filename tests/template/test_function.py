@@ -14,16 +14,24 @@ ENV_CONTRACT = {
     "ALLOWED_ORIGINS": "AllowedOrigins",
     "REQUIRE_ORIGIN": "RequireOrigin",
     "ALLOWED_ATTRIBUTE_KEYS": "AllowedAttributeKeys",
+    "ALLOWED_SEGMENT_ATTRIBUTE_KEYS": "AllowedSegmentAttributeKeys",
+    "ALLOW_CUSTOMER_ID": "AllowCustomerId",
     "SUPPORTED_MESSAGING_CONTENT_TYPES": "SupportedMessagingContentTypes",
     "CHAT_DURATION_MINUTES": "ChatDurationMinutes",
     "ATTACHMENTS_ENABLED": "AttachmentsEnabled",
     "ALLOW_PERSISTENT_CHAT": "AllowPersistentChat",
+    "CONTINUATION_TOKEN_TTL_HOURS": "ContinuationTokenTtlHours",
     "MAX_BODY_BYTES": "MaxBodyBytes",
+    "SIGNED_CUSTOMERS": "SignedCustomers",
+    "JWT_AUDIENCE": "JwtAudience",
     "CONNECT_API_TIMEOUT_MS": "ConnectApiTimeoutMs",
     "WARM_CONNECTION": "WarmConnection",
     "LOG_LEVEL": "LogLevel",
     "METRICS_NAMESPACE": "MetricsNamespace",
 }
+
+# Derived by the template: the secret's ARN (created here, or ExistingSecretArn). test_secret.py covers it.
+DERIVED_ENV = {"SECRET_ARN"}
 
 # Set by the template itself, not by a parameter: runtime tuning measured by `make bench`.
 CONSTANT_ENV = {
@@ -113,7 +121,7 @@ class Logging(unittest.TestCase):
 class Environment(unittest.TestCase):
     def test_exactly_the_contract_variables(self):
         variables = raw_function()["Properties"]["Environment"]["Variables"]
-        self.assertEqual(set(variables), set(ENV_CONTRACT) | set(CONSTANT_ENV))
+        self.assertEqual(set(variables), set(ENV_CONTRACT) | DERIVED_ENV | set(CONSTANT_ENV))
         for name, value in CONSTANT_ENV.items():
             self.assertEqual(variables[name], value)
 
@@ -136,6 +144,11 @@ class Environment(unittest.TestCase):
             "AllowedOrigins": "https://www.example.com,https://example.com",
             "ChatDurationMinutes": "120",
             "MetricsNamespace": "Chat/Prod",
+            "AllowedSegmentAttributeKeys": "connect:Subtype,connect:Channel",
+            "AllowCustomerId": "false",
+            "ContinuationTokenTtlHours": "24",
+            "SignedCustomers": "true",
+            "JwtAudience": "https://chat.example.com",
         }
         variables = m.stack(**overrides).resources()["StartChatFunction"]["Properties"]["Environment"]["Variables"]
         self.assertEqual(variables["ALLOWED_CONTACT_FLOW_IDS"], overrides["AllowedContactFlowIds"])
@@ -143,11 +156,32 @@ class Environment(unittest.TestCase):
         self.assertEqual(variables["ALLOWED_ORIGINS"], overrides["AllowedOrigins"])
         self.assertEqual(variables["CHAT_DURATION_MINUTES"], "120")
         self.assertEqual(variables["METRICS_NAMESPACE"], "Chat/Prod")
+        self.assertEqual(variables["ALLOWED_SEGMENT_ATTRIBUTE_KEYS"], "connect:Subtype,connect:Channel")
+        self.assertEqual(variables["ALLOW_CUSTOMER_ID"], "false")
+        self.assertEqual(variables["CONTINUATION_TOKEN_TTL_HOURS"], "24")
+        self.assertEqual(variables["SIGNED_CUSTOMERS"], "true")
+        self.assertEqual(variables["JWT_AUDIENCE"], "https://chat.example.com")
         self.assertEqual(variables["INSTANCE_ID"], m.INSTANCE)
         self.assertEqual(variables["CONTACT_FLOW_ID"], m.FLOW)
         # The empty list parameter reaches the function as an empty string, not as a stray comma.
         empty = m.stack().resources()["StartChatFunction"]["Properties"]["Environment"]["Variables"]
         self.assertEqual(empty["ALLOWED_CONTACT_FLOW_IDS"], "")
+
+    def test_defaults_reach_the_function(self):
+        # The issue-9 defaults: persistent chat off, only connect:Subtype, the duration ceiling of 25 hours.
+        variables = m.stack().resources()["StartChatFunction"]["Properties"]["Environment"]["Variables"]
+        expected = {
+            "ALLOW_PERSISTENT_CHAT": "false",
+            "ALLOWED_SEGMENT_ATTRIBUTE_KEYS": "connect:Subtype",
+            "ALLOW_CUSTOMER_ID": "true",
+            "CHAT_DURATION_MINUTES": "1500",
+            "CONTINUATION_TOKEN_TTL_HOURS": "168",
+            "SIGNED_CUSTOMERS": "false",
+            "JWT_AUDIENCE": "",
+        }
+        for name, value in expected.items():
+            with self.subTest(name):
+                self.assertEqual(variables[name], value)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,12 @@ class ConnectPermissions(unittest.TestCase):
         self.assertIn(CONTACTS_ARN, on)
         self.assertNotIn(CONTACTS_ARN, off)
 
+    def test_persistent_chat_and_so_the_contact_grant_are_off_by_default(self):
+        self.assertEqual(m.load_template()["Parameters"]["AllowPersistentChat"]["Default"], "false")
+        granted = {r for s in connect_statements(m.stack()) for r in resources_of(s)}
+        self.assertEqual(granted, {FLOW_ARN.format(INSTANCE, FLOW)})
+        self.assertFalse([r for r in granted if "/contact/" in r])
+
     def test_raw_template_has_no_broad_connect_resource(self):
         text = m.TEMPLATE_PATH.read_text()
         self.assertNotRegex(text, r"instance/\*")
@@ -122,10 +128,43 @@ class OtherPermissions(unittest.TestCase):
         self.assertEqual(sorted(actions_of(statement)), ["xray:PutTelemetryRecords", "xray:PutTraceSegments"])
 
     def test_wildcard_resources_only_where_aws_offers_nothing_narrower(self):
-        stack = m.stack(EnableTracing="true", AllowPersistentChat="true", AllowedContactFlowIds=FLOW_B)
+        for overrides in (
+            {},
+            {"SecretKmsKeyArn": "arn:aws:kms:eu-west-2:123456789012:key/0f8fad5b-d9cb-469f-a165-70867728950e"},
+            {"ExistingSecretArn": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat-AbC123"},
+        ):
+            stack = m.stack(EnableTracing="true", AllowPersistentChat="true", AllowedContactFlowIds=FLOW_B, **overrides)
+            for statement in stack.role_statements():
+                if "*" in resources_of(statement):
+                    self.assertTrue(all(a.startswith("xray:") for a in actions_of(statement)), statement)
+
+    def test_exactly_these_services_on_the_role(self):
+        stack = m.stack(
+            EnableTracing="true",
+            AllowPersistentChat="true",
+            SecretKmsKeyArn="arn:aws:kms:eu-west-2:123456789012:key/0f8fad5b-d9cb-469f-a165-70867728950e",
+        )
+        services = {a.split(":", 1)[0] for s in stack.role_statements() for a in actions_of(s)}
+        self.assertEqual(services, {"logs", "connect", "secretsmanager", "kms", "xray"})
         for statement in stack.role_statements():
-            if "*" in resources_of(statement):
-                self.assertTrue(all(a.startswith("xray:") for a in actions_of(statement)), statement)
+            self.assertEqual(statement["Effect"], "Allow")
+
+    def test_api_gateway_log_role_is_optional_narrow_and_kept(self):
+        self.assertNotIn("ApiGatewayCloudWatchRole", m.stack(ApiType="rest").resources())
+        self.assertNotIn("ApiGatewayCloudWatchRole", m.stack(CreateApiGatewayLogRole="true").resources())  # no REST API
+        resources = m.stack(ApiType="rest", CreateApiGatewayLogRole="true").resources()
+        role = resources["ApiGatewayCloudWatchRole"]
+        # The account setting outlives the stack and every logging REST API of the account uses it.
+        self.assertEqual((role["DeletionPolicy"], role["UpdateReplacePolicy"]), ("Retain", "Retain"))
+        (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        self.assertEqual(statement["Principal"], {"Service": "apigateway.amazonaws.com"})
+        self.assertEqual(statement["Condition"], {"StringEquals": {"aws:SourceAccount": "123456789012"}})
+        self.assertEqual(
+            role["Properties"]["ManagedPolicyArns"],
+            ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
+        )
+        self.assertNotIn("Policies", role["Properties"])
+        self.assertEqual(resources["ApiGatewayAccount"]["Properties"]["CloudWatchRoleArn"], "<ApiGatewayCloudWatchRole.Arn>")
 
     def test_api_gateway_may_only_invoke_the_chat_route(self):
         stack = m.stack(ApiType="both")

@@ -117,9 +117,46 @@ PATTERN_CASES = {
             "text/plain,application/vnd.amazonaws.connect.message.interactiveX",
         ],
     ),
-    "ChatDurationMinutes": (
-        ["", "60", "61", "99", "100", "1500", "9999", "10000", "10079", "10080"],
-        ["0", "59", "060", "10081", "10090", "20000", "-60", "60.5", " 60", "1e3", "abc", "100000"],
+    "AllowedSegmentAttributeKeys": (
+        ["connect:Subtype", "connect:Subtype,connect:Channel", "my-app.tier_1"],
+        ["", "connect:Subtype,", ",connect:Subtype", "connect:Subtype, x", "a,,b", "*x y", "k=v", "x" * 129],
+    ),
+    "JwtAudience": (
+        ["", "start-chat", "https://chat.example.com", "urn:example:chat", "x" * 256],
+        [" ", "start chat", "aud\n", "x" * 257, "caf\u00e9"],
+    ),
+    "ExistingSecretArn": (
+        [
+            "",
+            "arn:aws:secretsmanager:eu-west-2:123456789012:secret:start-chat-AbC123",
+            "arn:aws:secretsmanager:eu-west-2:123456789012:secret:prod/chat/keys-a1B2c3",
+            "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:chat-AbCdEf",
+        ],
+        [
+            "start-chat",
+            "arn:aws:secretsmanager:eu-west-2:123456789012:secret:start-chat",  # partial ARN: IAM would not match
+            "arn:aws:secretsmanager:eu-west-2:123456789012:secret:*",
+            "arn:aws:secretsmanager:eu-west-2:123456789012:secret:start-chat-*",
+            "arn:aws:secretsmanager:eu-west-2:123456789012:secret:start-chat-AbC12?",
+            "arn:aws:ssm:eu-west-2:123456789012:parameter/start-chat-AbC123",
+            "arn:aws:secretsmanager:eu-west-2:12345678901:secret:start-chat-AbC123",
+            "*",
+        ],
+    ),
+    "SecretKmsKeyArn": (
+        [
+            "",
+            "arn:aws:kms:eu-west-2:123456789012:key/0f8fad5b-d9cb-469f-a165-70867728950e",
+            "arn:aws:kms:eu-west-2:123456789012:key/mrk-0123456789abcdef0123456789abcdef",
+        ],
+        [
+            "arn:aws:kms:eu-west-2:123456789012:alias/aws/secretsmanager",
+            "arn:aws:kms:eu-west-2:123456789012:alias/chat",
+            "arn:aws:kms:eu-west-2:123456789012:key/*",
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "alias/chat",
+            "*",
+        ],
     ),
     "MetricsNamespace": (
         ["StartChat", "Chat/Widget", "my.app_chat-1", "a#b:c"],
@@ -162,10 +199,11 @@ class AllowedPatterns(unittest.TestCase):
                 with self.subTest(parameter=name, bad=values):
                     self.assertFalse(all(re.fullmatch(regex, v) for v in values))
 
-    def test_duration_pattern_is_exactly_60_to_10080(self):
-        regex = pattern("ChatDurationMinutes")
-        accepted = {n for n in range(0, 12001) if re.fullmatch(regex, str(n))}
-        self.assertEqual(accepted, set(range(60, 10081)))
+    def test_chat_duration_is_a_number_from_60_to_10080_defaulting_to_connects_25_hours(self):
+        spec = m.load_template()["Parameters"]["ChatDurationMinutes"]
+        self.assertEqual(spec["Type"], "Number")
+        self.assertEqual((int(spec["MinValue"]), int(spec["MaxValue"])), (60, 10080))
+        self.assertEqual(int(spec["Default"]), 1500)
 
     def test_every_string_pattern_parameter_is_covered_here(self):
         params = m.load_template()["Parameters"]
@@ -217,6 +255,9 @@ class ParameterHygiene(unittest.TestCase):
             "RequireOrigin",
             "AttachmentsEnabled",
             "AllowPersistentChat",
+            "AllowCustomerId",
+            "SignedCustomers",
+            "CreateApiGatewayLogRole",
             "WarmConnection",
             "EnableWaf",
             "EnableTracing",
@@ -228,7 +269,17 @@ class ParameterHygiene(unittest.TestCase):
     def test_documented_defaults(self):
         expected = {
             "RequireOrigin": "false",
-            "AllowPersistentChat": "true",
+            "AllowPersistentChat": "false",
+            "AllowedSegmentAttributeKeys": "connect:Subtype",
+            "AllowCustomerId": "true",
+            "ChatDurationMinutes": "1500",
+            "ContinuationTokenTtlHours": "168",
+            "SignedCustomers": "false",
+            "JwtAudience": "",
+            "ExistingSecretArn": "",
+            "SecretKmsKeyArn": "",
+            "CreateApiGatewayLogRole": "false",
+            "RefusedAuthAlarmThreshold": "20",
             "SupportedMessagingContentTypes": "text/plain",
             "MaxBodyBytes": "65536",
             "ConnectApiTimeoutMs": "4000",
@@ -247,6 +298,12 @@ class ParameterHygiene(unittest.TestCase):
                 self.assertEqual(str(self.params[name]["Default"]), value)
         self.assertEqual(self.params["LogLevel"]["AllowedValues"], ["error", "warn", "info", "debug", "trace"])
         self.assertEqual(self.params["Architecture"]["AllowedValues"], ["x86_64", "arm64"])
+
+    def test_console_groups_list_every_parameter_once(self):
+        groups = m.load_template()["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+        grouped = [name for group in groups for name in group["Parameters"]]
+        self.assertEqual(sorted(grouped), sorted(self.params))
+        self.assertEqual(len(grouped), len(set(grouped)))
 
     def test_connect_timeout_stays_below_function_timeout(self):
         function = m.load_template()["Resources"]["StartChatFunction"]["Properties"]

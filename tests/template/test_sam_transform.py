@@ -64,6 +64,30 @@ class SamTransform(unittest.TestCase):
                 policies = [n for n, r in resources.items() if r["Type"] == "AWS::IAM::RolePolicy"]
                 self.assertEqual(len(policies), 2 if flows else 1)  # one per flow, or the single disabled one
 
+    def test_rest_stage_waits_for_the_account_log_role_this_stack_sets(self):
+        def stage(**overrides):
+            resources = translate(ApiType="rest", **overrides)["Resources"]
+            (found,) = [r for r in resources.values() if r["Type"] == "AWS::ApiGateway::Stage"]
+            return found["Properties"]
+
+        tags = {t["Key"]: t["Value"] for t in stage(CreateApiGatewayLogRole="true")["Tags"]}
+        self.assertEqual(tags["ApiGatewayAccountLogRole"], {"Ref": "ApiGatewayAccount"})
+        tags = {t["Key"]: t["Value"] for t in stage()["Tags"]}
+        self.assertEqual(tags["ApiGatewayAccountLogRole"], "not-managed-by-this-stack")
+
+    def test_optional_parts_transform(self):
+        cases = [
+            {"ApiType": "rest", "CreateApiGatewayLogRole": "true"},
+            {"ApiType": "both", "EnableWaf": "true", "AllowedOrigins": "https://www.example.com"},
+            {"ExistingSecretArn": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat-AbC123"},
+            {"SecretKmsKeyArn": "arn:aws:kms:eu-west-2:123456789012:key/0f8fad5b-d9cb-469f-a165-70867728950e"},
+            {"SignedCustomers": "true", "AllowPersistentChat": "true", "JwtAudience": "start-chat"},
+        ]
+        for overrides in cases:
+            with self.subTest(**overrides):
+                resources = translate(**overrides)["Resources"]
+                self.assertIn("AWS::Lambda::Function", {r["Type"] for r in resources.values()})
+
     def test_translated_function_and_apis(self):
         origins = "https://www.example.com,https://example.com"
         resources = translate(ApiType="both", EnableWaf="true", AllowedOrigins=origins)["Resources"]
@@ -72,8 +96,12 @@ class SamTransform(unittest.TestCase):
         self.assertEqual(function["Handler"], "bootstrap")
         self.assertEqual(function["LoggingConfig"]["LogFormat"], "JSON")
         self.assertEqual(function["Role"], {"Fn::GetAtt": ["StartChatFunctionRole", "Arn"]})
-        # SAM did not generate a role of its own.
-        self.assertEqual([n for n, r in resources.items() if r["Type"] == "AWS::IAM::Role"], ["StartChatFunctionRole"])
+        # SAM did not generate a role of its own; the only other role is API Gateway's optional log role.
+        roles = {n: r for n, r in resources.items() if r["Type"] == "AWS::IAM::Role"}
+        self.assertEqual(set(roles), {"StartChatFunctionRole", "ApiGatewayCloudWatchRole"})
+        self.assertEqual(roles["ApiGatewayCloudWatchRole"]["Condition"], "CreateApiGatewayAccountRole")
+        # AWS::LanguageExtensions resolves Fn::If whose condition the parameters decide.
+        self.assertEqual(function["Environment"]["Variables"]["SECRET_ARN"], {"Ref": "ServerSecret"})
 
         cors = resources["HttpApi"]["Properties"]["Body"]["x-amazon-apigateway-cors"]
         self.assertEqual(cors["allowOrigins"], origins.split(","))
@@ -84,6 +112,10 @@ class SamTransform(unittest.TestCase):
         self.assertEqual(len(rest_stages), 1)  # no stray "Stage" stage
         self.assertEqual(rest_stages[0]["Properties"]["StageName"], "prod")
         self.assertEqual(rest_stages[0]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"], 5)
+        # The access log setting and the gateway responses survive the transform.
+        self.assertIn("Format", rest_stages[0]["Properties"]["AccessLogSetting"])
+        body = resources["RestApi"]["Properties"]["Body"]
+        self.assertIn("THROTTLED", body["x-amazon-apigateway-gateway-responses"])
         self.assertIn("WebAclAssociation", resources)
 
 

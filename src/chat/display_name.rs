@@ -1,0 +1,124 @@
+//! What a display name may contain. The agent reads it as who they are talking to, so it must be text a
+//! person can see, in the order it is shown: no control or formatting characters (bidi overrides such as
+//! U+202E reverse what follows; zero-width characters hide), no line or paragraph separators, no
+//! private-use or unassigned code points, and at least one visible character.
+
+use unicode_general_category::{GeneralCategory, get_general_category};
+
+/// Letters that Unicode marks as default-ignorable or that render as blanks: a name made only of them
+/// looks empty (the Hangul fillers, and the braille blank).
+const BLANK_LETTERS: [char; 5] = ['\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}', '\u{2800}'];
+
+/// Why a display name is refused, for the field error.
+pub fn display_name_problem(name: &str) -> Option<String> {
+    if let Some(refused) = name.chars().find(|c| is_refused(*c)) {
+        return Some(format!(
+            "must not contain control, formatting, separator, private-use or unassigned characters (found U+{:04X})",
+            u32::from(refused)
+        ));
+    }
+    if !name.chars().any(is_visible) {
+        return Some("must contain a visible character".to_owned());
+    }
+    None
+}
+
+fn is_refused(c: char) -> bool {
+    matches!(
+        get_general_category(c),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+            | GeneralCategory::PrivateUse
+            | GeneralCategory::Unassigned
+            | GeneralCategory::Surrogate
+    )
+}
+
+/// A character that is shown by itself: letters, digits, punctuation and symbols, but not spaces, and
+/// not marks, which only decorate the character before them.
+fn is_visible(c: char) -> bool {
+    use GeneralCategory::*;
+    let shown = matches!(
+        get_general_category(c),
+        UppercaseLetter
+            | LowercaseLetter
+            | TitlecaseLetter
+            | ModifierLetter
+            | OtherLetter
+            | DecimalNumber
+            | LetterNumber
+            | OtherNumber
+            | ConnectorPunctuation
+            | DashPunctuation
+            | OpenPunctuation
+            | ClosePunctuation
+            | InitialPunctuation
+            | FinalPunctuation
+            | OtherPunctuation
+            | MathSymbol
+            | CurrencySymbol
+            | ModifierSymbol
+            | OtherSymbol
+    );
+    shown && !BLANK_LETTERS.contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_people_write_are_accepted() {
+        for name in [
+            "Ada Lovelace",
+            "José Álvarez",
+            "Zoë O'Brien-Smith",
+            "山田 太郎",
+            "محمد",
+            "Ψ 🦀",
+            "e\u{301}", // e + combining acute
+            " Ada ",
+        ] {
+            assert_eq!(display_name_problem(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn invisible_reordering_and_unassigned_characters_are_refused() {
+        for name in [
+            "Ada\u{202E}ecalevoL", // right-to-left override
+            "\u{2066}Ada",         // left-to-right isolate
+            "\u{200B}\u{200B}",    // zero-width spaces only
+            "\u{FEFF}",            // byte order mark only
+            "Ada\u{2028}Lovelace", // line separator
+            "Ada\u{2029}",         // paragraph separator
+            "Ada\u{E000}",         // private use
+            "Ada\u{0378}",         // unassigned
+            "A\u{0007}",           // control
+            "Ada\u{00AD}",         // soft hyphen (format)
+        ] {
+            assert!(display_name_problem(name).is_some(), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_must_show_something() {
+        for name in [
+            "\u{3164}",
+            "\u{115F}\u{1160}",
+            "\u{FFA0}",
+            "\u{2800}",
+            "\u{301}\u{301}",
+            "\u{3000}",
+            "\u{3164} \u{3164}",
+        ] {
+            assert_eq!(
+                display_name_problem(name).as_deref(),
+                Some("must contain a visible character"),
+                "{name:?}"
+            );
+        }
+    }
+}

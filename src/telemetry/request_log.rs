@@ -1,0 +1,119 @@
+//! The one log line per request. It names what happened, never who asked or what they sent: no tokens,
+//! display names, attribute values or customer ids are in scope here.
+
+use crate::http::{OriginCheck, Outcome, failure_answer};
+use std::time::Duration;
+use tracing::Level;
+
+/// Everything the log line and the metric are made of.
+pub struct RequestRecord<'a> {
+    pub request_id: &'a str,
+    pub method: &'a str,
+    pub status: u16,
+    pub latency: Duration,
+    pub origin: &'a OriginCheck,
+    pub outcome: &'a Outcome,
+    /// How long the StartChatContact call took, if one was made.
+    pub connect_latency: Option<Duration>,
+}
+
+fn milliseconds(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+impl RequestRecord<'_> {
+    pub fn log(&self) {
+        let (request_id, method, status) = (self.request_id, self.method, self.status);
+        let latency_ms = milliseconds(self.latency);
+        let connect_latency_ms = self.connect_latency.map(milliseconds);
+        let origin = match self.origin {
+            OriginCheck::Absent => "absent",
+            OriginCheck::Allowed(_) => "allowed",
+            OriginCheck::Denied => "denied",
+        };
+        let error_code = self.outcome.error_code();
+        let metric = self.outcome.metric().map(|metric| metric.name());
+        match self.outcome {
+            Outcome::Preflight => tracing::info!(
+                request_id,
+                method,
+                status,
+                latency_ms,
+                origin,
+                outcome = "preflight",
+                "request handled"
+            ),
+            // The contact id is not a secret, and it is what support needs to find the chat.
+            Outcome::Started { chat, .. } => tracing::info!(
+                request_id,
+                method,
+                status,
+                latency_ms,
+                connect_latency_ms,
+                origin,
+                outcome = "chat_started",
+                contact_id = chat.contact_id.as_str(),
+                "request handled"
+            ),
+            Outcome::Refused(error) => {
+                let invalid_fields = match error {
+                    crate::http::ApiError::Validation(fields) => fields.len(),
+                    _ => 0,
+                };
+                tracing::info!(
+                    request_id,
+                    method,
+                    status,
+                    latency_ms,
+                    origin,
+                    outcome = "refused",
+                    reason = metric,
+                    error_code,
+                    invalid_fields,
+                    "request refused"
+                )
+            }
+            Outcome::ConnectFailed(failure) => {
+                let connect_error = failure.code.as_deref();
+                let connect_message = failure.message.as_deref();
+                let connect_request_id = failure.aws_request_id.as_deref();
+                let kind = failure.kind.name();
+                if failure_answer(failure.kind).level == Level::ERROR {
+                    tracing::error!(
+                        request_id,
+                        method,
+                        status,
+                        latency_ms,
+                        connect_latency_ms,
+                        origin,
+                        outcome = "connect_failed",
+                        reason = metric,
+                        error_code,
+                        failure = kind,
+                        connect_error,
+                        connect_message,
+                        connect_request_id,
+                        "Amazon Connect call failed"
+                    );
+                } else {
+                    tracing::warn!(
+                        request_id,
+                        method,
+                        status,
+                        latency_ms,
+                        connect_latency_ms,
+                        origin,
+                        outcome = "connect_refused",
+                        reason = metric,
+                        error_code,
+                        failure = kind,
+                        connect_error,
+                        connect_message,
+                        connect_request_id,
+                        "Amazon Connect refused the chat"
+                    );
+                }
+            }
+        }
+    }
+}
