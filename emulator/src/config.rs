@@ -96,8 +96,8 @@ impl QuotaConfig {
     };
 
     /// Largest accepted rate and burst: beyond them the quota means nothing anyway.
-    pub(crate) const MAX_RATE_PER_SECOND: f64 = 1_000_000.0;
-    pub(crate) const MAX_BURST: u32 = 1_000_000;
+    const MAX_RATE_PER_SECOND: f64 = 1_000_000.0;
+    const MAX_BURST: u32 = 1_000_000;
 
     /// Why this quota cannot be used, if it cannot.
     pub fn check(&self) -> Result<(), String> {

@@ -117,7 +117,7 @@ impl SecretStore {
 
 /// An awsJson1.1 error: the code in the body's `__type`, as that protocol carries it.
 #[derive(Debug)]
-pub(crate) struct JsonError {
+struct JsonError {
     status: u16,
     code: &'static str,
     message: String,
