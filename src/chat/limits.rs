@@ -1,4 +1,5 @@
-//! The service's own limits for StartChatContact (`../shared/reference/start-chat-contact-api.md`).
+//! The service's own limits for StartChatContact, as the Amazon Connect API reference states them
+//! (<https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html>).
 //! Lengths of strings count characters (Unicode scalar values), as the service model does; the
 //! attribute budget counts UTF-8 bytes.
 
@@ -25,3 +26,7 @@ pub const SEGMENT_VALUE_DEPTH_MAX: usize = 3;
 /// Entries of one `SegmentAttributes`, `ValueMap` or `ValueList`: a bound for the same reason.
 pub const SEGMENT_ENTRIES_MAX: usize = 50;
 pub const CONNECTION_TYPES_MAX: usize = 2;
+
+// Limits of this service's own members, not Connect's.
+/// A continuation token is about 150 characters; the bound keeps hostile input cheap.
+pub const CONTINUATION_TOKEN_MAX: usize = 1024;

@@ -2,8 +2,8 @@
 //! included, ends well inside the widget's 5 s and API Gateway's 29 s.
 
 use super::retry::{ChatCapIsFinal, INITIAL_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF};
-use aws_config::BehaviorVersion;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_connect::config::retry::RetryConfig;
 use aws_sdk_connect::config::timeout::TimeoutConfig;
 use aws_smithy_http_client::proxy::ProxyConfig;
@@ -44,12 +44,14 @@ impl ConnectSettings {
     }
 }
 
-/// Region, credentials and endpoint come from the environment exactly as for any AWS SDK: in Lambda, the
-/// function role's temporary credentials; locally, `AWS_ENDPOINT_URL_CONNECT` points at the emulator.
-pub async fn connect_client(settings: &ConnectSettings) -> Result<aws_sdk_connect::Client, String> {
+/// The AWS configuration every client of the function shares: region, credentials and endpoints from the
+/// environment exactly as for any AWS SDK (in Lambda, the function role's temporary credentials; locally,
+/// `AWS_ENDPOINT_URL_CONNECT` and `AWS_ENDPOINT_URL_SECRETS_MANAGER` point at the emulator), our trust
+/// store, retries and timeouts.
+pub async fn aws_config(settings: &ConnectSettings) -> Result<SdkConfig, String> {
     let trust = TrustedRoots::from_env(|name| std::env::var_os(name))?;
     let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(https_client(trust)?);
-    connect_client_with(loader, settings).await
+    aws_config_with(loader, settings).await
 }
 
 /// The certificate authorities the function trusts for its HTTPS connections: always Amazon Trust
@@ -116,12 +118,12 @@ fn https_client(trust: TrustedRoots) -> Result<SharedHttpClient, String> {
     )
 }
 
-/// The same client from a loader the caller prepared (tests set the endpoint and credentials explicitly
-/// instead of through the process environment).
-pub async fn connect_client_with(
+/// The same configuration from a loader the caller prepared (tests set the endpoint and credentials
+/// explicitly instead of through the process environment).
+pub async fn aws_config_with(
     loader: aws_config::ConfigLoader,
     settings: &ConnectSettings,
-) -> Result<aws_sdk_connect::Client, String> {
+) -> Result<SdkConfig, String> {
     let sdk_config = loader
         .retry_config(settings.retry_config())
         .timeout_config(settings.timeout_config())
@@ -137,10 +139,23 @@ pub async fn connect_client_with(
                 .into(),
         );
     }
-    let config = aws_sdk_connect::config::Builder::from(&sdk_config)
+    Ok(sdk_config)
+}
+
+/// The StartChatContact client, built once at cold start.
+pub fn connect_client(sdk_config: &SdkConfig) -> aws_sdk_connect::Client {
+    let config = aws_sdk_connect::config::Builder::from(sdk_config)
         .retry_classifier(ChatCapIsFinal)
         .build();
-    Ok(aws_sdk_connect::Client::from_conf(config))
+    aws_sdk_connect::Client::from_conf(config)
+}
+
+/// [`aws_config_with`], then [`connect_client`].
+pub async fn connect_client_with(
+    loader: aws_config::ConfigLoader,
+    settings: &ConnectSettings,
+) -> Result<aws_sdk_connect::Client, String> {
+    Ok(connect_client(&aws_config_with(loader, settings).await?))
 }
 
 #[cfg(test)]

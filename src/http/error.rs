@@ -9,7 +9,8 @@ use super::cors::OriginCheck;
 use super::event::EventError;
 use super::message::HttpResponse;
 use super::response::json_response;
-use crate::chat::{ConnectFailure, FieldError, Rejection};
+use crate::auth::TokenError;
+use crate::chat::{ConnectFailure, ContinuationRefusal, FieldError, LinkRefusal, Rejection};
 use crate::telemetry::RequestMetric;
 use serde::Serialize;
 
@@ -20,14 +21,20 @@ pub enum ApiError {
     MethodNotAllowed,
     OriginNotAllowed,
     OriginRequired,
-    PayloadTooLarge { limit: usize },
+    PayloadTooLarge {
+        limit: usize,
+    },
     UnsupportedMediaType,
     InvalidJson(String),
     Validation(Vec<FieldError>),
     InstanceNotAllowed,
     ContactFlowNotAllowed,
-    PersistentChatNotAllowed,
-    RelatedContactNotAllowed,
+    PersistentChatNotAllowed(LinkRefusal),
+    RelatedContactNotAllowed(LinkRefusal),
+    ContinuationTokenRequired,
+    ContinuationTokenInvalid(ContinuationRefusal),
+    /// Customers are signed and this request's token does not vouch for one.
+    Unauthorized(TokenError),
 }
 
 /// A failed request: refused by us, or failed at Amazon Connect.
@@ -48,8 +55,10 @@ impl From<Rejection> for ApiError {
             Rejection::Invalid(fields) => Self::Validation(fields),
             Rejection::InstanceNotAllowed => Self::InstanceNotAllowed,
             Rejection::ContactFlowNotAllowed => Self::ContactFlowNotAllowed,
-            Rejection::PersistentChatNotAllowed => Self::PersistentChatNotAllowed,
-            Rejection::RelatedContactNotAllowed => Self::RelatedContactNotAllowed,
+            Rejection::PersistentChatNotAllowed(why) => Self::PersistentChatNotAllowed(why),
+            Rejection::RelatedContactNotAllowed(why) => Self::RelatedContactNotAllowed(why),
+            Rejection::ContinuationTokenRequired => Self::ContinuationTokenRequired,
+            Rejection::ContinuationTokenInvalid(why) => Self::ContinuationTokenInvalid(why),
         }
     }
 }
@@ -57,7 +66,7 @@ impl From<Rejection> for ApiError {
 impl ApiError {
     /// Status, stable code, and the metric it counts in: one row per refusal, no wildcard.
     pub(crate) fn classify(&self) -> (u16, &'static str, RequestMetric) {
-        use RequestMetric::{RefusedOrigin, RefusedPolicy, RefusedValidation};
+        use RequestMetric::{RefusedAuth, RefusedOrigin, RefusedPolicy, RefusedValidation};
         match self {
             Self::InvalidEvent(_) => (400, "INVALID_EVENT", RefusedValidation),
             Self::MethodNotAllowed => (405, "METHOD_NOT_ALLOWED", RefusedValidation),
@@ -69,8 +78,15 @@ impl ApiError {
             Self::Validation(_) => (400, "VALIDATION_FAILED", RefusedValidation),
             Self::InstanceNotAllowed => (403, "INSTANCE_NOT_ALLOWED", RefusedPolicy),
             Self::ContactFlowNotAllowed => (403, "CONTACT_FLOW_NOT_ALLOWED", RefusedPolicy),
-            Self::PersistentChatNotAllowed => (403, "PERSISTENT_CHAT_NOT_ALLOWED", RefusedPolicy),
-            Self::RelatedContactNotAllowed => (403, "RELATED_CONTACT_NOT_ALLOWED", RefusedPolicy),
+            Self::PersistentChatNotAllowed(_) => {
+                (403, "PERSISTENT_CHAT_NOT_ALLOWED", RefusedPolicy)
+            }
+            Self::RelatedContactNotAllowed(_) => {
+                (403, "RELATED_CONTACT_NOT_ALLOWED", RefusedPolicy)
+            }
+            Self::ContinuationTokenRequired => (403, "CONTINUATION_TOKEN_REQUIRED", RefusedPolicy),
+            Self::ContinuationTokenInvalid(_) => (403, "CONTINUATION_TOKEN_INVALID", RefusedPolicy),
+            Self::Unauthorized(error) => (401, token_code(error), RefusedAuth),
         }
     }
 
@@ -111,11 +127,66 @@ impl ApiError {
                 "This Amazon Connect instance may not be used from here.".into()
             }
             Self::ContactFlowNotAllowed => "This contact flow may not be started from here.".into(),
-            Self::PersistentChatNotAllowed => "Persistent chats are switched off.".into(),
-            Self::RelatedContactNotAllowed => {
+            Self::PersistentChatNotAllowed(LinkRefusal::SwitchedOff) => {
+                "Persistent chats are switched off.".into()
+            }
+            Self::PersistentChatNotAllowed(LinkRefusal::SignedOnly)
+            | Self::RelatedContactNotAllowed(LinkRefusal::SignedOnly) => {
+                "Only the signed customer token may name a previous contact.".into()
+            }
+            Self::RelatedContactNotAllowed(LinkRefusal::SwitchedOff) => {
                 "Linking a chat to another contact is switched off.".into()
             }
+            Self::ContinuationTokenRequired => {
+                "Continuing or linking a chat needs the ContinuationToken its start answered with."
+                    .into()
+            }
+            Self::ContinuationTokenInvalid(ContinuationRefusal::Expired) => {
+                "The ContinuationToken has expired.".into()
+            }
+            Self::ContinuationTokenInvalid(ContinuationRefusal::OtherContact) => {
+                "The ContinuationToken was given for another chat.".into()
+            }
+            Self::ContinuationTokenInvalid(ContinuationRefusal::Forged) => {
+                "The ContinuationToken is not one this service gave.".into()
+            }
+            Self::Unauthorized(error) => token_message(error).into(),
         }
+    }
+}
+
+fn token_code(error: &TokenError) -> &'static str {
+    match error {
+        TokenError::Missing => "TOKEN_MISSING",
+        TokenError::Malformed => "TOKEN_MALFORMED",
+        TokenError::AlgorithmNotAllowed => "TOKEN_ALGORITHM_NOT_ALLOWED",
+        TokenError::SignatureInvalid => "TOKEN_SIGNATURE_INVALID",
+        TokenError::Expired => "TOKEN_EXPIRED",
+        TokenError::NotYetValid => "TOKEN_NOT_YET_VALID",
+        TokenError::LifetimeTooLong => "TOKEN_LIFETIME_TOO_LONG",
+        TokenError::AudienceInvalid => "TOKEN_AUDIENCE_INVALID",
+        TokenError::TooLarge => "TOKEN_TOO_LARGE",
+        TokenError::ClaimsInvalid(_) => "TOKEN_CLAIMS_INVALID",
+    }
+}
+
+/// What the site's developer needs to fix their signer; never the token itself.
+fn token_message(error: &TokenError) -> &'static str {
+    match error {
+        TokenError::Missing => "Send the customer token as Authorization: Bearer <token>.",
+        TokenError::Malformed => "The customer token is not a well-formed JWT.",
+        TokenError::AlgorithmNotAllowed => "The customer token must be signed with HS256.",
+        TokenError::SignatureInvalid => "The customer token's signature does not verify.",
+        TokenError::Expired => "The customer token has expired.",
+        TokenError::NotYetValid => {
+            "The customer token is not valid yet (iat or nbf in the future)."
+        }
+        TokenError::LifetimeTooLong => {
+            "The customer token's exp must be at most 10 minutes after its iat."
+        }
+        TokenError::AudienceInvalid => "The customer token is not for this service (aud).",
+        TokenError::TooLarge => "The customer token is larger than 6144 bytes.",
+        TokenError::ClaimsInvalid(_) => "The customer token's claims are invalid.",
     }
 }
 
@@ -133,7 +204,10 @@ impl Failure<'_> {
             Self::Refused(error) => {
                 let (status, code, _) = error.classify();
                 let fields = match error {
-                    ApiError::Validation(fields) => Some(fields.as_slice()),
+                    ApiError::Validation(fields)
+                    | ApiError::Unauthorized(TokenError::ClaimsInvalid(fields)) => {
+                        Some(fields.as_slice())
+                    }
                     _ => None,
                 };
                 (status, code, error.message(), fields, None)
@@ -161,6 +235,9 @@ impl Failure<'_> {
         let mut response = json_response(status, &body, origin);
         if status == 405 {
             response.set_header("allow", ALLOWED_METHODS);
+        }
+        if status == 401 {
+            response.set_header("www-authenticate", "Bearer");
         }
         if let Some(seconds) = retry_after {
             response.set_header("retry-after", seconds);

@@ -46,6 +46,9 @@ pub struct StartChatBody<'a> {
     data: StartChatData<'a>,
     #[serde(flatten)]
     flat: FlatResult<'a>,
+    /// Proof for continuing this chat later (persistent chat), when a server secret is configured.
+    #[serde(rename = "ContinuationToken", skip_serializing_if = "Option::is_none")]
+    continuation_token: Option<&'a Secret>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +56,8 @@ pub struct StartChatBody<'a> {
 struct StartChatData<'a> {
     start_chat_result: StartChatResult<'a>,
     feature_permissions: FeaturePermissions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    continuation_token: Option<&'a Secret>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +98,11 @@ struct WebsocketBody<'a> {
 }
 
 impl<'a> StartChatBody<'a> {
-    pub fn new(chat: &'a StartedChat, feature_permissions: FeaturePermissions) -> Self {
+    pub fn new(
+        chat: &'a StartedChat,
+        feature_permissions: FeaturePermissions,
+        continuation_token: Option<&'a Secret>,
+    ) -> Self {
         let ids = || FlatResult {
             contact_id: &chat.contact_id,
             participant_id: &chat.participant_id,
@@ -116,8 +125,10 @@ impl<'a> StartChatBody<'a> {
                     }),
                 },
                 feature_permissions,
+                continuation_token,
             },
             flat: ids(),
+            continuation_token,
         }
     }
 }

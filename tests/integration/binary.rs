@@ -5,7 +5,7 @@ use local_runtime_api::{InvocationOutcome, LambdaProcess};
 use serde_json::Value;
 use std::time::Duration;
 
-fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+pub fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = function_env()
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -4,4 +4,5 @@
 mod binary;
 mod connect_errors;
 mod events;
+mod signed;
 mod support;

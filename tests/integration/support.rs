@@ -12,6 +12,8 @@ use start_chat::telemetry::Metrics;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+pub use crate::binary::binary_env;
+
 pub const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
 pub const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 pub const SALES_FLOW: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
@@ -97,6 +99,7 @@ pub fn handler_with(
     ChatHandler::new(
         config.http,
         config.policy,
+        config.signed_customers,
         SdkChatStarter::new(client),
         Metrics::disabled(),
     )
