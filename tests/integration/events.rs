@@ -80,6 +80,10 @@ fn every_sample_event_has_an_expectation() {
 #[tokio::test]
 async fn every_sample_event_gets_its_documented_answer() {
     let emulator = start_emulator().await;
+    // Ten chats at once: more than the emulator's StartChatContact burst of eight.
+    emulator
+        .set_quota(connect_emulator::QuotaConfig::OFF)
+        .expect("the quota switches off");
     let handler = handler_for(&emulator, &[]).await;
     for expected in EXPECTED {
         let calls_before = emulator.start_chat_calls().len();
