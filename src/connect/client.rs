@@ -9,6 +9,7 @@ use aws_sdk_connect::config::timeout::TimeoutConfig;
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_http_client::{Builder, ConnectorBuilder};
+use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::time::Duration;
 
@@ -148,6 +149,10 @@ pub async fn aws_config_with(
 pub fn connect_client(sdk_config: &SdkConfig) -> aws_sdk_connect::Client {
     let config = aws_sdk_connect::config::Builder::from(sdk_config)
         .retry_classifier(ChatCapIsFinal)
+        // The SDK's retry quota (which stops retries after many failures) is otherwise shared by every
+        // client of the process through a static map. A Lambda environment has one client, so owning the
+        // quota changes nothing there, and keeps clients in one process (tests, the benchmark) apart.
+        .retry_partition(RetryPartition::custom("start-chat-connect").build())
         .build();
     aws_sdk_connect::Client::from_conf(config)
 }

@@ -5,23 +5,18 @@ use local_runtime_api::{InvocationOutcome, LambdaProcess};
 use serde_json::Value;
 use std::time::Duration;
 
+/// The function's environment under `make local` (from the emulator's one definition of the local
+/// setup), then `extra`.
 pub fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut env: Vec<(String, String)> = function_env()
+    let mut env: Vec<(String, String)> = connect_emulator::local::function_env(emulator_url)
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
     env.extend(
-        [
-            ("AWS_ENDPOINT_URL_CONNECT", emulator_url),
-            ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
-            ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY),
-            ("AWS_SESSION_TOKEN", ""),
-            ("AWS_CONFIG_FILE", "/dev/null"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ]
-        .iter()
-        .chain(extra)
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        [("AWS_SESSION_TOKEN", "")]
+            .iter()
+            .chain(extra)
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
     );
     env
 }

@@ -227,7 +227,11 @@ async fn an_alias_is_mapped_to_its_flow_and_defaults_fill_the_rest() {
     assert_eq!(calls[1].body["ContactFlowId"], FLOW);
     assert_eq!(
         calls[1].body["SupportedMessagingContentTypes"],
-        json!(["text/plain"])
+        json!(
+            connect_emulator::local::SUPPORTED_MESSAGING_CONTENT_TYPES
+                .split(',')
+                .collect::<Vec<_>>()
+        )
     );
 }
 

@@ -4,5 +4,6 @@
 mod binary;
 mod connect_errors;
 mod events;
+mod quota;
 mod signed;
 mod support;

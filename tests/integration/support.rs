@@ -14,23 +14,28 @@ use std::path::PathBuf;
 
 pub use crate::binary::binary_env;
 
-pub const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
-pub const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-pub const SALES_FLOW: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
-pub const SITE_ORIGIN: &str = "https://www.example.com";
-pub const ACCESS_KEY_ID: &str = "AKIAEMULATORLOCAL001";
-pub const SECRET_ACCESS_KEY: &str = "emulator/local/secret/key/not/for/aws/0000";
+// The one definition of the local setup, shared with `make local` and the benchmark.
+pub use connect_emulator::local::{
+    ACCESS_KEY_ID, DEFAULT_FLOW_ID as FLOW, INSTANCE_ID as INSTANCE, SALES_FLOW_ID as SALES_FLOW,
+    SECRET_ACCESS_KEY, SITE_ORIGIN,
+};
 
-/// The function's settings in these tests: the local configuration of `make local`.
+/// The function's policy settings in these tests: those of `make local` (the endpoints, region and
+/// credentials are given to the SDK client explicitly, see [`sdk_client`]).
 pub fn function_env() -> Vec<(&'static str, String)> {
-    vec![
-        ("INSTANCE_ID", INSTANCE.into()),
-        ("CONTACT_FLOW_ID", FLOW.into()),
-        ("ALLOWED_CONTACT_FLOW_IDS", SALES_FLOW.into()),
-        ("CONTACT_FLOW_ALIASES", format!("sales={SALES_FLOW}")),
-        ("ALLOWED_ORIGINS", SITE_ORIGIN.into()),
-        ("ATTACHMENTS_ENABLED", "true".into()),
-    ]
+    const CLIENT_SIDE: [&str; 7] = [
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ENDPOINT_URL_CONNECT",
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ];
+    connect_emulator::local::function_env("http://127.0.0.1:0")
+        .into_iter()
+        .filter(|(key, _)| !CLIENT_SIDE.contains(key))
+        .collect()
 }
 
 pub async fn start_emulator() -> Emulator {
