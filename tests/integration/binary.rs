@@ -274,3 +274,69 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
     // Trusted: the init warm-up and the chat both arrive.
     assert_eq!(statuses[1], (Some(200), 2), "{statuses:?}");
 }
+
+/// In AWS the environment holds only the secret's ARN: the function reads the secret once, during init,
+/// through Secrets Manager's real API (the emulator's, SigV4-verified).
+#[tokio::test]
+async fn the_secret_is_read_once_at_init_from_secrets_manager() {
+    use connect_emulator::local;
+    let emulator = start_emulator().await;
+    let env = binary_env(
+        &emulator.endpoint_url(),
+        &[
+            ("SECRET_ARN", local::SECRET_ARN),
+            ("ALLOW_PERSISTENT_CHAT", "true"),
+        ],
+    );
+    let mut function = spawn_function(&env).await;
+    function.wait_until_ready().await.expect("init succeeds");
+    let reads = emulator.secret_calls();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert_eq!(reads[0].secret_id.as_deref(), Some(local::SECRET_ARN));
+    assert_eq!(reads[0].status, 200);
+    for _ in 0..2 {
+        let invocation = function
+            .invoke(event_json("http-api-v2.json").to_string().into_bytes())
+            .await
+            .expect("an invocation");
+        let reply = reply_from(&invocation.response_json().expect("a response"));
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        // The server secret signs continuation tokens.
+        assert!(reply.body["ContinuationToken"].is_string());
+    }
+    assert_eq!(
+        emulator.secret_calls().len(),
+        1,
+        "read once, not per request"
+    );
+    let output = function.stop().await;
+    for line in output.stdout.iter().chain(&output.stderr) {
+        assert!(
+            !line.contains(local::SERVER_SECRET),
+            "a log line leaks the secret"
+        );
+    }
+
+    // A secret that cannot be read stops init with one line naming SECRET_ARN, before any chat.
+    let missing = binary_env(
+        &emulator.endpoint_url(),
+        &[(
+            "SECRET_ARN",
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:no-such-secret",
+        )],
+    );
+    let output = spawn_function(&missing)
+        .await
+        .wait_for_exit(Duration::from_secs(20))
+        .await
+        .expect("init stops");
+    assert!(output.status.is_some_and(|status| !status.success()));
+    assert!(
+        output
+            .stdout
+            .iter()
+            .any(|line| line.contains("SECRET_ARN") && line.contains("ResourceNotFoundException")),
+        "{:?}",
+        output.stdout
+    );
+}
