@@ -102,13 +102,6 @@ ports=$(python3 scripts/local-ports.py resolve FUNCTION_PORT="${FUNCTION_PORT-90
   PARTICIPANT_PORT="${PARTICIPANT_PORT-9002}" DEMO_PORT="${DEMO_PORT-9003}")
 read -r FUNCTION_PORT EMULATOR_PORT PARTICIPANT_PORT DEMO_PORT <<<"$ports"
 
-# The documented local identity of the emulator: not AWS credentials, never valid anywhere else.
-LOCAL_ACCESS_KEY_ID=AKIAEMULATORLOCAL001
-LOCAL_SECRET_ACCESS_KEY=emulator/local/secret/key/not/for/aws/0000
-LOCAL_INSTANCE_ID=3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c
-LOCAL_DEFAULT_FLOW_ID=6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
-LOCAL_SALES_FLOW_ID=7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e
-
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/start-chat-local.XXXXXX")
 echo "local: work directory $workdir (removed on exit)" >&2
 
@@ -177,28 +170,35 @@ wait_for() { # wait_for <what> <seconds> <command...>: until the command succeed
 }
 
 echo "local: building the Connect emulator and the function (the first build takes a few minutes)" >&2
-run cargo build --quiet -p connect-emulator -p start-chat --bins
-start emulator "$target_dir/debug/connect-emulator" --port "$EMULATOR_PORT" --participant-port "$PARTICIPANT_PORT"
+# Built one at a time, as `cargo lambda watch` builds the function: together, cargo would resolve the shared
+# dependencies' features differently and compile the AWS SDK twice.
+run cargo build --quiet -p connect-emulator --bin connect-emulator
+run cargo build --quiet -p start-chat --bin start-chat
+# Signed-customer mode (JWT_SIGNING_KEYS=<key>[,<key>] make local): the keys go into the emulator's local
+# secret, which the function reads through Secrets Manager at init, as in AWS.
+# Only the emulator (and the demo page's signer) get them: the function must not see them in its
+# environment, where they would contradict SECRET_ARN.
+signing_keys=${JWT_SIGNING_KEYS:-}
+unset JWT_SIGNING_KEYS
+signed=${signing_keys:+true}
+CONNECT_EMULATOR_JWT_SIGNING_KEYS=$signing_keys \
+  start emulator "$target_dir/debug/connect-emulator" --port "$EMULATOR_PORT" --participant-port "$PARTICIPANT_PORT"
 wait_for "the emulator" 30 grep -q '^Participant endpoint: ' "$workdir/emulator.out"
 emulator_url=$(sed -n 's/^Connect emulator listening: //p' "$workdir/emulator.out")
 participant_url=$(sed -n 's/^Participant endpoint: //p' "$workdir/emulator.out")
 
-demo_origins="http://127.0.0.1:$DEMO_PORT,http://localhost:$DEMO_PORT"
-# Quoted: the env-file parser reads unquoted "/" and "=" badly.
-cat >"$workdir/function.env" <<ENV
-AWS_REGION="us-east-1"
-AWS_ACCESS_KEY_ID="$LOCAL_ACCESS_KEY_ID"
-AWS_SECRET_ACCESS_KEY="$LOCAL_SECRET_ACCESS_KEY"
-AWS_ENDPOINT_URL_CONNECT="$emulator_url"
-AWS_CONFIG_FILE="/dev/null"
-AWS_SHARED_CREDENTIALS_FILE="/dev/null"
-INSTANCE_ID="$LOCAL_INSTANCE_ID"
-CONTACT_FLOW_ID="$LOCAL_DEFAULT_FLOW_ID"
-ALLOWED_CONTACT_FLOW_IDS="$LOCAL_SALES_FLOW_ID"
-CONTACT_FLOW_ALIASES="sales=$LOCAL_SALES_FLOW_ID"
-ALLOWED_ORIGINS="https://www.example.com,$demo_origins${EXTRA_ALLOWED_ORIGINS:+,$EXTRA_ALLOWED_ORIGINS}"
-SUPPORTED_MESSAGING_CONTENT_TYPES="text/plain,text/markdown"
-ATTACHMENTS_ENABLED="true"
+# The function's environment: the emulator's one definition of the local setup (instance, flows, alias,
+# credentials, the local secret's ARN, persistent chat on), the demo page's origins, and this run's
+# logging. `KEY="value"` lines: the env-file parser reads unquoted "/" and "=" badly.
+origins=(--allowed-origin "http://127.0.0.1:$DEMO_PORT" --allowed-origin "http://localhost:$DEMO_PORT")
+IFS=, read -r -a extra_origins <<<"${EXTRA_ALLOWED_ORIGINS:-}"
+for origin in "${extra_origins[@]}"; do
+  [ -n "$origin" ] && origins+=(--allowed-origin "$origin")
+done
+"$target_dir/debug/connect-emulator" --print-function-env --endpoint-url "$emulator_url" "${origins[@]}" \
+  >"$workdir/function.env"
+cat >>"$workdir/function.env" <<ENV
+SIGNED_CUSTOMERS="${signed:-false}"
 LOG_LEVEL="${LOG_LEVEL:-info}"
 AWS_LAMBDA_LOG_FORMAT="${AWS_LAMBDA_LOG_FORMAT:-Text}"
 ENV

@@ -38,9 +38,14 @@ pub fn secret_string() -> String {
     serde_json::json!({ "serverSecret": SERVER_SECRET }).to_string()
 }
 
+/// The same document with the website's JWT signing keys (comma-separated), for signed-customer mode.
+pub fn secret_string_with_keys(keys: &str) -> String {
+    serde_json::json!({ "serverSecret": SERVER_SECRET, "jwtSigningKeys": keys }).to_string()
+}
+
 /// The function's environment for a local run against the emulator at `emulator_url` (its control
-/// plane, which serves Connect and Secrets Manager). It holds neither `SERVER_SECRET` nor
-/// `SECRET_ARN`: how the function gets its secret is the caller's choice.
+/// plane, which serves Connect and Secrets Manager): the function reads [`SECRET_ARN`] at init, as in
+/// AWS, and persistent chat is on (its continuation tokens need that secret).
 pub fn function_env(emulator_url: &str) -> Vec<(&'static str, String)> {
     vec![
         ("AWS_REGION", REGION.to_owned()),
@@ -64,6 +69,8 @@ pub fn function_env(emulator_url: &str) -> Vec<(&'static str, String)> {
             SUPPORTED_MESSAGING_CONTENT_TYPES.to_owned(),
         ),
         ("ATTACHMENTS_ENABLED", "true".to_owned()),
+        ("SECRET_ARN", SECRET_ARN.to_owned()),
+        ("ALLOW_PERSISTENT_CHAT", "true".to_owned()),
     ]
 }
 
@@ -104,10 +111,8 @@ mod tests {
             get("CONTACT_FLOW_ALIASES"),
             format!("sales={SALES_FLOW_ID}")
         );
-        assert!(
-            env.iter()
-                .all(|(k, _)| *k != "SERVER_SECRET" && *k != "SECRET_ARN")
-        );
+        assert_eq!(get("SECRET_ARN"), SECRET_ARN);
+        assert!(env.iter().all(|(k, _)| *k != "SERVER_SECRET"));
         assert!(SERVER_SECRET.len() >= 32);
     }
 

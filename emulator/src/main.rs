@@ -21,6 +21,7 @@ Usage: connect-emulator [--port PORT] [--participant-port PORT] [--host 127.0.0.
   --host HOST              only 127.0.0.1 is supported (ChatJS accepts ws://127.0.0.1 only)
   --config FILE            JSON configuration; missing fields keep the local defaults [env CONNECT_EMULATOR_CONFIG]
   --quiet                  do not log requests to stderr
+                           [env CONNECT_EMULATOR_JWT_SIGNING_KEYS: JWT signing keys for the local secret]
   --print-function-env     print the function's environment for a local run against the emulator at
                            --endpoint-url (KEY=\"value\" lines, the format of cargo lambda's --env-file), then exit;
                            each --allowed-origin is added to ALLOWED_ORIGINS";
@@ -132,6 +133,17 @@ fn load_config(options: &Options) -> Result<EmulatorConfig, String> {
     };
     if let Some(port) = options.participant_port {
         config.participant_port = port;
+    }
+    // Signed-customer mode locally: the website's keys go into the local secret, which the function
+    // reads through Secrets Manager as it would in AWS. From the environment, not the command line,
+    // which any local user can read.
+    if let Ok(keys) = std::env::var("CONNECT_EMULATOR_JWT_SIGNING_KEYS")
+        && !keys.trim().is_empty()
+    {
+        config.secrets.insert(
+            local::SECRET_ARN.to_owned(),
+            local::secret_string_with_keys(&keys),
+        );
     }
     Ok(config)
 }

@@ -3,21 +3,20 @@
 use crate::support::*;
 use local_runtime_api::{InvocationOutcome, LambdaProcess};
 use serde_json::Value;
+use start_chat::connect::WARMUP_PATH;
 use std::time::Duration;
 
 /// The function's environment under `make local` (from the emulator's one definition of the local
-/// setup), then `extra`.
+/// setup), with `extra` replacing or adding variables (an empty value counts as unset).
 pub fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = connect_emulator::local::function_env(emulator_url)
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-    env.extend(
-        [("AWS_SESSION_TOKEN", "")]
-            .iter()
-            .chain(extra)
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-    );
+    for (key, value) in [("AWS_SESSION_TOKEN", "")].iter().chain(extra) {
+        env.retain(|(existing, _)| existing != key);
+        env.push(((*key).to_owned(), (*value).to_owned()));
+    }
     env
 }
 
@@ -204,8 +203,15 @@ async fn init_warms_the_connection_and_the_first_chat_reuses_it() {
     let emulator = start_emulator().await;
     let mut function = spawn_function(&binary_env(&emulator.endpoint_url(), &[])).await;
     function.wait_until_ready().await.expect("test setup");
-    let warmup = emulator.requests();
-    assert_eq!(warmup.len(), 1, "one warm-up request during init");
+    // During init: the secret is read, and one warm-up request opens the connection to Connect.
+    let init = emulator.requests();
+    assert_eq!(emulator.secret_calls().len(), 1);
+    let warmups: Vec<_> = init.iter().filter(|r| r.path == WARMUP_PATH).collect();
+    assert_eq!(
+        warmups.len(),
+        1,
+        "one warm-up request during init: {init:?}"
+    );
     assert!(
         emulator.start_chat_calls().is_empty(),
         "the warm-up starts no chat"
@@ -215,10 +221,11 @@ async fn init_warms_the_connection_and_the_first_chat_reuses_it() {
         .await
         .expect("test setup");
     let requests = emulator.requests();
-    assert_eq!(requests.len(), 2);
-    assert_eq!(requests[1].path, "/contact/chat");
+    assert_eq!(requests.len(), init.len() + 1);
+    let chat = requests.last().expect("the chat's request");
+    assert_eq!(chat.path, "/contact/chat");
     assert_eq!(
-        requests[1].peer, warmup[0].peer,
+        chat.peer, warmups[0].peer,
         "the first chat used the connection opened during init"
     );
     function.stop().await;
@@ -236,8 +243,16 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
         .expect("TLS front");
     let ca_file = front.ca_file.display().to_string();
 
-    let untrusted = binary_env(&front.url, &[]);
-    let trusted = binary_env(&front.url, &[("SSL_CERT_FILE", ca_file.as_str())]);
+    // The secret is given inline: reading it over untrusted TLS would stop init, which is tested below.
+    let inline = [
+        ("SECRET_ARN", ""),
+        ("SERVER_SECRET", connect_emulator::local::SERVER_SECRET),
+    ];
+    let untrusted = binary_env(&front.url, &inline);
+    let trusted = binary_env(
+        &front.url,
+        &[inline.as_slice(), &[("SSL_CERT_FILE", ca_file.as_str())]].concat(),
+    );
     let mut statuses = Vec::new();
     for env in [untrusted, trusted] {
         let mut function = spawn_function(&env).await;
@@ -251,7 +266,14 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
         function.stop().await;
     }
     let _ = std::fs::remove_dir_all(&dir);
-    let missing = binary_env(&front.url, &[("SSL_CERT_FILE", "/nonexistent/ca.pem")]);
+    let missing = binary_env(
+        &front.url,
+        &[
+            inline.as_slice(),
+            &[("SSL_CERT_FILE", "/nonexistent/ca.pem")],
+        ]
+        .concat(),
+    );
     let output = spawn_function(&missing)
         .await
         .wait_for_exit(Duration::from_secs(10))

@@ -36,7 +36,7 @@ const EXPECTED: &[Expected] = &[
     ok("function-url.json"),
     ok("base64-body.json"),
     ok("text-plain-body.json"),
-    refused("persistent-chat.json", 403, "PERSISTENT_CHAT_NOT_ALLOWED"),
+    ok("persistent-chat.json"),
     ok("initial-message.json"),
     ok("alias-flow.json"),
     ok("all-fields.json"),

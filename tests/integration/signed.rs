@@ -54,11 +54,17 @@ fn request_with(authorization: Option<&str>, body: &Value) -> Value {
     event
 }
 
+/// The function as deployed in signed mode: the keys are in its secret, read at init.
 async fn signed_function(emulator: &connect_emulator::Emulator) -> LambdaProcess {
+    use connect_emulator::local;
+    emulator.set_secret(
+        local::SECRET_ARN,
+        &local::secret_string_with_keys(&format!("{KEY},{NEXT_KEY}")),
+    );
     let env = binary_env(
         &emulator.endpoint_url(),
         &[
-            ("JWT_SIGNING_KEYS", &format!("{KEY},{NEXT_KEY}")),
+            ("SIGNED_CUSTOMERS", "true"),
             ("JWT_AUDIENCE", "chat.example.com"),
             ("LOG_LEVEL", "trace"),
         ],

@@ -20,10 +20,12 @@ pub use connect_emulator::local::{
     SECRET_ACCESS_KEY, SITE_ORIGIN,
 };
 
-/// The function's policy settings in these tests: those of `make local` (the endpoints, region and
-/// credentials are given to the SDK client explicitly, see [`sdk_client`]).
+/// The function's settings in these tests: those of `make local`, with the local server secret given
+/// inline instead of read through Secrets Manager (the endpoints, region and credentials are given to
+/// the SDK client explicitly, see [`sdk_client`]).
 pub fn function_env() -> Vec<(&'static str, String)> {
-    const CLIENT_SIDE: [&str; 7] = [
+    const CLIENT_SIDE: [&str; 8] = [
+        "SECRET_ARN",
         "AWS_REGION",
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
@@ -32,10 +34,16 @@ pub fn function_env() -> Vec<(&'static str, String)> {
         "AWS_CONFIG_FILE",
         "AWS_SHARED_CREDENTIALS_FILE",
     ];
-    connect_emulator::local::function_env("http://127.0.0.1:0")
-        .into_iter()
-        .filter(|(key, _)| !CLIENT_SIDE.contains(key))
-        .collect()
+    let mut env: Vec<(&'static str, String)> =
+        connect_emulator::local::function_env("http://127.0.0.1:0")
+            .into_iter()
+            .filter(|(key, _)| !CLIENT_SIDE.contains(key))
+            .collect();
+    env.push((
+        "SERVER_SECRET",
+        connect_emulator::local::SERVER_SECRET.to_owned(),
+    ));
+    env
 }
 
 pub async fn start_emulator() -> Emulator {
