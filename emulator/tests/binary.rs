@@ -158,6 +158,8 @@ fn prints_the_function_env_for_a_local_run() {
             "ALLOWED_ORIGINS",
             "SUPPORTED_MESSAGING_CONTENT_TYPES",
             "ATTACHMENTS_ENABLED",
+            "SECRET_ARN",
+            "ALLOW_PERSISTENT_CHAT",
         ]
     );
     let value = |key: &str| {
