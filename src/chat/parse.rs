@@ -122,7 +122,7 @@ pub(super) fn parse_request(body: &[u8], name: DisplayName) -> Result<ChatReques
 }
 
 /// What a signed customer token may state, validated with the same rules as the body's members.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(super) struct ClaimedFacts {
     pub customer_id: Option<String>,
     pub display_name: Option<String>,

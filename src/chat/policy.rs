@@ -257,7 +257,7 @@ impl ChatPolicy {
         signed: Option<&SignedCustomer>,
         now: SystemTime,
     ) -> Result<StartChatCommand, Rejection> {
-        let name = match signed.and_then(|customer| customer.display_name.as_ref()) {
+        let name = match signed.and_then(|customer| customer.0.display_name.as_ref()) {
             Some(_) => DisplayName::Optional,
             None => DisplayName::Required,
         };
@@ -320,11 +320,11 @@ impl ChatPolicy {
         let mut attributes = request.attributes;
         let mut segment_attributes = request.segment_attributes;
         let mut display_name = request.display_name;
-        if let Some(customer) = signed {
-            attributes.extend(customer.attributes.clone());
-            segment_attributes.extend(customer.segment_attributes.clone());
-            if customer.display_name.is_some() {
-                display_name.clone_from(&customer.display_name);
+        if let Some(SignedCustomer(claimed)) = signed {
+            attributes.extend(claimed.attributes.clone());
+            segment_attributes.extend(claimed.segment_attributes.clone());
+            if claimed.display_name.is_some() {
+                display_name.clone_from(&claimed.display_name);
             }
         }
         let attribute_bytes: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
@@ -393,7 +393,7 @@ impl ChatPolicy {
         now: SystemTime,
     ) -> Result<(Option<PersistentChat>, Option<String>), Rejection> {
         let (persistent_chat, related_contact_id) = match signed {
-            Some(customer) => {
+            Some(SignedCustomer(claimed)) => {
                 if request.persistent_chat.is_some() {
                     return Err(Rejection::PersistentChatNotAllowed(LinkRefusal::SignedOnly));
                 }
@@ -401,8 +401,8 @@ impl ChatPolicy {
                     return Err(Rejection::RelatedContactNotAllowed(LinkRefusal::SignedOnly));
                 }
                 (
-                    customer.persistent_chat.clone(),
-                    customer.related_contact_id.clone(),
+                    claimed.persistent_chat.clone(),
+                    claimed.related_contact_id.clone(),
                 )
             }
             None => (
@@ -444,14 +444,16 @@ impl ChatPolicy {
         errors: &mut Vec<FieldError>,
     ) -> Option<String> {
         match (signed, &request.customer_id) {
-            (Some(customer), Some(claimed)) if customer.customer_id.as_ref() != Some(claimed) => {
+            (Some(SignedCustomer(facts)), Some(claimed))
+                if facts.customer_id.as_ref() != Some(claimed) =>
+            {
                 errors.push(FieldError::new(
                     "CustomerId",
                     "must be the signed token's sub, or left out",
                 ));
                 None
             }
-            (Some(customer), _) => customer.customer_id.clone(),
+            (Some(SignedCustomer(facts)), _) => facts.customer_id.clone(),
             (None, Some(_)) if !self.allow_customer_id => {
                 errors.push(FieldError::new(
                     "CustomerId",

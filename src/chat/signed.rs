@@ -2,45 +2,18 @@
 //! token itself is checked by `crate::auth`). Every claim passes the same limits as the body member it
 //! stands for, and overrides what the browser says.
 
-use super::command::{PersistentChat, SegmentValue};
 use super::field::FieldError;
 use super::parse::{ClaimedFacts, parse_claims};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
-/// Facts about the customer that the browser cannot forge. Never logged.
+/// Facts about the customer that the browser cannot forge: the claims, checked. Never logged.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct SignedCustomer {
-    /// `sub`: becomes `CustomerId`.
-    pub(super) customer_id: Option<String>,
-    pub(super) display_name: Option<String>,
-    pub(super) attributes: BTreeMap<String, String>,
-    /// Any key, including the `connect:` keys a browser may not set.
-    pub(super) segment_attributes: BTreeMap<String, SegmentValue>,
-    /// The only way to continue or link a contact when customers are signed.
-    pub(super) persistent_chat: Option<PersistentChat>,
-    pub(super) related_contact_id: Option<String>,
-}
+pub struct SignedCustomer(pub(super) ClaimedFacts);
 
 impl SignedCustomer {
     /// Reads the claims of a token whose signature and times were already verified.
     pub fn from_claims(claims: &Map<String, Value>) -> Result<Self, Vec<FieldError>> {
-        let ClaimedFacts {
-            customer_id,
-            display_name,
-            attributes,
-            segment_attributes,
-            persistent_chat,
-            related_contact_id,
-        } = parse_claims(claims)?;
-        Ok(Self {
-            customer_id,
-            display_name,
-            attributes,
-            segment_attributes,
-            persistent_chat,
-            related_contact_id,
-        })
+        parse_claims(claims).map(Self)
     }
 }
 
@@ -65,10 +38,11 @@ mod tests {
             "persistentChat": {"SourceContactId": "c-1", "RehydrationType": "ENTIRE_PAST_SESSION"},
         })))
         .expect("valid claims");
-        assert_eq!(customer.customer_id.as_deref(), Some("customer-42"));
-        assert_eq!(customer.display_name.as_deref(), Some("Ada"));
-        assert_eq!(customer.attributes["tier"], "gold");
-        assert!(customer.persistent_chat.is_some());
+        let facts = &customer.0;
+        assert_eq!(facts.customer_id.as_deref(), Some("customer-42"));
+        assert_eq!(facts.display_name.as_deref(), Some("Ada"));
+        assert_eq!(facts.attributes["tier"], "gold");
+        assert!(facts.persistent_chat.is_some());
     }
 
     #[test]

@@ -25,16 +25,10 @@ pub enum ApiError {
         limit: usize,
     },
     UnsupportedMediaType,
-    InvalidJson(String),
-    Validation(Vec<FieldError>),
-    InstanceNotAllowed,
-    ContactFlowNotAllowed,
-    PersistentChatNotAllowed(LinkRefusal),
-    RelatedContactNotAllowed(LinkRefusal),
-    ContinuationTokenRequired,
-    ContinuationTokenInvalid(ContinuationRefusal),
     /// Customers are signed and this request's token does not vouch for one.
     Unauthorized(TokenError),
+    /// The domain's verdict on the body: unreadable, invalid, or outside the policy.
+    Rejected(Rejection),
 }
 
 /// A failed request: refused by us, or failed at Amazon Connect.
@@ -50,16 +44,7 @@ pub const LISTED_FIELDS_MAX: usize = 20;
 
 impl From<Rejection> for ApiError {
     fn from(rejection: Rejection) -> Self {
-        match rejection {
-            Rejection::InvalidJson(detail) => Self::InvalidJson(detail),
-            Rejection::Invalid(fields) => Self::Validation(fields),
-            Rejection::InstanceNotAllowed => Self::InstanceNotAllowed,
-            Rejection::ContactFlowNotAllowed => Self::ContactFlowNotAllowed,
-            Rejection::PersistentChatNotAllowed(why) => Self::PersistentChatNotAllowed(why),
-            Rejection::RelatedContactNotAllowed(why) => Self::RelatedContactNotAllowed(why),
-            Rejection::ContinuationTokenRequired => Self::ContinuationTokenRequired,
-            Rejection::ContinuationTokenInvalid(why) => Self::ContinuationTokenInvalid(why),
-        }
+        Self::Rejected(rejection)
     }
 }
 
@@ -74,24 +59,41 @@ impl ApiError {
             Self::OriginRequired => (403, "ORIGIN_REQUIRED", RefusedOrigin),
             Self::PayloadTooLarge { .. } => (413, "PAYLOAD_TOO_LARGE", RefusedValidation),
             Self::UnsupportedMediaType => (415, "UNSUPPORTED_MEDIA_TYPE", RefusedValidation),
-            Self::InvalidJson(_) => (400, "INVALID_JSON", RefusedValidation),
-            Self::Validation(_) => (400, "VALIDATION_FAILED", RefusedValidation),
-            Self::InstanceNotAllowed => (403, "INSTANCE_NOT_ALLOWED", RefusedPolicy),
-            Self::ContactFlowNotAllowed => (403, "CONTACT_FLOW_NOT_ALLOWED", RefusedPolicy),
-            Self::PersistentChatNotAllowed(_) => {
-                (403, "PERSISTENT_CHAT_NOT_ALLOWED", RefusedPolicy)
-            }
-            Self::RelatedContactNotAllowed(_) => {
-                (403, "RELATED_CONTACT_NOT_ALLOWED", RefusedPolicy)
-            }
-            Self::ContinuationTokenRequired => (403, "CONTINUATION_TOKEN_REQUIRED", RefusedPolicy),
-            Self::ContinuationTokenInvalid(_) => (403, "CONTINUATION_TOKEN_INVALID", RefusedPolicy),
+            Self::Rejected(rejection) => match rejection {
+                Rejection::InvalidJson(_) => (400, "INVALID_JSON", RefusedValidation),
+                Rejection::Invalid(_) => (400, "VALIDATION_FAILED", RefusedValidation),
+                Rejection::InstanceNotAllowed => (403, "INSTANCE_NOT_ALLOWED", RefusedPolicy),
+                Rejection::ContactFlowNotAllowed => {
+                    (403, "CONTACT_FLOW_NOT_ALLOWED", RefusedPolicy)
+                }
+                Rejection::PersistentChatNotAllowed(_) => {
+                    (403, "PERSISTENT_CHAT_NOT_ALLOWED", RefusedPolicy)
+                }
+                Rejection::RelatedContactNotAllowed(_) => {
+                    (403, "RELATED_CONTACT_NOT_ALLOWED", RefusedPolicy)
+                }
+                Rejection::ContinuationTokenRequired => {
+                    (403, "CONTINUATION_TOKEN_REQUIRED", RefusedPolicy)
+                }
+                Rejection::ContinuationTokenInvalid(_) => {
+                    (403, "CONTINUATION_TOKEN_INVALID", RefusedPolicy)
+                }
+            },
             Self::Unauthorized(error) => (401, token_code(error), RefusedAuth),
         }
     }
 
     pub fn code(&self) -> &'static str {
         self.classify().1
+    }
+
+    /// The fields to list, for the errors that have them.
+    pub(crate) fn fields(&self) -> Option<&[FieldError]> {
+        match self {
+            Self::Rejected(Rejection::Invalid(fields))
+            | Self::Unauthorized(TokenError::ClaimsInvalid(fields)) => Some(fields),
+            _ => None,
+        }
     }
 
     fn message(&self) -> String {
@@ -116,41 +118,51 @@ impl ApiError {
                 "Send the body as JSON, with Content-Type application/json or text/plain (UTF-8)."
                     .into()
             }
-            Self::InvalidJson(detail) => format!("The body is not a valid JSON object: {detail}."),
-            Self::Validation(fields) if fields.len() == 1 => "1 field is invalid.".into(),
-            Self::Validation(fields) if fields.len() > LISTED_FIELDS_MAX => format!(
-                "{} fields are invalid; the first {LISTED_FIELDS_MAX} are listed.",
-                fields.len()
-            ),
-            Self::Validation(fields) => format!("{} fields are invalid.", fields.len()),
-            Self::InstanceNotAllowed => {
-                "This Amazon Connect instance may not be used from here.".into()
-            }
-            Self::ContactFlowNotAllowed => "This contact flow may not be started from here.".into(),
-            Self::PersistentChatNotAllowed(LinkRefusal::SwitchedOff) => {
-                "Persistent chats are switched off.".into()
-            }
-            Self::PersistentChatNotAllowed(LinkRefusal::SignedOnly)
-            | Self::RelatedContactNotAllowed(LinkRefusal::SignedOnly) => {
-                "Only the signed customer token may name a previous contact.".into()
-            }
-            Self::RelatedContactNotAllowed(LinkRefusal::SwitchedOff) => {
-                "Linking a chat to another contact is switched off.".into()
-            }
-            Self::ContinuationTokenRequired => {
-                "Continuing or linking a chat needs the ContinuationToken its start answered with."
-                    .into()
-            }
-            Self::ContinuationTokenInvalid(ContinuationRefusal::Expired) => {
-                "The ContinuationToken has expired.".into()
-            }
-            Self::ContinuationTokenInvalid(ContinuationRefusal::OtherContact) => {
-                "The ContinuationToken was given for another chat.".into()
-            }
-            Self::ContinuationTokenInvalid(ContinuationRefusal::Forged) => {
-                "The ContinuationToken is not one this service gave.".into()
-            }
             Self::Unauthorized(error) => token_message(error).into(),
+            Self::Rejected(rejection) => rejection_message(rejection),
+        }
+    }
+}
+
+fn rejection_message(rejection: &Rejection) -> String {
+    match rejection {
+        Rejection::InvalidJson(detail) => {
+            format!("The body is not a valid JSON object: {detail}.")
+        }
+        Rejection::Invalid(fields) if fields.len() == 1 => "1 field is invalid.".into(),
+        Rejection::Invalid(fields) if fields.len() > LISTED_FIELDS_MAX => format!(
+            "{} fields are invalid; the first {LISTED_FIELDS_MAX} are listed.",
+            fields.len()
+        ),
+        Rejection::Invalid(fields) => format!("{} fields are invalid.", fields.len()),
+        Rejection::InstanceNotAllowed => {
+            "This Amazon Connect instance may not be used from here.".into()
+        }
+        Rejection::ContactFlowNotAllowed => {
+            "This contact flow may not be started from here.".into()
+        }
+        Rejection::PersistentChatNotAllowed(LinkRefusal::SwitchedOff) => {
+            "Persistent chats are switched off.".into()
+        }
+        Rejection::PersistentChatNotAllowed(LinkRefusal::SignedOnly)
+        | Rejection::RelatedContactNotAllowed(LinkRefusal::SignedOnly) => {
+            "Only the signed customer token may name a previous contact.".into()
+        }
+        Rejection::RelatedContactNotAllowed(LinkRefusal::SwitchedOff) => {
+            "Linking a chat to another contact is switched off.".into()
+        }
+        Rejection::ContinuationTokenRequired => {
+            "Continuing or linking a chat needs the ContinuationToken its start answered with."
+                .into()
+        }
+        Rejection::ContinuationTokenInvalid(ContinuationRefusal::Expired) => {
+            "The ContinuationToken has expired.".into()
+        }
+        Rejection::ContinuationTokenInvalid(ContinuationRefusal::OtherContact) => {
+            "The ContinuationToken was given for another chat.".into()
+        }
+        Rejection::ContinuationTokenInvalid(ContinuationRefusal::Forged) => {
+            "The ContinuationToken is not one this service gave.".into()
         }
     }
 }
@@ -203,14 +215,7 @@ impl Failure<'_> {
         let (status, code, message, fields, retry_after) = match self {
             Self::Refused(error) => {
                 let (status, code, _) = error.classify();
-                let fields = match error {
-                    ApiError::Validation(fields)
-                    | ApiError::Unauthorized(TokenError::ClaimsInvalid(fields)) => {
-                        Some(fields.as_slice())
-                    }
-                    _ => None,
-                };
-                (status, code, error.message(), fields, None)
+                (status, code, error.message(), error.fields(), None)
             }
             Self::Connect(failure) => {
                 let answer = failure_answer(failure.kind);
@@ -337,10 +342,10 @@ mod tests {
     #[test]
     fn validation_errors_list_their_fields_and_carry_cors() {
         let origin = OriginCheck::Allowed("https://shop.example".to_owned());
-        let error = ApiError::Validation(vec![FieldError::new(
+        let error = ApiError::Rejected(Rejection::Invalid(vec![FieldError::new(
             "ParticipantDetails.DisplayName",
             "is required",
-        )]);
+        )]));
         let response = Failure::Refused(&error).response(&origin, "req-2");
         assert_eq!(response.status, 400);
         assert_eq!(
@@ -361,7 +366,7 @@ mod tests {
         let fields = (0..5000)
             .map(|index| FieldError::new(format!("Attributes.k{index}"), "must be a string"))
             .collect();
-        let error = ApiError::Validation(fields);
+        let error = ApiError::Rejected(Rejection::Invalid(fields));
         let response = Failure::Refused(&error).response(&OriginCheck::Absent, "r");
         let body = body_of(&response);
         assert_eq!(body["error"]["fieldCount"], 5000);

@@ -24,20 +24,11 @@ pub use connect_emulator::local::{
 /// inline instead of read through Secrets Manager (the endpoints, region and credentials are given to
 /// the SDK client explicitly, see [`sdk_client`]).
 pub fn function_env() -> Vec<(&'static str, String)> {
-    const CLIENT_SIDE: [&str; 8] = [
-        "SECRET_ARN",
-        "AWS_REGION",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_ENDPOINT_URL_CONNECT",
-        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-    ];
+    // The AWS SDK's own variables configure the client; the secret's ARN needs Secrets Manager.
     let mut env: Vec<(&'static str, String)> =
         connect_emulator::local::function_env("http://127.0.0.1:0")
             .into_iter()
-            .filter(|(key, _)| !CLIENT_SIDE.contains(key))
+            .filter(|(key, _)| !key.starts_with("AWS_") && *key != "SECRET_ARN")
             .collect();
     env.push((
         "SERVER_SECRET",
