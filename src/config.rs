@@ -3,24 +3,53 @@
 //! variable is documented in the README; an empty value counts as unset (CloudFormation passes "" for
 //! empty parameters).
 
+use crate::auth::SignedCustomers;
 use crate::chat::{
-    ChatPolicy, ContentType, DEFAULT_CHAT_DURATION_MINUTES, PolicySettings, Setting,
+    ChatPolicy, ContentType, DEFAULT_CHAT_DURATION_MINUTES, PolicyError, PolicySettings,
+    ServerSecret, Setting,
 };
 use crate::connect::ConnectSettings;
 use crate::http::{AllowedOrigins, HttpSettings, OriginPolicy};
+use crate::secrets::{SecretValues, split_keys};
 use crate::telemetry::{LogFormat, LogSettings};
 use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 use tracing::level_filters::LevelFilter;
 
+/// Everything the environment says, checked; the secret's values may still have to be read.
 #[derive(Debug, Clone)]
-pub struct Config {
-    pub policy: ChatPolicy,
+pub struct Settings {
+    policy: PolicySettings,
+    secrets: SecretSource,
+    jwt_audience: Option<String>,
+    /// `SIGNED_CUSTOMERS=true`: starting without signing keys is a mistake, not an open door.
+    signed_customers_required: bool,
     pub http: HttpSettings,
     pub connect: ConnectSettings,
     pub log: LogSettings,
     /// CloudWatch namespace of the embedded metrics.
+    pub metrics_namespace: String,
+}
+
+/// Where the server secret and the signing keys come from.
+#[derive(Debug, Clone)]
+enum SecretSource {
+    /// `SERVER_SECRET` / `JWT_SIGNING_KEYS`: local runs and tests only.
+    Environment(SecretValues),
+    /// `SECRET_ARN`: read once at cold start.
+    SecretsManager(String),
+}
+
+/// The function's configuration, complete.
+#[derive(Debug)]
+pub struct Config {
+    pub policy: ChatPolicy,
+    /// Present when customers are signed.
+    pub signed_customers: Option<SignedCustomers>,
+    pub http: HttpSettings,
+    pub connect: ConnectSettings,
+    pub log: LogSettings,
     pub metrics_namespace: String,
 }
 
@@ -45,36 +74,24 @@ const MAX_BODY_BYTES_LIMIT: usize = 1024 * 1024;
 pub const DEFAULT_CONNECT_API_TIMEOUT: Duration = Duration::from_millis(4000);
 const CONNECT_API_TIMEOUT_MS_RANGE: std::ops::RangeInclusive<u64> = 200..=25_000;
 pub const DEFAULT_METRICS_NAMESPACE: &str = "StartChat";
+const CONTINUATION_TOKEN_TTL_HOURS_DEFAULT: u64 = 168;
+const CONTINUATION_TOKEN_TTL_HOURS_RANGE: std::ops::RangeInclusive<u64> = 1..=720;
 
-impl Config {
+impl Settings {
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads the configuration through `lookup`, so tests need not touch the process environment.
+    /// Reads the settings through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Env(lookup);
         let log = LogSettings {
             level: env.log_level()?,
             format: env.log_format()?,
         };
-
-        let policy = ChatPolicy::new(env.policy_settings()?).map_err(|error| {
-            problem(
-                match error.setting {
-                    Setting::DefaultInstance => "INSTANCE_ID",
-                    Setting::AllowedInstances => "ALLOWED_INSTANCE_IDS",
-                    Setting::DefaultContactFlow => "CONTACT_FLOW_ID",
-                    Setting::AllowedContactFlows => "ALLOWED_CONTACT_FLOW_IDS",
-                    Setting::ContactFlowAliases => "CONTACT_FLOW_ALIASES",
-                    Setting::AttributeKeys => "ALLOWED_ATTRIBUTE_KEYS",
-                    Setting::SegmentAttributeKeys => "ALLOWED_SEGMENT_ATTRIBUTE_KEYS",
-                    Setting::ContentTypes => "SUPPORTED_MESSAGING_CONTENT_TYPES",
-                    Setting::ChatDuration => "CHAT_DURATION_MINUTES",
-                },
-                error.problem,
-            )
-        })?;
+        let policy = env.policy_settings()?;
+        // Checked now, before any network call, so a bad value stops init naming its variable.
+        ChatPolicy::new(policy.clone()).map_err(policy_problem)?;
 
         let http = HttpSettings {
             origins: OriginPolicy {
@@ -99,12 +116,104 @@ impl Config {
         let metrics_namespace = env.metrics_namespace()?;
         Ok(Self {
             policy,
+            secrets: env.secret_source()?,
+            jwt_audience: env.get("JWT_AUDIENCE"),
+            signed_customers_required: env.boolean("SIGNED_CUSTOMERS", false)?,
             http,
             connect,
             log,
             metrics_namespace,
         })
     }
+
+    /// The Secrets Manager secret to read before [`Settings::into_config`], if one is configured.
+    pub fn secret_arn(&self) -> Option<&str> {
+        match &self.secrets {
+            SecretSource::SecretsManager(arn) => Some(arn),
+            SecretSource::Environment(_) => None,
+        }
+    }
+
+    /// Completes the configuration with the secret's values (`read` is what [`Settings::secret_arn`]
+    /// yielded; `None` when no secret had to be read).
+    pub fn into_config(self, read: Option<SecretValues>) -> Result<Config, ConfigError> {
+        let (variable, values) = match (self.secrets, read) {
+            (SecretSource::Environment(values), _) => ("SERVER_SECRET", values),
+            (SecretSource::SecretsManager(_), Some(values)) => ("SECRET_ARN", values),
+            (SecretSource::SecretsManager(_), None) => {
+                return Err(problem("SECRET_ARN", "the secret was not read"));
+            }
+        };
+        let keys_variable = match variable {
+            "SECRET_ARN" => "SECRET_ARN",
+            _ => "JWT_SIGNING_KEYS",
+        };
+        let mut policy = self.policy;
+        policy.server_secret = values
+            .server_secret
+            .map(|secret| {
+                ServerSecret::new(secret)
+                    .map_err(|e| problem(variable, format!("serverSecret {e}")))
+            })
+            .transpose()?;
+        let signed_customers = match values.jwt_signing_keys.as_slice() {
+            [] if self.signed_customers_required => {
+                return Err(problem(
+                    keys_variable,
+                    "SIGNED_CUSTOMERS is true but no signing key is configured (jwtSigningKeys)",
+                ));
+            }
+            [] => None,
+            keys => Some(
+                SignedCustomers::new(keys, self.jwt_audience)
+                    .map_err(|e| problem(keys_variable, format!("jwtSigningKeys {e}")))?,
+            ),
+        };
+        // Without signed customers, a browser proves it may continue a chat with a continuation token,
+        // which only a server secret can sign.
+        if policy.allow_persistent_chat
+            && policy.server_secret.is_none()
+            && signed_customers.is_none()
+        {
+            return Err(problem(
+                "ALLOW_PERSISTENT_CHAT",
+                "needs a server secret to sign continuation tokens (SECRET_ARN, or SERVER_SECRET locally), or signed customers",
+            ));
+        }
+        Ok(Config {
+            policy: ChatPolicy::new(policy).map_err(policy_problem)?,
+            signed_customers,
+            http: self.http,
+            connect: self.connect,
+            log: self.log,
+            metrics_namespace: self.metrics_namespace,
+        })
+    }
+}
+
+impl Config {
+    /// Settings and secrets from `lookup` alone (`SERVER_SECRET`, `JWT_SIGNING_KEYS`): local runs and
+    /// tests. A `SECRET_ARN` would need a Secrets Manager call and is an error here.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Settings::from_lookup(lookup)?.into_config(None)
+    }
+}
+
+fn policy_problem(error: PolicyError) -> ConfigError {
+    problem(
+        match error.setting {
+            Setting::DefaultInstance => "INSTANCE_ID",
+            Setting::AllowedInstances => "ALLOWED_INSTANCE_IDS",
+            Setting::DefaultContactFlow => "CONTACT_FLOW_ID",
+            Setting::AllowedContactFlows => "ALLOWED_CONTACT_FLOW_IDS",
+            Setting::ContactFlowAliases => "CONTACT_FLOW_ALIASES",
+            Setting::AttributeKeys => "ALLOWED_ATTRIBUTE_KEYS",
+            Setting::SegmentAttributeKeys => "ALLOWED_SEGMENT_ATTRIBUTE_KEYS",
+            Setting::ContentTypes => "SUPPORTED_MESSAGING_CONTENT_TYPES",
+            Setting::ChatDuration => "CHAT_DURATION_MINUTES",
+        },
+        error.problem,
+    )
 }
 
 struct Env<F>(F);
@@ -174,7 +283,39 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         settings.max_chat_duration_minutes = self.chat_duration()?;
         settings.allow_persistent_chat = self.boolean("ALLOW_PERSISTENT_CHAT", false)?;
         settings.allow_customer_id = self.boolean("ALLOW_CUSTOMER_ID", true)?;
+        settings.continuation_token_lifetime = Duration::from_secs(
+            3600 * self.number(
+                "CONTINUATION_TOKEN_TTL_HOURS",
+                CONTINUATION_TOKEN_TTL_HOURS_DEFAULT,
+                CONTINUATION_TOKEN_TTL_HOURS_RANGE,
+            )?,
+        );
         Ok(settings)
+    }
+
+    /// `SECRET_ARN` in AWS; `SERVER_SECRET` and `JWT_SIGNING_KEYS` in plain text for local runs only.
+    fn secret_source(&self) -> Result<SecretSource, ConfigError> {
+        let inline = SecretValues {
+            server_secret: self.get("SERVER_SECRET"),
+            jwt_signing_keys: self
+                .get("JWT_SIGNING_KEYS")
+                .map(|keys| split_keys(&keys))
+                .unwrap_or_default(),
+        };
+        match self.get("SECRET_ARN") {
+            None => Ok(SecretSource::Environment(inline)),
+            Some(_) if inline != SecretValues::default() => Err(problem(
+                "SECRET_ARN",
+                "is set together with SERVER_SECRET or JWT_SIGNING_KEYS: keep the values in the secret only",
+            )),
+            Some(arn) if arn.starts_with("arn:") && arn.contains(":secretsmanager:") => {
+                Ok(SecretSource::SecretsManager(arn))
+            }
+            Some(arn) => Err(problem(
+                "SECRET_ARN",
+                format!("'{arn}' is not a Secrets Manager secret ARN"),
+            )),
+        }
     }
 
     /// `name=flowId,…`: the syntax only; [`ChatPolicy::new`] checks names and targets.

@@ -1,10 +1,12 @@
-//! Wiring only: read the configuration (fail fast), build the Connect client once, serve requests.
+//! Wiring only: read the configuration (fail fast), read the secret and build the Connect client once,
+//! serve requests.
 
 use lambda_runtime::{Error, LambdaEvent, Runtime, layers::TracingLayer, service_fn};
 use serde_json::Value;
-use start_chat::config::Config;
-use start_chat::connect::{SdkChatStarter, connect_client, warm_connection};
+use start_chat::config::Settings;
+use start_chat::connect::{SdkChatStarter, aws_config, connect_client, warm_connection};
 use start_chat::http::{ChatHandler, ProxyResponse};
+use start_chat::secrets::read_secret;
 use start_chat::telemetry::{self, HoldOutputLayer, LogSettings, Metrics};
 use std::process::ExitCode;
 
@@ -15,16 +17,29 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let config = match Config::from_env() {
-        Ok(config) => config,
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
         Err(error) => return fail_at_init(LogSettings::default(), &error.to_string()),
     };
-    telemetry::init_logging(config.log);
+    let log = settings.log;
+    telemetry::init_logging(log);
 
-    let client = match connect_client(&config.connect).await {
-        Ok(client) => client,
-        Err(problem) => return fail_at_init(config.log, &problem),
+    let aws = match aws_config(&settings.connect).await {
+        Ok(aws) => aws,
+        Err(problem) => return fail_at_init(log, &problem),
     };
+    let secret = match settings.secret_arn() {
+        Some(arn) => match read_secret(&aws, arn).await {
+            Ok(values) => Some(values),
+            Err(problem) => return fail_at_init(log, &problem),
+        },
+        None => None,
+    };
+    let config = match settings.into_config(secret) {
+        Ok(config) => config,
+        Err(error) => return fail_at_init(log, &error.to_string()),
+    };
+    let client = connect_client(&aws);
     if config.connect.warm_connection {
         let warmed = warm_connection(&client).await;
         tracing::debug!(warmed, "connection to Amazon Connect warmed");
@@ -38,6 +53,7 @@ async fn main() -> ExitCode {
     let handler: &'static ChatHandler<SdkChatStarter> = Box::leak(Box::new(ChatHandler::new(
         config.http,
         config.policy,
+        config.signed_customers,
         SdkChatStarter::new(client),
         metrics,
     )));

@@ -209,7 +209,7 @@ mod tests {
         assert!(body.len() <= config.http.max_body_bytes, "{}", body.len());
         let command = config
             .policy
-            .authorize(body.as_bytes())
+            .authorize(body.as_bytes(), None, std::time::SystemTime::now())
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(command.attributes().len(), ATTRIBUTE_COUNT);
         assert!(command.initial_message().is_some());

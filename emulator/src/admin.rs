@@ -1,5 +1,6 @@
-//! The `/_emulator` control API: faults, records, reset, and scripting the agent.
-//! Served on the control-plane port, unsigned and unrecorded.
+//! The `/_emulator` control API: faults, quotas, secrets, records, reset, and scripting the agent.
+//! Served on the control-plane port, unsigned and unrecorded. Bad input is a 400 JSON error naming
+//! what is wrong.
 
 use std::sync::Arc;
 
@@ -24,6 +25,9 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/faults", post(add_faults).get(list_faults))
         .route("/requests", get(requests))
         .route("/start-chat-calls", get(start_chat_calls))
+        .route("/secret-calls", get(secret_calls))
+        .route("/quota", get(quota).post(set_quota))
+        .route("/secrets", get(secrets).post(set_secret))
         .route("/reset", post(reset))
         .route("/agent", get(agent_script).post(patch_agent_script))
         .route("/agent/say", post(agent_say))
@@ -92,11 +96,118 @@ async fn start_chat_calls(State(state): Shared) -> Response {
     axum::Json(state.records.start_chat_calls()).into_response()
 }
 
+async fn secret_calls(State(state): Shared) -> Response {
+    axum::Json(state.records.secret_calls()).into_response()
+}
+
 async fn reset(State(state): Shared) -> Response {
-    state.records.clear();
-    state.faults.clear();
-    state.set_agent_script(state.config.agent.clone());
+    state.reset();
     axum::Json(json!({})).into_response()
+}
+
+fn quota_status(state: &AppState) -> Response {
+    let active_chats = state.chats().active_count();
+    axum::Json(state.quotas.status(active_chats)).into_response()
+}
+
+async fn quota(State(state): Shared) -> Response {
+    quota_status(&state)
+}
+
+/// Changes the quotas: any of `enabled`, `ratePerSecond`, `burst` (the bucket starts full), and
+/// `maxActiveChats` (an integer, or null for no cap). Answers the status, as `GET` does.
+async fn set_quota(State(state): Shared, body: Bytes) -> Response {
+    let request = match parse_json(&body) {
+        Ok(value) => value,
+        Err(message) => return bad_request(message),
+    };
+    let Value::Object(fields) = &request else {
+        return bad_request("the quota must be a JSON object");
+    };
+    let mut rate = state.quotas.config();
+    let mut rate_changed = false;
+    let mut max_active_chats = None;
+    for (key, value) in fields {
+        match key.as_str() {
+            "enabled" => match value {
+                Value::Bool(enabled) => rate.enabled = *enabled,
+                _ => return bad_request("\"enabled\" must be a boolean"),
+            },
+            "ratePerSecond" => match value.as_f64() {
+                Some(per_second) => rate.rate_per_second = per_second,
+                None => return bad_request("\"ratePerSecond\" must be a number"),
+            },
+            "burst" => match value.as_u64().and_then(|b| u32::try_from(b).ok()) {
+                Some(burst) => rate.burst = burst,
+                None => return bad_request("\"burst\" must be a non-negative integer"),
+            },
+            "maxActiveChats" => match value {
+                Value::Null => max_active_chats = Some(None),
+                _ => match value.as_u64().and_then(|n| usize::try_from(n).ok()) {
+                    Some(max) => max_active_chats = Some(Some(max)),
+                    None => {
+                        return bad_request(
+                            "\"maxActiveChats\" must be a non-negative integer or null",
+                        );
+                    }
+                },
+            },
+            other => {
+                return bad_request(format!(
+                    "unknown quota field {other:?}; known: \"enabled\", \"ratePerSecond\", \"burst\", \"maxActiveChats\""
+                ));
+            }
+        }
+        rate_changed |= key != "maxActiveChats";
+    }
+    if let Err(message) = rate.check() {
+        return bad_request(message);
+    }
+    if rate_changed {
+        state.quotas.set(rate);
+    }
+    if let Some(max) = max_active_chats {
+        state.quotas.set_max_active_chats(max);
+    }
+    quota_status(&state)
+}
+
+/// The ARNs of the secrets GetSecretValue serves (their values are never shown).
+async fn secrets(State(state): Shared) -> Response {
+    axum::Json(json!({ "arns": state.secrets.arns() })).into_response()
+}
+
+/// `{"arn": "...", "secretString": "..."}` stores a secret (a new version when it exists);
+/// `"secretString": null` removes it.
+async fn set_secret(State(state): Shared, body: Bytes) -> Response {
+    let request = match parse_json(&body) {
+        Ok(value) => value,
+        Err(message) => return bad_request(message),
+    };
+    let Value::Object(fields) = &request else {
+        return bad_request("the secret must be a JSON object");
+    };
+    if let Some(other) = fields
+        .keys()
+        .find(|key| !["arn", "secretString"].contains(&key.as_str()))
+    {
+        return bad_request(format!(
+            "unknown secret field {other:?}; known: \"arn\", \"secretString\""
+        ));
+    }
+    let Some(arn) = fields
+        .get("arn")
+        .and_then(Value::as_str)
+        .filter(|arn| !arn.is_empty())
+    else {
+        return bad_request("\"arn\" (a non-empty string) is required");
+    };
+    match fields.get("secretString") {
+        Some(Value::String(secret_string)) => state.secrets.set(arn, Some(secret_string)),
+        Some(Value::Null) => state.secrets.set(arn, None),
+        _ => return bad_request("\"secretString\" (a string, or null to remove) is required"),
+    }
+    axum::Json(json!({ "arns": state.secrets.arns() })).into_response()
 }
 
 async fn agent_script(State(state): Shared) -> Response {

@@ -5,24 +5,27 @@
 
 use std::time::Duration;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-/// Region of the local defaults.
-pub const LOCAL_REGION: &str = "us-east-1";
-/// Access key id of the local defaults.
-pub const LOCAL_ACCESS_KEY_ID: &str = "AKIAEMULATORLOCAL001";
-/// Secret access key of the local defaults (not an AWS secret).
-pub const LOCAL_SECRET_ACCESS_KEY: &str = "emulator/local/secret/key/not/for/aws/0000";
-/// The instance of the local defaults.
-pub const LOCAL_INSTANCE_ID: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
-/// The default contact flow of the local instance.
-pub const LOCAL_DEFAULT_FLOW_ID: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-/// The "sales" contact flow of the local instance.
-pub const LOCAL_SALES_FLOW_ID: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+use crate::local;
 
-/// A chat that "ended before the emulator started" in the local instance: a valid
-/// `PersistentChat.SourceContactId` out of the box (the project's sample events use it).
-pub const LOCAL_PAST_CONTACT_ID: &str = "5d0c1a2b-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+// The local setup lives in `crate::local`; these names stay for the code that already uses them.
+/// Region of the local defaults ([`local::REGION`]).
+pub const LOCAL_REGION: &str = local::REGION;
+/// Access key id of the local defaults ([`local::ACCESS_KEY_ID`]).
+pub const LOCAL_ACCESS_KEY_ID: &str = local::ACCESS_KEY_ID;
+/// Secret access key of the local defaults ([`local::SECRET_ACCESS_KEY`], not an AWS secret).
+pub const LOCAL_SECRET_ACCESS_KEY: &str = local::SECRET_ACCESS_KEY;
+/// The instance of the local defaults ([`local::INSTANCE_ID`]).
+pub const LOCAL_INSTANCE_ID: &str = local::INSTANCE_ID;
+/// The default contact flow of the local instance ([`local::DEFAULT_FLOW_ID`]).
+pub const LOCAL_DEFAULT_FLOW_ID: &str = local::DEFAULT_FLOW_ID;
+/// The "sales" contact flow of the local instance ([`local::SALES_FLOW_ID`]).
+pub const LOCAL_SALES_FLOW_ID: &str = local::SALES_FLOW_ID;
+/// An ended chat of the local instance ([`local::PAST_CONTACT_ID`]).
+pub const LOCAL_PAST_CONTACT_ID: &str = local::PAST_CONTACT_ID;
 
 /// The SYSTEM message the sample flow sends (the text of the AWS sample flow).
 pub const DEFAULT_FLOW_GREETING: &str = "Hello, thanks for contacting us. This is an example of what the Amazon Connect virtual contact center can enable you to do.";
@@ -45,8 +48,13 @@ pub struct EmulatorConfig {
     pub participant_port: u16,
     /// The SYSTEM message the "flow" sends when a chat starts; empty sends none.
     pub flow_greeting: String,
+    /// StartChatContact's request-rate quota (a token bucket; `ThrottlingException` when empty).
+    pub quota: QuotaConfig,
     /// Quota of concurrently active chats (`LimitExceededException` beyond it); `None` = no quota.
     pub max_active_chats: Option<usize>,
+    /// Secrets Manager secrets GetSecretValue serves: ARN -> `SecretString`. A secret is also found
+    /// by its name (the part of the ARN after `secret:`).
+    pub secrets: BTreeMap<String, String>,
     /// Chats that ended before the emulator started, usable as PersistentChat sources. They
     /// are not listed by `chats()`.
     pub past_chats: Vec<PastChatConfig>,
@@ -56,6 +64,62 @@ pub struct EmulatorConfig {
     /// Memory bound: beyond this many entries in `requests()` / `start_chat_calls()` the
     /// oldest tenth is dropped.
     pub max_records: usize,
+}
+
+/// StartChatContact's rate quota: a token bucket holding up to `burst` calls, refilled at
+/// `rate_per_second`. Amazon Connect's default is 5 per second with a burst of 8, per account and
+/// Region. Every StartChatContact call with a valid signature takes a token, idempotent replays
+/// included; without one, the call is answered `ThrottlingException` (429).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuotaConfig {
+    /// When false, no call is ever throttled.
+    pub enabled: bool,
+    /// Tokens added per second (may be fractional; 0 never refills).
+    pub rate_per_second: f64,
+    /// The bucket's size: how many calls may come at once after a quiet spell.
+    pub burst: u32,
+}
+
+impl QuotaConfig {
+    /// Amazon Connect's default StartChatContact quota: 5 per second, burst 8.
+    pub const CONNECT_DEFAULT: QuotaConfig = QuotaConfig {
+        enabled: true,
+        rate_per_second: 5.0,
+        burst: 8,
+    };
+
+    /// No rate quota: for tests and benchmarks that start many chats on purpose.
+    pub const OFF: QuotaConfig = QuotaConfig {
+        enabled: false,
+        ..QuotaConfig::CONNECT_DEFAULT
+    };
+
+    /// Largest accepted rate and burst: beyond them the quota means nothing anyway.
+    const MAX_RATE_PER_SECOND: f64 = 1_000_000.0;
+    const MAX_BURST: u32 = 1_000_000;
+
+    /// Why this quota cannot be used, if it cannot.
+    pub fn check(&self) -> Result<(), String> {
+        if !(self.rate_per_second.is_finite()
+            && (0.0..=Self::MAX_RATE_PER_SECOND).contains(&self.rate_per_second))
+        {
+            return Err(format!(
+                "ratePerSecond must be a number from 0 to {}",
+                Self::MAX_RATE_PER_SECOND
+            ));
+        }
+        if self.burst > Self::MAX_BURST {
+            return Err(format!("burst must be at most {}", Self::MAX_BURST));
+        }
+        Ok(())
+    }
+}
+
+impl Default for QuotaConfig {
+    fn default() -> Self {
+        QuotaConfig::CONNECT_DEFAULT
+    }
 }
 
 /// The credentials the control plane verifies SigV4 signatures against.
@@ -132,30 +196,32 @@ pub struct AgentConfig {
 }
 
 impl EmulatorConfig {
-    /// The fixed local defaults the rest of the project documents and uses.
+    /// The local setup ([`crate::local`]) with Connect's default quota: what `make local` runs.
     pub fn local() -> Self {
         EmulatorConfig {
-            region: LOCAL_REGION.to_owned(),
+            region: local::REGION.to_owned(),
             credentials: EmulatorCredentials {
-                access_key_id: LOCAL_ACCESS_KEY_ID.to_owned(),
-                secret_access_key: LOCAL_SECRET_ACCESS_KEY.to_owned(),
+                access_key_id: local::ACCESS_KEY_ID.to_owned(),
+                secret_access_key: local::SECRET_ACCESS_KEY.to_owned(),
                 session_token: None,
             },
             instances: vec![InstanceConfig {
-                instance_id: LOCAL_INSTANCE_ID.to_owned(),
+                instance_id: local::INSTANCE_ID.to_owned(),
                 contact_flow_ids: vec![
-                    LOCAL_DEFAULT_FLOW_ID.to_owned(),
-                    LOCAL_SALES_FLOW_ID.to_owned(),
+                    local::DEFAULT_FLOW_ID.to_owned(),
+                    local::SALES_FLOW_ID.to_owned(),
                 ],
             }],
             agent: AgentConfig::default(),
             allowed_origins: vec!["*".to_owned()],
             participant_port: 0,
             flow_greeting: DEFAULT_FLOW_GREETING.to_owned(),
+            quota: QuotaConfig::CONNECT_DEFAULT,
             max_active_chats: None,
+            secrets: BTreeMap::from([(local::SECRET_ARN.to_owned(), local::secret_string())]),
             past_chats: vec![PastChatConfig {
-                contact_id: LOCAL_PAST_CONTACT_ID.to_owned(),
-                instance_id: LOCAL_INSTANCE_ID.to_owned(),
+                contact_id: local::PAST_CONTACT_ID.to_owned(),
+                instance_id: local::INSTANCE_ID.to_owned(),
                 customer_display_name: "Ada Lovelace".to_owned(),
                 messages: vec![
                     PastMessage {
@@ -178,9 +244,22 @@ impl EmulatorConfig {
         }
     }
 
+    /// This configuration without the rate quota: for tests and benchmarks that start many chats
+    /// on purpose.
+    pub fn without_quota(mut self) -> Self {
+        self.quota = QuotaConfig::OFF;
+        self
+    }
+
     /// Parses a JSON configuration; missing fields take the local defaults.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        serde_json::from_str(text).map_err(|e| format!("invalid emulator configuration: {e}"))
+        let config: EmulatorConfig = serde_json::from_str(text)
+            .map_err(|e| format!("invalid emulator configuration: {e}"))?;
+        config
+            .quota
+            .check()
+            .map_err(|e| format!("invalid emulator configuration: quota: {e}"))?;
+        Ok(config)
     }
 
     pub(crate) fn instance(&self, instance_id: &str) -> Option<&InstanceConfig> {

@@ -1,4 +1,9 @@
 //! Injected faults: each queued fault applies to the next StartChatContact request.
+//!
+//! Two kinds: those answered *instead of* processing the request (`Error`, `DropConnection`,
+//! `Stall`: no chat, no quota token), and those applied to the answer *after* processing it (`Delay`,
+//! `MalformedBody`, `MissingParticipantToken`, `ResetAfterProcessing`: the call is processed as
+//! usual, takes its quota token, and a chat it starts exists).
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -18,6 +23,29 @@ pub enum Fault {
     Delay(Duration),
     /// Close the TCP connection without answering (the request is not processed).
     DropConnection,
+    /// Never answer and never process: the connection stays open until the client gives up and
+    /// closes it (a client without a timeout waits until the emulator stops).
+    Stall,
+    /// Process the request; a successful answer becomes a 200 whose body is not JSON (cut off
+    /// half-way). Error answers are sent unchanged.
+    MalformedBody,
+    /// Process the request; a successful answer becomes a 200 without `ParticipantToken`. Error
+    /// answers are sent unchanged.
+    MissingParticipantToken,
+    /// Process the request (a chat is started and counted), then reset the TCP connection instead
+    /// of answering: the answer is lost, as when a network fails after the service acted.
+    ResetAfterProcessing,
+}
+
+impl Fault {
+    /// The faults that take no value in JSON (`{"stall": true}`), by their JSON name.
+    const FLAGS: [(&'static str, Fault); 5] = [
+        ("dropConnection", Fault::DropConnection),
+        ("stall", Fault::Stall),
+        ("malformedBody", Fault::MalformedBody),
+        ("missingParticipantToken", Fault::MissingParticipantToken),
+        ("resetAfterProcessing", Fault::ResetAfterProcessing),
+    ];
 }
 
 /// The errors StartChatContact can return, with their real status codes.
@@ -125,8 +153,9 @@ impl FaultQueue {
 }
 
 /// Parses the control API's fault JSON: one object or an array of them. Each object is
-/// `{"error": "ThrottlingException"}`, `{"delayMs": 6000}` or `{"dropConnection": true}`,
-/// optionally with `"count": n` to queue it n times.
+/// `{"error": "ThrottlingException"}`, `{"delayMs": 6000}`, or one of the flags `{"dropConnection":
+/// true}`, `{"stall": true}`, `{"malformedBody": true}`, `{"missingParticipantToken": true}`,
+/// `{"resetAfterProcessing": true}`; optionally with `"count": n` to queue it n times.
 pub(crate) fn parse_faults(value: &Value) -> Result<Vec<Fault>, String> {
     match value {
         Value::Array(items) => {
@@ -138,6 +167,12 @@ pub(crate) fn parse_faults(value: &Value) -> Result<Vec<Fault>, String> {
         }
         other => parse_one(other),
     }
+}
+
+fn known_fields() -> String {
+    let mut names = vec!["\"error\"".to_owned(), "\"delayMs\"".to_owned()];
+    names.extend(Fault::FLAGS.iter().map(|(name, _)| format!("\"{name}\"")));
+    names.join(", ")
 }
 
 fn parse_one(value: &Value) -> Result<Vec<Fault>, String> {
@@ -158,30 +193,32 @@ fn parse_one(value: &Value) -> Result<Vec<Fault>, String> {
             "delayMs" => {
                 let millis = field
                     .as_u64()
-                    .ok_or("\"delayMs\" must be a non-negative integer")?;
+                    .filter(|ms| *ms <= MAX_DELAY_MS)
+                    .ok_or(format!(
+                        "\"delayMs\" must be an integer from 0 to {MAX_DELAY_MS}"
+                    ))?;
                 kinds.push(Fault::Delay(Duration::from_millis(millis)));
             }
-            "dropConnection" => match field {
-                Value::Bool(true) => kinds.push(Fault::DropConnection),
-                Value::Bool(false) => {}
-                _ => return Err("\"dropConnection\" must be a boolean".to_owned()),
-            },
             "count" => {}
-            other => return Err(format!("unknown fault field {other:?}")),
+            other => {
+                let Some((_, flag)) = Fault::FLAGS.iter().find(|(name, _)| *name == other) else {
+                    return Err(format!(
+                        "unknown fault field {other:?}; known: {}, \"count\"",
+                        known_fields()
+                    ));
+                };
+                match field {
+                    Value::Bool(true) => kinds.push(flag.clone()),
+                    Value::Bool(false) => {}
+                    _ => return Err(format!("\"{other}\" must be a boolean")),
+                }
+            }
         }
     }
     let fault = match kinds.as_slice() {
         [one] => one.clone(),
-        [] => {
-            return Err(
-                "a fault needs one of \"error\", \"delayMs\", \"dropConnection\"".to_owned(),
-            );
-        }
-        _ => {
-            return Err(
-                "a fault takes only one of \"error\", \"delayMs\", \"dropConnection\"".to_owned(),
-            );
-        }
+        [] => return Err(format!("a fault needs one of {}", known_fields())),
+        _ => return Err(format!("a fault takes only one of {}", known_fields())),
     };
     let count = match fields.get("count") {
         None => 1,
@@ -193,6 +230,9 @@ fn parse_one(value: &Value) -> Result<Vec<Fault>, String> {
     Ok(vec![fault; usize::try_from(count).unwrap_or(1)])
 }
 
+/// Longest injectable delay: a day is "never" for any client, and larger values overflow timers.
+const MAX_DELAY_MS: u64 = 24 * 60 * 60 * 1000;
+
 /// The JSON form of a fault, as `GET /_emulator/faults` lists it.
 pub(crate) fn fault_json(fault: &Fault) -> Value {
     match fault {
@@ -200,7 +240,13 @@ pub(crate) fn fault_json(fault: &Fault) -> Value {
         Fault::Delay(delay) => {
             json!({ "delayMs": u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) })
         }
-        Fault::DropConnection => json!({ "dropConnection": true }),
+        flag => {
+            let name = Fault::FLAGS
+                .iter()
+                .find(|(_, known)| known == flag)
+                .map_or("unknown", |(name, _)| name);
+            json!({ name: true })
+        }
     }
 }
 
@@ -222,6 +268,13 @@ mod tests {
             parse_faults(&json!([{"delayMs": 6000}, {"dropConnection": true}])).unwrap(),
             vec![Fault::Delay(Duration::from_secs(6)), Fault::DropConnection]
         );
+        for (name, fault) in Fault::FLAGS {
+            assert_eq!(
+                parse_faults(&json!({ name: true })).expect("a known flag"),
+                vec![fault.clone()]
+            );
+            assert_eq!(fault_json(&fault), json!({ name: true }));
+        }
     }
 
     #[test]
@@ -231,6 +284,9 @@ mod tests {
             json!({"error": "Nope"}),
             json!({"error": 1}),
             json!({"delayMs": -1}),
+            json!({"delayMs": u64::MAX}),
+            json!({"stall": 1}),
+            json!({"stall": true, "malformedBody": true}),
             json!({"delayMs": 1, "error": "ThrottlingException"}),
             json!({"dropConnection": "yes"}),
             json!({"error": "ThrottlingException", "count": 0}),

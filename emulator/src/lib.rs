@@ -6,7 +6,9 @@
 //! * the **participant service** (`participant_endpoint_url`): the REST operations and chat
 //!   WebSocket that ChatJS and the participant SDKs speak, with CORS.
 //!
-//! A simulated agent joins each chat and answers; faults can be injected into StartChatContact.
+//! A simulated agent joins each chat and answers; faults can be injected into StartChatContact, which
+//! has Connect's request-rate quota (a token bucket) and an optional cap on concurrent chats. The
+//! control plane also serves Secrets Manager's GetSecretValue. [`local`] holds the local setup.
 //! What it emulates, its flags, configuration file, faults and control API: `emulator/README.md`.
 
 mod admin;
@@ -18,8 +20,11 @@ mod config;
 mod control;
 mod faults;
 mod ids;
+pub mod local;
 mod participant;
+mod quota;
 mod records;
+mod secrets;
 mod server;
 mod state;
 mod sync;
@@ -34,14 +39,16 @@ use tokio::net::TcpListener;
 
 pub use agent::ChatActionError;
 pub use chat::ChatSummary;
+pub use clock::iso8601_utc;
 pub use config::{
     AgentConfig, DEFAULT_FLOW_GREETING, EmulatorConfig, EmulatorCredentials, InstanceConfig,
     LOCAL_ACCESS_KEY_ID, LOCAL_DEFAULT_FLOW_ID, LOCAL_INSTANCE_ID, LOCAL_PAST_CONTACT_ID,
     LOCAL_REGION, LOCAL_SALES_FLOW_ID, LOCAL_SECRET_ACCESS_KEY, PastChatConfig, PastMessage,
-    PastRole,
+    PastRole, QuotaConfig,
 };
 pub use faults::{ConnectErrorKind, Fault};
-pub use records::{RecordedRequest, RecordedStartChat};
+pub use quota::QuotaStatus;
+pub use records::{RecordedRequest, RecordedSecretCall, RecordedStartChat};
 
 use crate::state::AppState;
 
@@ -90,7 +97,8 @@ impl Emulator {
         })
     }
 
-    /// `http://127.0.0.1:PORT`: the value for `AWS_ENDPOINT_URL_CONNECT`.
+    /// `http://127.0.0.1:PORT`: the value for `AWS_ENDPOINT_URL_CONNECT` and
+    /// `AWS_ENDPOINT_URL_SECRETS_MANAGER`.
     pub fn endpoint_url(&self) -> String {
         format!(
             "http://{}:{}",
@@ -130,12 +138,45 @@ impl Emulator {
         self.state.faults.push(fault);
     }
 
-    /// Clears the records and pending faults, and restores the configured agent behaviour.
-    /// Chats and their tokens stay valid.
+    /// Clears the records and pending faults, restores the configured agent behaviour and fills the
+    /// quota's bucket. Chats and their tokens, secrets, and the quotas in force stay.
     pub fn reset(&self) {
-        self.state.records.clear();
-        self.state.faults.clear();
-        self.state.set_agent_script(self.state.config.agent.clone());
+        self.state.reset();
+    }
+
+    /// The quotas in force, the bucket's fill and the number of active chats.
+    pub fn quota(&self) -> QuotaStatus {
+        let active_chats = self.state.chats().active_count();
+        self.state.quotas.status(active_chats)
+    }
+
+    /// Puts a StartChatContact rate quota in force (`QuotaConfig::OFF` switches it off), with a
+    /// full bucket.
+    pub fn set_quota(&self, quota: QuotaConfig) -> Result<(), String> {
+        quota.check()?;
+        self.state.quotas.set(quota);
+        Ok(())
+    }
+
+    /// Sets the cap on concurrently active chats (`LimitExceededException` beyond it); `None`
+    /// removes it.
+    pub fn set_max_active_chats(&self, max_active_chats: Option<usize>) {
+        self.state.quotas.set_max_active_chats(max_active_chats);
+    }
+
+    /// Stores a secret GetSecretValue serves (a new version when it exists).
+    pub fn set_secret(&self, arn: &str, secret_string: &str) {
+        self.state.secrets.set(arn, Some(secret_string));
+    }
+
+    /// Removes a secret: GetSecretValue then answers `ResourceNotFoundException`.
+    pub fn remove_secret(&self, arn: &str) {
+        self.state.secrets.set(arn, None);
+    }
+
+    /// Every GetSecretValue call, in order.
+    pub fn secret_calls(&self) -> Vec<RecordedSecretCall> {
+        self.state.records.secret_calls()
     }
 
     /// The agent behaviour currently in force.
@@ -148,7 +189,7 @@ impl Emulator {
         self.state.set_agent_script(agent);
     }
 
-    /// All chats, oldest first.
+    /// All chats, oldest first (each with the ClientToken that started it).
     pub fn chats(&self) -> Vec<ChatSummary> {
         self.state
             .chats()

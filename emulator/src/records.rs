@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use crate::faults::{Fault, fault_json};
 use crate::sync::lock;
 
 /// One request received on the control plane (the `/_emulator` routes are not recorded).
@@ -35,20 +36,45 @@ pub struct RecordedRequest {
 pub struct RecordedStartChat {
     /// The request body as JSON; a JSON string holding the raw text when it was not valid JSON.
     pub body: serde_json::Value,
-    /// The HTTP status answered; 0 when the connection was dropped by a fault.
+    /// The HTTP status answered; 0 when a fault ended the connection without an answer
+    /// (`DropConnection`, `Stall`, `ResetAfterProcessing`).
     pub status: u16,
-    /// The `x-amzn-ErrorType` answered, if an error.
+    /// The `x-amzn-ErrorType` answered, if an error (`ThrottlingException` when the rate quota
+    /// refused the call).
     pub error_code: Option<String>,
-    /// The contact answered, on success (also for idempotent replays).
+    /// The contact started or replayed, when the call succeeded; also set for a
+    /// `ResetAfterProcessing` call, whose chat exists although its answer was lost.
     pub contact_id: Option<String>,
     /// Whether this was answered from the ClientToken cache without starting a chat.
     pub idempotent_replay: bool,
+    /// The request's `ClientToken`, when it had one (a string).
+    pub client_token: Option<String>,
+    /// The injected fault this call met, if any.
+    #[serde(serialize_with = "optional_fault")]
+    pub fault: Option<Fault>,
     pub peer: SocketAddr,
     /// The emulator's own time for the request: from reading its body until the answer is ready to
     /// send (an injected delay not included). Benchmarks subtract it from a client's latency. JSON:
     /// `serviceTimeUs`, fractional microseconds.
     #[serde(rename = "serviceTimeUs", serialize_with = "as_micros")]
     pub service_time: Duration,
+}
+
+fn optional_fault<S: Serializer>(value: &Option<Fault>, serializer: S) -> Result<S::Ok, S::Error> {
+    value.as_ref().map(fault_json).serialize(serializer)
+}
+
+/// One Secrets Manager GetSecretValue call and how it was answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedSecretCall {
+    /// The `SecretId` asked for, when the body had one.
+    pub secret_id: Option<String>,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The error `__type` answered, if an error.
+    pub error_code: Option<String>,
+    pub peer: SocketAddr,
 }
 
 fn as_micros<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
@@ -59,6 +85,7 @@ pub(crate) struct Records {
     limit: usize,
     requests: Mutex<Vec<RecordedRequest>>,
     start_chat_calls: Mutex<Vec<RecordedStartChat>>,
+    secret_calls: Mutex<Vec<RecordedSecretCall>>,
 }
 
 /// Appends, dropping the oldest tenth first when the list is full (benchmarks run long).
@@ -76,6 +103,7 @@ impl Records {
             limit,
             requests: Mutex::default(),
             start_chat_calls: Mutex::default(),
+            secret_calls: Mutex::default(),
         }
     }
 
@@ -85,6 +113,14 @@ impl Records {
 
     pub(crate) fn push_start_chat(&self, call: RecordedStartChat) {
         push_bounded(&mut lock(&self.start_chat_calls), call, self.limit);
+    }
+
+    pub(crate) fn push_secret_call(&self, call: RecordedSecretCall) {
+        push_bounded(&mut lock(&self.secret_calls), call, self.limit);
+    }
+
+    pub(crate) fn secret_calls(&self) -> Vec<RecordedSecretCall> {
+        lock(&self.secret_calls).clone()
     }
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
@@ -98,6 +134,7 @@ impl Records {
     pub(crate) fn clear(&self) {
         lock(&self.requests).clear();
         lock(&self.start_chat_calls).clear();
+        lock(&self.secret_calls).clear();
     }
 }
 

@@ -8,7 +8,9 @@ use crate::chat::archive::ArchivedChat;
 use crate::chat::store::ChatStore;
 use crate::config::{AgentConfig, EmulatorConfig};
 use crate::faults::FaultQueue;
+use crate::quota::Quotas;
 use crate::records::Records;
+use crate::secrets::SecretStore;
 use crate::sync::{TaskTracker, lock};
 
 pub(crate) struct AppState {
@@ -19,6 +21,8 @@ pub(crate) struct AppState {
     pub(crate) websocket_base: String,
     pub(crate) records: Records,
     pub(crate) faults: FaultQueue,
+    pub(crate) quotas: Quotas,
+    pub(crate) secrets: SecretStore,
     chats: Mutex<ChatStore>,
     agent_script: Mutex<AgentConfig>,
     pub(crate) tasks: TaskTracker,
@@ -33,6 +37,8 @@ impl AppState {
     ) -> Self {
         let agent_script = Mutex::new(config.agent.clone());
         let records = Records::new(config.max_records);
+        let quotas = Quotas::new(config.quota.clone(), config.max_active_chats);
+        let secrets = SecretStore::new(&config.secrets);
         let archive: Vec<(String, ArchivedChat)> = config
             .past_chats
             .iter()
@@ -49,6 +55,8 @@ impl AppState {
             websocket_base,
             records,
             faults: FaultQueue::default(),
+            quotas,
+            secrets,
             chats: Mutex::new(ChatStore::with_archive(archive)),
             agent_script,
             tasks: TaskTracker::new(runtime),
@@ -67,5 +75,14 @@ impl AppState {
 
     pub(crate) fn set_agent_script(&self, script: AgentConfig) {
         *lock(&self.agent_script) = script;
+    }
+
+    /// Clears the records and pending faults, restores the configured agent behaviour and fills the
+    /// quota's bucket. Chats, secrets and the quotas in force stay.
+    pub(crate) fn reset(&self) {
+        self.records.clear();
+        self.faults.clear();
+        self.set_agent_script(self.config.agent.clone());
+        self.quotas.refill_fully();
     }
 }

@@ -1,78 +1,182 @@
-//! The `connect-emulator` binary: its start-up lines, a working endpoint, and a clean SIGTERM exit.
+//! The `connect-emulator` binary: its start-up lines, a working endpoint, a clean SIGTERM exit, its
+//! configuration file, and the function environment it prints for `make local`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
+
+use connect_emulator::local;
+use serde_json::{Value, json};
+
+use crate::common::process::{EmulatorProcess, http};
 
 #[test]
 fn prints_its_endpoints_serves_and_exits_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_connect-emulator"))
-        .args(["--port", "0", "--host", "127.0.0.1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let mut second = String::new();
-    stdout.read_line(&mut second).unwrap();
-
-    let url = first
-        .trim_end()
-        .strip_prefix("Connect emulator listening: http://127.0.0.1:")
-        .unwrap_or_else(|| panic!("{first:?}"));
-    let port: u16 = url.parse().unwrap();
-    assert!(port > 0);
-    let participant = second
+    let emulator = EmulatorProcess::spawn(&[]);
+    assert!(emulator.port > 0);
+    let participant = emulator.banner[1]
         .trim_end()
         .strip_prefix("Participant endpoint: http://127.0.0.1:")
-        .unwrap_or_else(|| panic!("{second:?}"));
-    assert!(participant.parse::<u16>().is_ok());
+        .expect("the second line names the participant endpoint");
+    assert!(participant.parse::<u16>().is_ok(), "{participant}");
 
-    // The control API answers.
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    stream
-        .write_all(
-            b"GET /_emulator/health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n",
-        )
-        .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains("\"ok\""));
+    let (status, body) = http(emulator.port, "GET", "/_emulator/health", "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"ok\""), "{body}");
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
-    assert!(exit.success(), "{exit:?}");
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    assert_eq!(rest, "", "only the two start-up lines go to stdout");
-    let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
-    assert!(logs.contains("GET /_emulator/health"), "{logs}");
+    let stopped = emulator.terminate();
+    assert!(stopped.status.success(), "{:?}", stopped.status);
+    assert_eq!(
+        stopped.rest_of_stdout, "",
+        "only the two start-up lines go to stdout"
+    );
+    assert!(
+        stopped.stderr.contains("GET /_emulator/health"),
+        "{}",
+        stopped.stderr
+    );
+    assert!(
+        stopped
+            .stderr
+            .contains("StartChatContact quota: 5/s, burst 8"),
+        "the quota in force is logged at start-up: {}",
+        stopped.stderr
+    );
 }
 
 #[test]
 fn rejects_bad_arguments() {
+    for args in [
+        &["--host", "0.0.0.0"][..],
+        &["--print-function-env"],
+        &["--endpoint-url", "http://127.0.0.1:1"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_connect-emulator"))
+            .args(args)
+            .output()
+            .expect("the binary runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+fn quota(port: u16) -> Value {
+    let (status, body) = http(port, "GET", "/_emulator/quota", "");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("the quota is JSON")
+}
+
+#[test]
+fn the_quota_is_on_by_default_and_set_by_the_config_file() {
+    let emulator = EmulatorProcess::spawn(&["--quiet"]);
+    let status = quota(emulator.port);
+    assert_eq!(
+        (
+            &status["enabled"],
+            &status["ratePerSecond"],
+            &status["burst"]
+        ),
+        (&json!(true), &json!(5.0), &json!(8))
+    );
+    drop(emulator);
+
+    let path = std::env::temp_dir().join(format!("emulator-quota-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        r#"{"quota": {"ratePerSecond": 2, "burst": 3}, "maxActiveChats": 4}"#,
+    )
+    .expect("the config file is written");
+    let emulator = EmulatorProcess::spawn(&["--quiet", "--config", path.to_str().expect("UTF-8")]);
+    let status = quota(emulator.port);
+    std::fs::remove_file(&path).expect("the config file is removed");
+    assert_eq!(status["ratePerSecond"], 2.0);
+    assert_eq!(status["burst"], 3);
+    assert_eq!(status["availableTokens"], 3.0);
+    assert_eq!(status["maxActiveChats"], 4);
+    assert_eq!(status["enabled"], true, "a missing key keeps its default");
+}
+
+#[test]
+fn a_bad_quota_in_the_config_file_stops_the_binary() {
+    let path = std::env::temp_dir().join(format!("emulator-bad-quota-{}.json", std::process::id()));
+    std::fs::write(&path, r#"{"quota": {"ratePerSecond": -1}}"#).expect("written");
     let output = Command::new(env!("CARGO_BIN_EXE_connect-emulator"))
-        .args(["--host", "0.0.0.0"])
+        .args(["--config", path.to_str().expect("UTF-8")])
         .output()
-        .unwrap();
+        .expect("the binary runs");
+    std::fs::remove_file(&path).expect("removed");
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("127.0.0.1"));
-    assert!(output.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("ratePerSecond"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn prints_the_function_env_for_a_local_run() {
+    let output = Command::new(env!("CARGO_BIN_EXE_connect-emulator"))
+        .args([
+            "--print-function-env",
+            "--endpoint-url",
+            "http://127.0.0.1:9001",
+            "--allowed-origin",
+            "http://127.0.0.1:9003",
+        ])
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let variables: Vec<(&str, &str)> = text
+        .lines()
+        .map(|line| {
+            let (key, value) = line.split_once('=').expect("KEY=value");
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .expect("the value is quoted");
+            (key, value)
+        })
+        .collect();
+    let keys: Vec<&str> = variables.iter().map(|(key, _)| *key).collect();
+    assert_eq!(
+        keys,
+        [
+            "AWS_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_ENDPOINT_URL_CONNECT",
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+            "AWS_CONFIG_FILE",
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "INSTANCE_ID",
+            "CONTACT_FLOW_ID",
+            "ALLOWED_CONTACT_FLOW_IDS",
+            "CONTACT_FLOW_ALIASES",
+            "ALLOWED_ORIGINS",
+            "SUPPORTED_MESSAGING_CONTENT_TYPES",
+            "ATTACHMENTS_ENABLED",
+            "SECRET_ARN",
+            "ALLOW_PERSISTENT_CHAT",
+        ]
+    );
+    let value = |key: &str| {
+        variables
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .expect("present")
+    };
+    assert_eq!(
+        value("AWS_ENDPOINT_URL_SECRETS_MANAGER"),
+        "http://127.0.0.1:9001"
+    );
+    assert_eq!(value("INSTANCE_ID"), local::INSTANCE_ID);
+    assert_eq!(
+        value("ALLOWED_ORIGINS"),
+        format!("{},http://127.0.0.1:9003", local::SITE_ORIGIN)
+    );
+    assert!(!text.contains(local::SERVER_SECRET));
 }

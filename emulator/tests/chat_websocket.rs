@@ -1,12 +1,10 @@
 //! A whole chat, offline: the WebSocket protocol, the simulated agent, socket swaps,
 //! persistent chat and agent scripting.
 
-mod common;
-
 use std::time::Duration;
 
-use common::participant::*;
-use common::*;
+use crate::common::participant::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -68,7 +66,10 @@ async fn a_whole_chat_with_the_simulated_agent() {
     assert_eq!(joined["DisplayName"], "Agent Alex");
     assert_eq!(joined["ContactId"], json!(chat.contact_id));
     assert_eq!(joined["InitialContactId"], json!(chat.contact_id));
-    let agent_id = joined["ParticipantId"].as_str().unwrap().to_owned();
+    let agent_id = joined["ParticipantId"]
+        .as_str()
+        .expect("ParticipantId is a string")
+        .to_owned();
     let welcome = socket.next_item().await;
     assert_eq!(
         (
@@ -139,11 +140,11 @@ async fn a_whole_chat_with_the_simulated_agent() {
         .clone();
     let kinds: Vec<(String, String)> = items
         .as_array()
-        .unwrap()
+        .expect("a JSON array")
         .iter()
         .map(|i| {
             (
-                i["Type"].as_str().unwrap().to_owned(),
+                i["Type"].as_str().expect("Type is a string").to_owned(),
                 i["ParticipantRole"].as_str().unwrap_or("").to_owned(),
             )
         })
@@ -193,7 +194,9 @@ async fn the_agent_answers_the_initial_message_and_can_end_the_chat() {
         json!({"InitialMessage": {"ContentType": "text/plain", "Content": "order 42"}}),
     )
     .await;
-    let transcript_at_start = emulator.transcript(&chat.contact_id).unwrap();
+    let transcript_at_start = emulator
+        .transcript(&chat.contact_id)
+        .expect("the chat exists");
     assert_eq!(transcript_at_start[1]["Content"], "order 42");
     assert_eq!(transcript_at_start[1]["ParticipantRole"], "CUSTOMER");
 
@@ -202,7 +205,7 @@ async fn the_agent_answers_the_initial_message_and_can_end_the_chat() {
         .items_until(|i| i["Type"] == "MESSAGE" && i["ParticipantRole"] == "AGENT")
         .await;
     assert_eq!(content_type(&seen[0]), JOINED);
-    assert_eq!(seen.last().unwrap()["Content"], "Let me check.");
+    assert_eq!(seen.last().expect("not empty")["Content"], "Let me check.");
     send_message(&emulator, &chat, "thanks").await;
     let seen = socket.items_until(|i| content_type(i) == ENDED).await;
     let contents: Vec<&str> = seen.iter().filter_map(|i| i["Content"].as_str()).collect();
@@ -229,7 +232,8 @@ async fn newest_subscribed_socket_gets_the_items() {
     let mut old = Socket::open_subscribed(&chat.websocket_url).await;
     // A page refresh or socket swap: CreateParticipantConnection again, a second socket.
     let again = connect(&emulator, &chat.participant_token).await.json();
-    let mut new = Socket::open_subscribed(again["Websocket"]["Url"].as_str().unwrap()).await;
+    let mut new =
+        Socket::open_subscribed(again["Websocket"]["Url"].as_str().expect("Url is a string")).await;
 
     send_message(&emulator, &chat, "one").await;
     assert_eq!(new.next_item().await["Content"], "one");
@@ -262,8 +266,9 @@ async fn page_refresh_resumes_without_a_second_agent() {
     let again = connect(&emulator, &chat.participant_token).await.json();
     let token = again["ConnectionCredentials"]["ConnectionToken"]
         .as_str()
-        .unwrap();
-    let mut second = Socket::open_subscribed(again["Websocket"]["Url"].as_str().unwrap()).await;
+        .expect("a string");
+    let mut second =
+        Socket::open_subscribed(again["Websocket"]["Url"].as_str().expect("Url is a string")).await;
     call(
         &emulator,
         "POST",
@@ -278,7 +283,7 @@ async fn page_refresh_resumes_without_a_second_agent() {
     assert!(seen.iter().all(|i| content_type(i) != JOINED));
     let joins = emulator
         .transcript(&chat.contact_id)
-        .unwrap()
+        .expect("the chat exists")
         .iter()
         .filter(|i| content_type(i) == JOINED)
         .count();
@@ -321,7 +326,7 @@ async fn persistent_chat_rehydrates_the_past_session() {
     .await
     .json();
     assert_eq!(page["InitialContactId"], json!(second.contact_id));
-    let items = page["Transcript"].as_array().unwrap();
+    let items = page["Transcript"].as_array().expect("a JSON array");
     let past: Vec<&Value> = items
         .iter()
         .filter(|i| i.get("RelatedContactId").is_some())
@@ -373,7 +378,7 @@ async fn agent_scripting_over_the_control_api() {
         .items_until(|i| i["ParticipantRole"] == "AGENT" && i["Type"] == "MESSAGE")
         .await;
     assert!(seen.iter().all(|i| i["Type"] != "MESSAGEMETADATA"));
-    assert_eq!(seen.last().unwrap()["Content"], "Canned");
+    assert_eq!(seen.last().expect("not empty")["Content"], "Canned");
 
     let said = control(
         &emulator,
@@ -403,7 +408,7 @@ async fn agent_scripting_over_the_control_api() {
     )
     .await
     .json();
-    assert!(stored.as_array().unwrap().len() >= 5);
+    assert!(stored.as_array().expect("a JSON array").len() >= 5);
 
     assert_eq!(
         control(
@@ -467,15 +472,17 @@ async fn agent_rust_api_and_disabled_agent() {
 
     emulator
         .agent_say(&chat.contact_id, "Sorry for the wait")
-        .unwrap();
+        .expect("the agent speaks");
     // The agent joins (with its welcome message) before it speaks.
     let seen = socket
         .items_until(|i| i["Content"] == "Sorry for the wait")
         .await;
     assert_eq!(content_type(&seen[0]), JOINED);
-    emulator.agent_typing(&chat.contact_id).unwrap();
+    emulator
+        .agent_typing(&chat.contact_id)
+        .expect("the agent types");
     assert_eq!(content_type(&socket.next_item().await), TYPING);
-    emulator.end_chat(&chat.contact_id).unwrap();
+    emulator.end_chat(&chat.contact_id).expect("the chat ends");
     assert_eq!(
         content_type(&socket.items_until(|i| content_type(i) == ENDED).await[0]),
         LEFT

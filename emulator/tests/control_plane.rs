@@ -1,11 +1,9 @@
 //! The control plane over real HTTP: SigV4 (signed by the real `aws-sigv4`), validation,
 //! resources, idempotency, connection info, recording, faults and the control API.
 
-mod common;
-
 use std::time::{Duration, Instant, SystemTime};
 
-use common::*;
+use crate::common::*;
 use connect_emulator::{
     ConnectErrorKind, Emulator, EmulatorConfig, Fault, LOCAL_INSTANCE_ID, LOCAL_SALES_FLOW_ID,
 };
@@ -28,9 +26,17 @@ async fn starts_a_chat_with_realistic_answer() {
     assert!(response.header("x-amzn-requestid").is_some_and(is_uuid));
     assert_eq!(response.header("content-type"), Some("application/json"));
     let body = response.json();
-    assert!(is_uuid(body["ContactId"].as_str().unwrap()));
-    assert!(is_uuid(body["ParticipantId"].as_str().unwrap()));
-    let token = body["ParticipantToken"].as_str().unwrap();
+    assert!(is_uuid(
+        body["ContactId"].as_str().expect("ContactId is a string")
+    ));
+    assert!(is_uuid(
+        body["ParticipantId"]
+            .as_str()
+            .expect("ParticipantId is a string")
+    ));
+    let token = body["ParticipantToken"]
+        .as_str()
+        .expect("ParticipantToken is a string");
     assert!((300..=1000).contains(&token.len()), "{}", token.len());
     assert!(
         token
@@ -66,7 +72,9 @@ async fn starts_a_chat_with_realistic_answer() {
     let chats = emulator.chats();
     assert_eq!(chats.len(), 1);
     assert_eq!(chats[0].customer_display_name, "Customer Carla");
-    let transcript = emulator.transcript(&chats[0].contact_id).unwrap();
+    let transcript = emulator
+        .transcript(&chats[0].contact_id)
+        .expect("the chat exists");
     assert_eq!(
         transcript[0]["ContentType"],
         "application/vnd.amazonaws.connect.event.participant.joined"
@@ -184,7 +192,7 @@ async fn signature_failures_answer_like_aws() {
     assert!(
         response.json()["message"]
             .as_str()
-            .unwrap()
+            .expect("a string")
             .contains("does not match")
     );
 
@@ -257,7 +265,10 @@ async fn validation_errors_are_400_with_clear_messages() {
     let response = start_chat(&emulator, &no_name).await;
     assert_eq!(response.status, 400);
     assert_eq!(response.error_type(), Some("InvalidParameterException"));
-    let message = response.json()["Message"].as_str().unwrap().to_owned();
+    let message = response.json()["Message"]
+        .as_str()
+        .expect("Message is a string")
+        .to_owned();
     assert!(
         message.contains("participantDetails.displayName"),
         "{message}"
@@ -273,7 +284,7 @@ async fn validation_errors_are_400_with_clear_messages() {
     assert!(
         response.json()["Message"]
             .as_str()
-            .unwrap()
+            .expect("a string")
             .contains("text/plain")
     );
 
@@ -301,6 +312,41 @@ async fn validation_errors_are_400_with_clear_messages() {
         Some("InvalidParameterException")
     );
     assert!(emulator.chats().is_empty());
+}
+
+#[tokio::test]
+async fn what_the_model_allows_is_accepted_and_the_rest_refused_without_invented_limits() {
+    let emulator = start(EmulatorConfig::local()).await;
+    let mut empty_configuration = chat_body();
+    empty_configuration["ParticipantConfiguration"] = json!({});
+    assert_eq!(
+        start_chat(&emulator, &empty_configuration).await.status,
+        200
+    );
+
+    let mut empty_flow = chat_body();
+    empty_flow["ContactFlowId"] = json!("");
+    let refused = start_chat(&emulator, &empty_flow).await;
+    assert_eq!(refused.error_type(), Some("InvalidParameterException"));
+    let message = refused.json()["Message"]
+        .as_str()
+        .expect("a Message")
+        .to_owned();
+    assert!(
+        message.contains("contactFlowId") && !message.contains("length"),
+        "{message}"
+    );
+
+    let mut empty_value = chat_body();
+    empty_value["SegmentAttributes"] = json!({"connect:Subtype": {}});
+    let refused = start_chat(&emulator, &empty_value).await;
+    assert_eq!(refused.error_type(), Some("InvalidParameterException"));
+    assert!(
+        !refused.json()["Message"]
+            .as_str()
+            .expect("a Message")
+            .contains("exactly")
+    );
 }
 
 #[tokio::test]
@@ -371,27 +417,31 @@ async fn connection_types_return_connection_info() {
     body["ChatStreamingConfiguration"] =
         json!({"StreamingEndpointArn": "arn:aws:sns:us-east-1:123456789012:chat"});
     let answer = start_chat(&emulator, &body).await.json();
-    let url = answer["Websocket"]["Url"].as_str().unwrap();
+    let url = answer["Websocket"]["Url"]
+        .as_str()
+        .expect("Url is a string");
     let prefix = format!("ws://127.0.0.1:{}/", emulator.participant_addr().port());
     assert!(url.starts_with(&prefix), "{url}");
     assert!(
         answer["Websocket"]["ConnectionExpiry"]
             .as_str()
-            .unwrap()
+            .expect("a string")
             .ends_with('Z')
     );
     let token = answer["ConnectionCredentials"]["ConnectionToken"]
         .as_str()
-        .unwrap();
+        .expect("a string");
     assert!(token.len() > 100);
-    let expiry = answer["ConnectionCredentials"]["Expiry"].as_str().unwrap();
+    let expiry = answer["ConnectionCredentials"]["Expiry"]
+        .as_str()
+        .expect("Expiry is a string");
     // now + 1 day, ISO 8601 with milliseconds.
     assert_eq!(expiry.len(), "2024-01-01T00:00:00.000Z".len());
     let tomorrow = SystemTime::now() + Duration::from_secs(86_400);
     let year = 1970
         + tomorrow
             .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
+            .expect("after the epoch")
             .as_secs()
             / 31_556_952;
     assert!(
@@ -415,7 +465,7 @@ async fn unknown_paths_are_recorded_and_the_connection_is_reused() {
     let warm_up = connection
         .send(TestRequest::new("GET", "/ping?x=1", Vec::new()))
         .await
-        .unwrap();
+        .expect("the call succeeds");
     assert_eq!(
         (warm_up.status, warm_up.error_type()),
         (404, Some("UnknownOperationException"))
@@ -426,7 +476,7 @@ async fn unknown_paths_are_recorded_and_the_connection_is_reused() {
             TestRequest::new("POST", "/contact/chat", Vec::new()).signed(addr, &Signer::default()),
         )
         .await
-        .unwrap();
+        .expect("the call succeeds");
     assert_eq!(wrong_method.error_type(), Some("UnknownOperationException"));
     let started = connection
         .send(
@@ -434,7 +484,7 @@ async fn unknown_paths_are_recorded_and_the_connection_is_reused() {
                 .signed(addr, &Signer::default()),
         )
         .await
-        .unwrap();
+        .expect("the call succeeds");
     assert_eq!(started.status, 200);
 
     let requests = emulator.requests();
@@ -491,7 +541,7 @@ async fn delay_and_dropped_connection_faults() {
         .await;
     assert!(result.is_err(), "expected the connection to drop");
     let calls = emulator.start_chat_calls();
-    assert_eq!(calls.last().unwrap().status, 0);
+    assert_eq!(calls.last().expect("not empty").status, 0);
     assert_eq!(emulator.chats().len(), 1);
     // The server keeps serving.
     assert_eq!(start_chat(&emulator, &chat_body()).await.status, 200);
@@ -540,7 +590,7 @@ async fn control_api_over_http() {
     assert!(
         bad.json()["message"]
             .as_str()
-            .unwrap()
+            .expect("a string")
             .contains("ThrottlingException")
     );
 
@@ -552,12 +602,12 @@ async fn control_api_over_http() {
     )
     .await
     .json();
-    assert_eq!(requests.as_array().unwrap().len(), 3);
+    assert_eq!(requests.as_array().expect("a JSON array").len(), 3);
     assert_eq!(requests[0]["signatureValid"], true);
     assert!(
         requests[0]["peer"]
             .as_str()
-            .unwrap()
+            .expect("a string")
             .starts_with("127.0.0.1:")
     );
     let calls = control(
@@ -619,7 +669,10 @@ async fn persistent_chat_needs_an_ended_source() {
     let mut first = chat_body();
     first["InitialMessage"] = json!({"ContentType": "text/plain", "Content": "my order is late"});
     let first = start_chat(&emulator, &first).await.json();
-    let source = first["ContactId"].as_str().unwrap().to_owned();
+    let source = first["ContactId"]
+        .as_str()
+        .expect("ContactId is a string")
+        .to_owned();
 
     let mut again = chat_body();
     again["PersistentChat"] =
@@ -630,11 +683,13 @@ async fn persistent_chat_needs_an_ended_source() {
         (400, Some("InvalidRequestException"))
     );
 
-    emulator.end_chat(&source).unwrap();
+    emulator.end_chat(&source).expect("the chat ends");
     let continued = start_chat(&emulator, &again).await.json();
     assert_eq!(continued["ContinuedFromContactId"], json!(source));
-    let new_id = continued["ContactId"].as_str().unwrap();
-    let transcript = emulator.transcript(new_id).unwrap();
+    let new_id = continued["ContactId"]
+        .as_str()
+        .expect("ContactId is a string");
+    let transcript = emulator.transcript(new_id).expect("the chat exists");
     let past: Vec<_> = transcript
         .iter()
         .filter(|i| i["RelatedContactId"] == json!(source))
@@ -664,8 +719,8 @@ async fn active_chat_quota_gives_limit_exceeded() {
         (429, Some("LimitExceededException"))
     );
     emulator
-        .end_chat(first["ContactId"].as_str().unwrap())
-        .unwrap();
+        .end_chat(first["ContactId"].as_str().expect("ContactId is a string"))
+        .expect("the chat ends");
     assert_eq!(start_chat(&emulator, &chat_body()).await.status, 200);
 }
 
@@ -704,18 +759,24 @@ async fn shutdown_and_drop_stop_the_servers() {
 
 #[tokio::test]
 async fn old_chats_are_forgotten_beyond_the_store_limit() {
-    let mut config = EmulatorConfig::local();
+    // More chats than the quota's burst.
+    let mut config = EmulatorConfig::local().without_quota();
     config.max_stored_chats = 10;
     let emulator = start(config).await;
     let mut tokens = Vec::new();
     for _ in 0..12 {
         let started = start_chat(&emulator, &chat_body()).await.json();
-        tokens.push(started["ParticipantToken"].as_str().unwrap().to_owned());
+        tokens.push(
+            started["ParticipantToken"]
+                .as_str()
+                .expect("ParticipantToken is a string")
+                .to_owned(),
+        );
     }
     assert!(emulator.chats().len() <= 10);
-    let forgotten = common::participant::connect(&emulator, &tokens[0]).await;
+    let forgotten = crate::common::participant::connect(&emulator, &tokens[0]).await;
     assert_eq!(forgotten.status, 403);
-    let kept = common::participant::connect(&emulator, &tokens[11]).await;
+    let kept = crate::common::participant::connect(&emulator, &tokens[11]).await;
     assert_eq!(kept.status, 200);
 }
 
@@ -766,8 +827,12 @@ async fn the_local_past_chat_is_a_persistent_chat_source() {
         connect_emulator::LOCAL_PAST_CONTACT_ID
     );
     let transcript = emulator
-        .transcript(started["ContactId"].as_str().unwrap())
-        .unwrap();
+        .transcript(
+            started["ContactId"]
+                .as_str()
+                .expect("ContactId is a string"),
+        )
+        .expect("the chat exists");
     let past: Vec<_> = transcript
         .iter()
         .filter(|i| i["RelatedContactId"] == connect_emulator::LOCAL_PAST_CONTACT_ID)
@@ -775,7 +840,7 @@ async fn the_local_past_chat_is_a_persistent_chat_source() {
     assert!(past.iter().any(|i| i["Content"] == "Great, thanks!"));
     assert!(past.iter().any(|i| i["ParticipantRole"] == "AGENT"));
     assert_eq!(
-        past.last().unwrap()["ContentType"],
+        past.last().expect("not empty")["ContentType"],
         "application/vnd.amazonaws.connect.event.chat.ended"
     );
 

@@ -1,12 +1,10 @@
 //! The participant service's REST operations: tokens, connection, messages, events,
 //! transcript paging, views, attachments and CORS.
 
-mod common;
-
 use std::time::Duration;
 
-use common::participant::*;
-use common::*;
+use crate::common::participant::*;
+use crate::common::*;
 use connect_emulator::Emulator;
 use serde_json::{Value, json};
 
@@ -46,12 +44,14 @@ async fn create_participant_connection_and_token_rules() {
     assert_eq!(again.status, 200);
     assert!(again.header("x-amzn-requestid").is_some());
     let again = again.json();
-    let expiry = again["ConnectionCredentials"]["Expiry"].as_str().unwrap();
+    let expiry = again["ConnectionCredentials"]["Expiry"]
+        .as_str()
+        .expect("Expiry is a string");
     assert!(expiry.ends_with('Z') && expiry.len() == 24, "{expiry}");
     assert!(again["Websocket"]["ConnectionExpiry"].is_string());
     let second_token = again["ConnectionCredentials"]["ConnectionToken"]
         .as_str()
-        .unwrap();
+        .expect("a string");
     assert_ne!(second_token, chat.connection_token);
     for token in [chat.connection_token.as_str(), second_token] {
         let response = call(
@@ -159,7 +159,7 @@ async fn send_message_validation_and_idempotency() {
     assert!(
         missing_content.json()["Message"]
             .as_str()
-            .unwrap()
+            .expect("a string")
             .contains("'content'")
     );
     let too_long = call(
@@ -206,8 +206,16 @@ async fn send_message_validation_and_idempotency() {
         .await
         .json();
     assert_eq!(first, second);
-    assert!(first["Id"].is_string() && first["AbsoluteTime"].as_str().unwrap().ends_with('Z'));
-    let items = emulator.transcript(&chat.contact_id).unwrap();
+    assert!(
+        first["Id"].is_string()
+            && first["AbsoluteTime"]
+                .as_str()
+                .expect("AbsoluteTime is a string")
+                .ends_with('Z')
+    );
+    let items = emulator
+        .transcript(&chat.contact_id)
+        .expect("the chat exists");
     assert_eq!(items.iter().filter(|i| i["Content"] == "hello").count(), 1);
 
     let markdown_chat = start_customer_chat(
@@ -252,9 +260,17 @@ async fn send_event_validation_and_receipts_are_not_deduplicated() {
     .await;
     assert_error(&no_message, 400, "ValidationException");
 
-    let transcript = emulator.transcript(&chat.contact_id).unwrap();
-    let greeting_id = transcript[1]["Id"].as_str().unwrap().to_owned();
-    let joined_id = transcript[0]["Id"].as_str().unwrap().to_owned();
+    let transcript = emulator
+        .transcript(&chat.contact_id)
+        .expect("the chat exists");
+    let greeting_id = transcript[1]["Id"]
+        .as_str()
+        .expect("Id is a string")
+        .to_owned();
+    let joined_id = transcript[0]["Id"]
+        .as_str()
+        .expect("Id is a string")
+        .to_owned();
     // chatjs sends every receipt with this same ClientToken.
     for message_id in [&greeting_id, &joined_id] {
         let receipt = json!({
@@ -276,7 +292,9 @@ async fn send_event_validation_and_receipts_are_not_deduplicated() {
         assert!(item.get("ContactId").is_none());
     }
     // The transcript keeps receipts on the message itself.
-    let transcript = emulator.transcript(&chat.contact_id).unwrap();
+    let transcript = emulator
+        .transcript(&chat.contact_id)
+        .expect("the chat exists");
     assert!(transcript[1]["MessageMetadata"]["Receipts"][0]["ReadTimestamp"].is_string());
 
     let typing = call(
@@ -299,7 +317,7 @@ async fn send_event_validation_and_receipts_are_not_deduplicated() {
     assert!(
         emulator
             .transcript(&chat.contact_id)
-            .unwrap()
+            .expect("the chat exists")
             .iter()
             .all(|i| content_type(i) != TYPING)
     );
@@ -352,7 +370,12 @@ async fn disconnect_ends_the_chat_and_revokes_the_participant() {
         .await
         .json()["Transcript"]
         .clone();
-    let types: Vec<&str> = items.as_array().unwrap().iter().map(content_type).collect();
+    let types: Vec<&str> = items
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(content_type)
+        .collect();
     assert_eq!(&types[types.len() - 2..], &[LEFT, ENDED]);
     assert_eq!(emulator.chats()[0].state, "ENDED");
 }
@@ -369,24 +392,31 @@ async fn transcript_paging() {
             200
         );
     }
-    let all = emulator.transcript(&chat.contact_id).unwrap();
+    let all = emulator
+        .transcript(&chat.contact_id)
+        .expect("the chat exists");
     assert_eq!(all.len(), 14); // joined, greeting, 12 messages
     let ids = |items: &Value| -> Vec<String> {
         items
             .as_array()
-            .unwrap()
+            .expect("a JSON array")
             .iter()
-            .map(|i| i["Id"].as_str().unwrap().to_owned())
+            .map(|i| i["Id"].as_str().expect("Id is a string").to_owned())
             .collect()
     };
     let all_ids: Vec<String> = all
         .iter()
-        .map(|i| i["Id"].as_str().unwrap().to_owned())
+        .map(|i| i["Id"].as_str().expect("Id is a string").to_owned())
         .collect();
 
     // Service defaults: BACKWARD from the end, DESCENDING, 10 items.
     let page = transcript(&emulator, &chat, json!({})).await.json();
     assert_eq!(page["InitialContactId"], json!(chat.contact_id));
+    // Items follow the model's Item shape: ContactId, never InitialContactId (frames carry that).
+    for item in page["Transcript"].as_array().expect("a JSON array") {
+        assert!(item.get("InitialContactId").is_none(), "{item}");
+        assert_eq!(item["ContactId"], json!(chat.contact_id), "{item}");
+    }
     let mut expected: Vec<String> = all_ids[4..].to_vec();
     expected.reverse();
     assert_eq!(ids(&page["Transcript"]), expected);
@@ -484,7 +514,7 @@ async fn transcript_paging() {
 }
 
 #[tokio::test]
-async fn describe_view_decodes_the_token() {
+async fn describe_view_answers_the_sample_view_and_decodes_the_token() {
     let emulator = quiet_emulator().await;
     let chat = start_customer_chat(&emulator, Value::Null).await;
     let response = call(
@@ -497,23 +527,27 @@ async fn describe_view_decodes_the_token() {
     .await;
     assert_eq!(response.status, 200);
     let view = &response.json()["View"];
-    assert_eq!(view["Id"], "tok/with space+x");
+    assert_eq!(view["Id"], "emulator-sample-view");
     assert_eq!(view["Version"], 1);
     assert!(
         view["Arn"]
             .as_str()
-            .unwrap()
+            .expect("a string")
             .starts_with("arn:aws:connect:us-east-1:")
     );
-    let template: Value =
-        serde_json::from_str(view["Content"]["Template"].as_str().unwrap()).unwrap();
+    let template: Value = serde_json::from_str(
+        view["Content"]["Template"]
+            .as_str()
+            .expect("Template is a string"),
+    )
+    .expect("the template is JSON");
     assert!(template["Body"].is_array());
     assert!(view["Content"]["Actions"].is_array());
 
     let missing = call(
         &emulator,
         "GET",
-        "/participant/views/not-found",
+        "/participant/views/not%2Dfound",
         &chat.connection_token,
         Value::Null,
     )
@@ -563,15 +597,20 @@ async fn attachments_upload_complete_and_download() {
     .await
     .json();
     assert_eq!(started, replay, "same ClientToken, same attachment");
-    let attachment_id = started["AttachmentId"].as_str().unwrap().to_owned();
-    let upload_url = started["UploadMetadata"]["Url"].as_str().unwrap();
+    let attachment_id = started["AttachmentId"]
+        .as_str()
+        .expect("AttachmentId is a string")
+        .to_owned();
+    let upload_url = started["UploadMetadata"]["Url"]
+        .as_str()
+        .expect("Url is a string");
     let path = upload_url
         .strip_prefix(&emulator.participant_endpoint_url())
-        .unwrap()
+        .expect("a URL of the participant endpoint")
         .to_owned();
     let headers = started["UploadMetadata"]["HeadersToInclude"]
         .as_object()
-        .unwrap()
+        .expect("a JSON object")
         .clone();
 
     // Completing before the upload is refused.
@@ -605,14 +644,17 @@ async fn attachments_upload_complete_and_download() {
     assert!(
         preflight
             .header("access-control-allow-methods")
-            .unwrap()
+            .expect("the header is present")
             .contains("PUT")
     );
 
     let mut put =
         TestRequest::new("PUT", &path, file.clone()).header("origin", "http://localhost:8080");
     for (name, value) in &headers {
-        put = put.header(&name.to_lowercase(), value.as_str().unwrap());
+        put = put.header(
+            &name.to_lowercase(),
+            value.as_str().expect("a string header value"),
+        );
     }
     let uploaded = send(emulator.participant_addr(), put).await;
     assert_eq!(uploaded.status, 200);
@@ -673,7 +715,7 @@ async fn attachments_upload_complete_and_download() {
         .items_until(|i| i["ParticipantRole"] == "AGENT" && i["Type"] == "MESSAGE")
         .await;
     assert_eq!(
-        seen.last().unwrap()["Content"],
+        seen.last().expect("not empty")["Content"],
         "Thanks, I received order.txt."
     );
 
@@ -689,9 +731,9 @@ async fn attachments_upload_complete_and_download() {
     assert_eq!(link["AttachmentSizeInBytes"], file.len());
     let download_path = link["Url"]
         .as_str()
-        .unwrap()
+        .expect("a string")
         .strip_prefix(&emulator.participant_endpoint_url())
-        .unwrap()
+        .expect("a URL of the participant endpoint")
         .to_owned();
     let downloaded = send(
         emulator.participant_addr(),
@@ -705,7 +747,7 @@ async fn attachments_upload_complete_and_download() {
     assert!(
         downloaded
             .header("content-disposition")
-            .unwrap()
+            .expect("the header is present")
             .starts_with("inline")
     );
     assert_eq!(downloaded.header("access-control-allow-origin"), Some("*"));
@@ -760,7 +802,9 @@ async fn cors_preflight_and_exposed_headers() {
     .await;
     assert_eq!(denied.status, 403);
     assert_eq!(denied.header("access-control-allow-origin"), Some("*"));
-    let exposed = denied.header("access-control-expose-headers").unwrap();
+    let exposed = denied
+        .header("access-control-expose-headers")
+        .expect("exposed headers");
     assert!(exposed.contains("x-amzn-ErrorType") && exposed.contains("x-amzn-RequestId"));
     let unknown = send(
         emulator.participant_addr(),
@@ -791,7 +835,7 @@ async fn cors_allowlist() {
     assert!(
         allowed
             .header("access-control-allow-headers")
-            .unwrap()
+            .expect("the header is present")
             .contains("x-amz-bearer")
     );
     let other = send(
@@ -818,10 +862,15 @@ async fn connection_types_on_start_chat_skip_create_participant_connection() {
     let mut body = chat_body();
     body["ConnectionTypes"] = json!(["WEBSOCKET", "CONNECTION_CREDENTIALS"]);
     let started = start_chat(&emulator, &body).await.json();
-    let mut socket = Socket::open_subscribed(started["Websocket"]["Url"].as_str().unwrap()).await;
+    let mut socket = Socket::open_subscribed(
+        started["Websocket"]["Url"]
+            .as_str()
+            .expect("Url is a string"),
+    )
+    .await;
     let token = started["ConnectionCredentials"]["ConnectionToken"]
         .as_str()
-        .unwrap();
+        .expect("a string");
     let sent = call(
         &emulator,
         "POST",

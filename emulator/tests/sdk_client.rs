@@ -1,14 +1,13 @@
 //! The real `aws-sdk-connect` client (the one the Lambda uses) against the emulator:
 //! signing, response parsing, modelled errors, retries with the same ClientToken.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::start;
 use aws_credential_types::Credentials;
 use aws_sdk_connect::config::Region;
+use aws_sdk_connect::error::ProvideErrorMetadata;
 use aws_sdk_connect::types::{ChatMessage, ConnectionType, ParticipantDetails};
-use common::start;
 use connect_emulator::{
     ConnectErrorKind, Emulator, EmulatorConfig, Fault, LOCAL_ACCESS_KEY_ID, LOCAL_DEFAULT_FLOW_ID,
     LOCAL_INSTANCE_ID, LOCAL_SECRET_ACCESS_KEY,
@@ -41,7 +40,7 @@ fn request(
             ParticipantDetails::builder()
                 .display_name("Customer Carla")
                 .build()
-                .unwrap(),
+                .expect("a complete builder"),
         )
 }
 
@@ -57,29 +56,35 @@ async fn the_sdk_starts_a_chat_with_temporary_credentials() {
                 .content_type("text/plain")
                 .content("hello")
                 .build()
-                .unwrap(),
+                .expect("a complete builder"),
         )
         .connection_types(ConnectionType::ConnectionCredentials)
         .connection_types(ConnectionType::Websocket)
         .send()
         .await
-        .unwrap();
-    assert_eq!(output.contact_id().unwrap().len(), 36);
-    assert!(output.participant_token().unwrap().len() > 300);
+        .expect("the call succeeds");
+    assert_eq!(output.contact_id().expect("a ContactId").len(), 36);
+    assert!(
+        output
+            .participant_token()
+            .expect("a ParticipantToken")
+            .len()
+            > 300
+    );
     assert!(
         output
             .connection_credentials()
-            .unwrap()
+            .expect("ConnectionCredentials")
             .expiry()
-            .unwrap()
+            .expect("an Expiry")
             .ends_with('Z')
     );
     assert!(
         output
             .websocket()
-            .unwrap()
+            .expect("a Websocket")
             .url()
-            .unwrap()
+            .expect("a Url")
             .starts_with("ws://127.0.0.1:")
     );
     assert!(emulator.requests().iter().all(|r| r.signature_valid));
@@ -96,7 +101,7 @@ async fn the_sdk_maps_modelled_errors() {
     let error = request(&client)
         .send()
         .await
-        .unwrap_err()
+        .expect_err("an error answer")
         .into_service_error();
     assert!(error.is_invalid_parameter_exception(), "{error:?}");
 
@@ -104,7 +109,7 @@ async fn the_sdk_maps_modelled_errors() {
         .contact_flow_id("nope")
         .send()
         .await
-        .unwrap_err()
+        .expect_err("an error answer")
         .into_service_error();
     assert!(error.is_resource_not_found_exception(), "{error:?}");
 
@@ -112,7 +117,7 @@ async fn the_sdk_maps_modelled_errors() {
         .supported_messaging_content_types("text/markdown")
         .send()
         .await
-        .unwrap_err()
+        .expect_err("an error answer")
         .into_service_error();
     assert!(error.is_invalid_request_exception(), "{error:?}");
 
@@ -120,12 +125,9 @@ async fn the_sdk_maps_modelled_errors() {
     let error = request(&client)
         .send()
         .await
-        .unwrap_err()
+        .expect_err("an error answer")
         .into_service_error();
-    assert_eq!(
-        aws_sdk_connect::error::ProvideErrorMetadata::code(&error),
-        Some("AccessDeniedException")
-    );
+    assert_eq!(error.code(), Some("AccessDeniedException"));
 }
 
 #[tokio::test]
@@ -146,12 +148,9 @@ async fn the_sdk_refuses_a_wrong_secret() {
     let error = request(&aws_sdk_connect::Client::from_conf(config))
         .send()
         .await
-        .unwrap_err()
+        .expect_err("an error answer")
         .into_service_error();
-    assert_eq!(
-        aws_sdk_connect::error::ProvideErrorMetadata::code(&error),
-        Some("InvalidSignatureException")
-    );
+    assert_eq!(error.code(), Some("InvalidSignatureException"));
 }
 
 #[tokio::test]
@@ -162,8 +161,8 @@ async fn the_sdk_retries_throttling_and_dropped_connections_with_one_client_toke
     emulator.inject(Fault::DropConnection);
     let output = tokio::time::timeout(Duration::from_secs(20), request(&client).send())
         .await
-        .unwrap()
-        .unwrap();
+        .expect("the retries finish in time")
+        .expect("a retry succeeds");
     let calls = emulator.start_chat_calls();
     assert_eq!(calls.len(), 3, "{calls:?}");
     assert_eq!(calls[0].status, 429);
@@ -173,4 +172,49 @@ async fn the_sdk_retries_throttling_and_dropped_connections_with_one_client_toke
     assert!(calls.iter().all(|c| &c.body["ClientToken"] == token));
     assert_eq!(calls[2].contact_id.as_deref(), output.contact_id());
     assert_eq!(emulator.chats().len(), 1);
+}
+
+#[tokio::test]
+async fn the_sdk_recovers_a_lost_answer_without_a_second_chat() {
+    let emulator = start(EmulatorConfig::local()).await;
+    let client = client(&emulator, None);
+    emulator.inject(Fault::ResetAfterProcessing);
+    let output = tokio::time::timeout(Duration::from_secs(20), request(&client).send())
+        .await
+        .expect("the retry finishes in time")
+        .expect("the retry succeeds");
+    let calls = emulator.start_chat_calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls[0].fault, Some(Fault::ResetAfterProcessing));
+    assert!(!calls[0].idempotent_replay && calls[1].idempotent_replay);
+    assert_eq!(calls[0].client_token, calls[1].client_token);
+    assert_eq!(calls[0].contact_id.as_deref(), output.contact_id());
+    assert_eq!(emulator.chats().len(), 1, "one chat for both attempts");
+}
+
+#[tokio::test]
+async fn the_sdk_surfaces_an_unusable_200_as_it_comes() {
+    let emulator = start(EmulatorConfig::local()).await;
+    let client = client(&emulator, None);
+    emulator.inject(Fault::MalformedBody);
+    let error = request(&client)
+        .send()
+        .await
+        .expect_err("a body that is not JSON cannot be read");
+    // An "unhandled" service error without a code: the caller must not take it for a chat.
+    let error = error.into_service_error();
+    assert!(error.meta().code().is_none(), "{error:?}");
+    assert_eq!(
+        emulator.chats().len(),
+        1,
+        "the chat was started all the same"
+    );
+    emulator.inject(Fault::MissingParticipantToken);
+    let output = request(&client)
+        .send()
+        .await
+        .expect("the SDK does not check for a ParticipantToken");
+    assert!(output.participant_token().is_none());
+    assert!(output.contact_id().is_some());
+    assert_eq!(emulator.chats().len(), 2);
 }

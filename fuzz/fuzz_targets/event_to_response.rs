@@ -1,5 +1,6 @@
 //! Arbitrary bytes → (when they are JSON) a Lambda event → `ChatHandler::handle_event`, with a fake
-//! Amazon Connect port and the real policy, under three configurations. Every answer must be a
+//! Amazon Connect port and the real policy, under three configurations (the third with signed
+//! customers, so the token verifier is fuzzed too). Every answer must be a
 //! documented one: a status of openapi.yaml, the error body's exact shape with a code listed under that
 //! status, CORS exactly for allowed origins, `Vary: origin`, and a 5xx only when the fake port failed
 //! with a 5xx-class failure.
@@ -19,7 +20,8 @@ mod spec;
 
 use libfuzzer_sys::fuzz_target;
 use oracle::{
-    Allowed, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS, expected_allow_origin,
+    Allowed, CODES_WITH_FIELDS, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS,
+    expected_allow_origin,
 };
 use serde_json::{Map, Value};
 use start_chat::chat::{
@@ -126,6 +128,9 @@ fn configurations() -> Vec<Vec<(&'static str, &'static str)>> {
         ("ALLOW_CUSTOMER_ID", "false"),
         ("ALLOWED_ATTRIBUTE_KEYS", "customerName,plan"),
         ("CHAT_DURATION_MINUTES", "60"),
+        ("SERVER_SECRET", "fuzz-server-secret-0123456789abcdef0123456789"),
+        ("JWT_SIGNING_KEYS", "fuzz-widget-security-key-of-44-characters-00"),
+        ("JWT_AUDIENCE", "chat.example.com"),
     ]);
     vec![base, open, strict]
 }
@@ -346,7 +351,7 @@ fn check(
     match (error.get("fields"), error.get("fieldCount")) {
         (None, None) => {}
         (Some(Value::Array(fields)), Some(count)) => {
-            assert_eq!(code, "VALIDATION_FAILED", "{body}");
+            assert!(CODES_WITH_FIELDS.contains(&code), "{body}");
             let count = count.as_u64().unwrap_or_else(|| panic!("{body}"));
             assert_eq!(
                 fields.len() as u64,
@@ -377,6 +382,9 @@ fn check(
     }
     if status == 405 {
         assert_eq!(header("allow"), Some("POST, OPTIONS"), "{document}");
+    }
+    if status == 401 {
+        assert_eq!(header("www-authenticate"), Some("Bearer"), "{document}");
     }
     if [429, 503, 504].contains(&status) {
         assert!(header("retry-after").is_some(), "{document}");

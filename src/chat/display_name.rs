@@ -10,7 +10,7 @@ use unicode_general_category::{GeneralCategory, get_general_category};
 const BLANK_LETTERS: [char; 5] = ['\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}', '\u{2800}'];
 
 /// Why a display name is refused, for the field error.
-pub fn display_name_problem(name: &str) -> Option<String> {
+pub(crate) fn display_name_problem(name: &str) -> Option<String> {
     if let Some(refused) = name.chars().find(|c| is_refused(*c)) {
         return Some(format!(
             "must not contain control, formatting, separator, private-use or unassigned characters (found U+{:04X})",

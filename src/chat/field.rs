@@ -22,7 +22,7 @@ impl FieldError {
 const PATH_KEY_MAX: usize = 64;
 
 /// The path of a member of the object at `parent` (empty for the top level).
-pub fn member_path(parent: &str, key: &str) -> String {
+pub(crate) fn member_path(parent: &str, key: &str) -> String {
     let mut path = String::with_capacity(parent.len() + key.len() + 4);
     path.push_str(parent);
     let plain = !key.is_empty()
@@ -46,7 +46,7 @@ pub fn member_path(parent: &str, key: &str) -> String {
 }
 
 /// The path of the element `index` of the array at `parent`.
-pub fn index_path(parent: &str, index: usize) -> String {
+pub(crate) fn index_path(parent: &str, index: usize) -> String {
     format!("{parent}[{index}]")
 }
 

@@ -14,7 +14,7 @@ const PURPOSE: &str = "start-chat/client-token/v1";
 
 /// Derives Connect's token; built once at cold start.
 #[derive(Clone)]
-pub struct ClientTokens {
+pub(crate) struct ClientTokens {
     key: hmac::Key,
 }
 
@@ -25,7 +25,7 @@ impl std::fmt::Debug for ClientTokens {
 }
 
 impl ClientTokens {
-    pub fn new(secret: Option<&ServerSecret>) -> Self {
+    pub(crate) fn new(secret: Option<&ServerSecret>) -> Self {
         let key = match secret {
             Some(secret) => secret.key_for(PURPOSE),
             // Still binds the token to the command; only the secret makes it unpredictable.
@@ -35,7 +35,7 @@ impl ClientTokens {
     }
 
     /// 64 hex characters (Connect allows 500).
-    pub fn derive(&self, browser_token: &str, command: &StartChatCommand) -> String {
+    pub(crate) fn derive(&self, browser_token: &str, command: &StartChatCommand) -> String {
         let mut context = hmac::Context::with_key(&self.key);
         context.update(browser_token.as_bytes());
         context.update(&[0]);
@@ -50,7 +50,7 @@ impl ClientTokens {
 
 /// The browser's token must be a random (version 4) UUID, which nobody can guess or claim in advance.
 /// Returns it in lowercase.
-pub fn random_uuid(text: &str) -> Option<String> {
+pub(crate) fn random_uuid(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let shaped = bytes.len() == 36

@@ -1,27 +1,32 @@
-//! The service's own limits for StartChatContact (`../shared/reference/start-chat-contact-api.md`).
+//! The service's own limits for StartChatContact, as the Amazon Connect API reference states them
+//! (<https://docs.aws.amazon.com/connect/latest/APIReference/API_StartChatContact.html>).
 //! Lengths of strings count characters (Unicode scalar values), as the service model does; the
 //! attribute budget counts UTF-8 bytes.
 
-pub const INSTANCE_ID_MAX: usize = 100;
-pub const CONTACT_FLOW_ID_MAX: usize = 500;
-pub const DISPLAY_NAME_MAX: usize = 256;
-pub const ATTRIBUTE_KEY_MAX: usize = 32_767;
-pub const ATTRIBUTE_VALUE_MAX: usize = 32_767;
+pub(crate) const INSTANCE_ID_MAX: usize = 100;
+pub(crate) const CONTACT_FLOW_ID_MAX: usize = 500;
+pub(crate) const DISPLAY_NAME_MAX: usize = 256;
+pub(crate) const ATTRIBUTE_KEY_MAX: usize = 32_767;
+pub(crate) const ATTRIBUTE_VALUE_MAX: usize = 32_767;
 /// Keys and values of all attributes together, in UTF-8 bytes.
-pub const ATTRIBUTES_TOTAL_BYTES_MAX: usize = 32_768;
-pub const MESSAGE_CONTENT_TYPE_MAX: usize = 100;
-pub const MESSAGE_CONTENT_MAX: usize = 16_384;
-pub const CLIENT_TOKEN_MAX: usize = 500;
-pub const CHAT_DURATION_MINUTES_MIN: i64 = 60;
-pub const CHAT_DURATION_MINUTES_MAX: i64 = 10_080;
-pub const CONTACT_ID_MAX: usize = 256;
-pub const CUSTOMER_ID_MAX: usize = 128;
-pub const SEGMENT_ATTRIBUTE_KEY_MAX: usize = 128;
-pub const SEGMENT_VALUE_STRING_MAX: usize = 1_024;
-pub const SEGMENT_VALUE_ARN_MAX: usize = 2_048;
+pub(crate) const ATTRIBUTES_TOTAL_BYTES_MAX: usize = 32_768;
+pub(crate) const MESSAGE_CONTENT_TYPE_MAX: usize = 100;
+pub(crate) const MESSAGE_CONTENT_MAX: usize = 16_384;
+pub(crate) const CLIENT_TOKEN_MAX: usize = 500;
+pub(crate) const CHAT_DURATION_MINUTES_MIN: i64 = 60;
+pub(crate) const CHAT_DURATION_MINUTES_MAX: i64 = 10_080;
+pub(crate) const CONTACT_ID_MAX: usize = 256;
+pub(crate) const CUSTOMER_ID_MAX: usize = 128;
+pub(crate) const SEGMENT_ATTRIBUTE_KEY_MAX: usize = 128;
+pub(crate) const SEGMENT_VALUE_STRING_MAX: usize = 1_024;
+pub(crate) const SEGMENT_VALUE_ARN_MAX: usize = 2_048;
 /// Nesting of `ValueMap`/`ValueList` inside a segment attribute. The service model is recursive but the
 /// documented system attributes nest at most twice; a bound keeps hostile input cheap.
-pub const SEGMENT_VALUE_DEPTH_MAX: usize = 3;
+pub(crate) const SEGMENT_VALUE_DEPTH_MAX: usize = 3;
 /// Entries of one `SegmentAttributes`, `ValueMap` or `ValueList`: a bound for the same reason.
-pub const SEGMENT_ENTRIES_MAX: usize = 50;
-pub const CONNECTION_TYPES_MAX: usize = 2;
+pub(crate) const SEGMENT_ENTRIES_MAX: usize = 50;
+pub(crate) const CONNECTION_TYPES_MAX: usize = 2;
+
+// Limits of this service's own members, not Connect's.
+/// A continuation token is about 150 characters; the bound keeps hostile input cheap.
+pub(crate) const CONTINUATION_TOKEN_MAX: usize = 1024;

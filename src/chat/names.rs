@@ -12,7 +12,7 @@ pub fn is_uuid(text: &str) -> bool {
 }
 
 /// What may appear in a contact attribute key (the service's charset) and in a flow alias.
-pub fn is_key_char(c: char) -> bool {
+pub(crate) fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 

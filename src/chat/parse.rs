@@ -5,11 +5,13 @@
 use super::command::{
     ChatMessage, ConnectionType, ContentType, PersistentChat, RehydrationType, SegmentValue,
 };
+use super::continuation::ContinuationRefusal;
 use super::display_name::display_name_problem;
 use super::field::{FieldError, index_path, member_path};
 use super::idempotency::random_uuid;
 use super::limits::*;
 use super::names::{KEY_CHARS, is_key_char};
+use super::strict_json;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -24,11 +26,22 @@ pub enum Rejection {
     InstanceNotAllowed,
     /// A flow (or alias) the server does not allow browsers to name.
     ContactFlowNotAllowed,
+    /// `PersistentChat` from a browser that may not continue contacts.
+    PersistentChatNotAllowed(LinkRefusal),
+    /// `RelatedContactId` likewise: Connect copies the related contact's attributes into the new one.
+    RelatedContactNotAllowed(LinkRefusal),
+    /// Continuing or linking a contact needs the continuation token this service gave for it.
+    ContinuationTokenRequired,
+    ContinuationTokenInvalid(ContinuationRefusal),
+}
+
+/// Why a browser may not name a contact to continue or link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRefusal {
     /// Persistent chat is switched off on the server.
-    PersistentChatNotAllowed,
-    /// `RelatedContactId` is switched off with persistent chat: Connect copies the related contact's
-    /// attributes into the new one.
-    RelatedContactNotAllowed,
+    SwitchedOff,
+    /// Customers are signed: only the website's token may name the contact.
+    SignedOnly,
 }
 
 /// A request that respects the service's limits, before the server's policy is applied.
@@ -36,7 +49,8 @@ pub enum Rejection {
 pub(super) struct ChatRequest {
     pub instance_id: Option<String>,
     pub contact_flow_id: Option<String>,
-    pub display_name: String,
+    /// `None` only when the name was optional (a signed token supplies it).
+    pub display_name: Option<String>,
     pub attributes: BTreeMap<String, String>,
     pub initial_message: Option<ChatMessage>,
     pub supported_messaging_content_types: Option<Vec<ContentType>>,
@@ -48,23 +62,24 @@ pub(super) struct ChatRequest {
     pub segment_attributes: BTreeMap<String, SegmentValue>,
     pub disconnect_agent_on_customer_exit: bool,
     pub connection_types: Vec<ConnectionType>,
+    /// Proof, signed by this service, that the browser may continue or link the contact it names.
+    pub continuation_token: Option<String>,
 }
 
-pub(super) fn parse_request(body: &[u8]) -> Result<ChatRequest, Rejection> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|err| Rejection::InvalidJson(err.to_string()))?;
-    let Value::Object(root) = value else {
-        return Err(Rejection::InvalidJson(format!(
-            "the body must be a JSON object, not {}",
-            kind(&value)
-        )));
-    };
+/// Whether the body must carry `ParticipantDetails.DisplayName` (a signed token may supply it instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DisplayName {
+    Required,
+    Optional,
+}
 
+pub(super) fn parse_request(body: &[u8], name: DisplayName) -> Result<ChatRequest, Rejection> {
+    let root = parse_object(body).map_err(Rejection::InvalidJson)?;
     let mut fields = Fields::default();
     let instance_id = fields.instance_id(&root);
     let contact_flow_id = optional_id(&root, "ContactFlowId")
         .and_then(|v| fields.string("ContactFlowId", v, 1, CONTACT_FLOW_ID_MAX));
-    let display_name = fields.display_name(&root);
+    let display_name = fields.display_name(&root, name);
     let attributes = fields.attributes(&root);
     let initial_message = fields.initial_message(&root);
     let supported_messaging_content_types = fields.content_types(&root);
@@ -81,9 +96,11 @@ pub(super) fn parse_request(body: &[u8]) -> Result<ChatRequest, Rejection> {
     let segment_attributes = fields.segment_attributes(&root);
     let disconnect_agent_on_customer_exit = fields.disconnect_on_customer_exit(&root);
     let connection_types = fields.connection_types(&root);
+    let continuation_token = member(&root, "ContinuationToken")
+        .and_then(|v| fields.string("ContinuationToken", v, 1, CONTINUATION_TOKEN_MAX));
 
     match display_name {
-        Some(display_name) if fields.errors.is_empty() => Ok(ChatRequest {
+        Ok(display_name) if fields.errors.is_empty() => Ok(ChatRequest {
             instance_id,
             contact_flow_id,
             display_name,
@@ -98,8 +115,101 @@ pub(super) fn parse_request(body: &[u8]) -> Result<ChatRequest, Rejection> {
             segment_attributes,
             disconnect_agent_on_customer_exit,
             connection_types,
+            continuation_token,
         }),
         _ => Err(Rejection::Invalid(fields.errors)),
+    }
+}
+
+/// What a signed customer token may state, validated with the same rules as the body's members.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(super) struct ClaimedFacts {
+    pub customer_id: Option<String>,
+    pub display_name: Option<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub segment_attributes: BTreeMap<String, SegmentValue>,
+    pub persistent_chat: Option<PersistentChat>,
+    pub related_contact_id: Option<String>,
+}
+
+/// Token claim → the body member whose rules apply to it.
+const CLAIM_MEMBERS: [(&str, &str); 6] = [
+    ("sub", "CustomerId"),
+    ("displayName", "ParticipantDetails"),
+    ("attributes", "Attributes"),
+    ("segmentAttributes", "SegmentAttributes"),
+    ("persistentChat", "PersistentChat"),
+    ("relatedContactId", "RelatedContactId"),
+];
+
+/// Reads a token's claims as if they were the body's members, so the same limits apply; field paths
+/// name the claims (`attributes.plan`, `displayName`).
+pub(super) fn parse_claims(payload: &Map<String, Value>) -> Result<ClaimedFacts, Vec<FieldError>> {
+    let mut root = Map::new();
+    for (claim, body_member) in CLAIM_MEMBERS {
+        let Some(value) = member(payload, claim) else {
+            continue;
+        };
+        let value = match claim {
+            "displayName" => serde_json::json!({ "DisplayName": value }),
+            _ => value.clone(),
+        };
+        root.insert(body_member.to_owned(), value);
+    }
+    let mut fields = Fields::default();
+    let facts = ClaimedFacts {
+        customer_id: member(&root, "CustomerId")
+            .and_then(|v| fields.string("CustomerId", v, 1, CUSTOMER_ID_MAX)),
+        display_name: fields
+            .display_name(&root, DisplayName::Optional)
+            .ok()
+            .flatten(),
+        attributes: fields.attributes(&root),
+        segment_attributes: fields.segment_attributes(&root),
+        persistent_chat: fields.persistent_chat(&root),
+        related_contact_id: member(&root, "RelatedContactId")
+            .and_then(|v| fields.string("RelatedContactId", v, 1, CONTACT_ID_MAX)),
+    };
+    if facts.persistent_chat.is_some() && facts.related_contact_id.is_some() {
+        fields.error("RelatedContactId", "cannot be combined with PersistentChat");
+    }
+    if fields.errors.is_empty() {
+        Ok(facts)
+    } else {
+        Err(fields.errors.into_iter().map(claim_path).collect())
+    }
+}
+
+fn claim_path(mut error: FieldError) -> FieldError {
+    let renamed = [("ParticipantDetails.DisplayName", "displayName")]
+        .into_iter()
+        .chain(
+            CLAIM_MEMBERS
+                .iter()
+                .map(|(claim, member)| (*member, *claim)),
+        )
+        .find_map(|(member, claim)| {
+            error
+                .path
+                .strip_prefix(member)
+                .map(|rest| format!("{claim}{rest}"))
+        });
+    if let Some(path) = renamed {
+        error.path = path;
+    }
+    error
+}
+
+/// Parses a JSON object, refusing duplicate member names at any depth: a proxy or firewall that reads
+/// the first of two members and this service the last would not be judging the same request.
+pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, String> {
+    let value = strict_json::from_slice(body)?;
+    match value {
+        Value::Object(root) => Ok(root),
+        other => Err(format!(
+            "the body must be a JSON object, not {}",
+            kind(&other)
+        )),
     }
 }
 
@@ -221,26 +331,36 @@ impl Fields {
         uuid
     }
 
-    fn display_name(&mut self, root: &Map<String, Value>) -> Option<String> {
+    /// `Ok(None)`: absent where that is allowed; `Err(())`: an error was recorded.
+    fn display_name(
+        &mut self,
+        root: &Map<String, Value>,
+        required: DisplayName,
+    ) -> Result<Option<String>, ()> {
         const PATH: &str = "ParticipantDetails.DisplayName";
-        let Some(details) = member(root, "ParticipantDetails") else {
+        let name = member(root, "ParticipantDetails")
+            .map(|details| self.object("ParticipantDetails", details).ok_or(()))
+            .transpose()?
+            .and_then(|details| member(details, "DisplayName"));
+        let Some(name) = name else {
+            if required == DisplayName::Optional {
+                return Ok(None);
+            }
             self.error(PATH, "is required");
-            return None;
+            return Err(());
         };
-        let details = self.object("ParticipantDetails", details)?;
-        let Some(name) = member(details, "DisplayName") else {
-            self.error(PATH, "is required");
-            return None;
-        };
-        let name = self.string(PATH, name, 1, DISPLAY_NAME_MAX)?;
-        if name.trim().is_empty() {
-            self.error(PATH, "must not be blank");
-            None
-        } else if let Some(problem) = display_name_problem(&name) {
-            self.error(PATH, problem);
-            None
+        let name = self.string(PATH, name, 1, DISPLAY_NAME_MAX).ok_or(())?;
+        let problem = if name.trim().is_empty() {
+            Some("must not be blank".to_owned())
         } else {
-            Some(name)
+            display_name_problem(&name)
+        };
+        match problem {
+            Some(problem) => {
+                self.error(PATH, problem);
+                Err(())
+            }
+            None => Ok(Some(name)),
         }
     }
 

@@ -2,16 +2,21 @@
 //! chat may last, and the defaults for what it leaves out. Built once at cold start from
 //! [`PolicySettings`]; its invariants hold because [`ChatPolicy::new`] checks them and nothing mutates it.
 
-use super::command::{ContentType, SegmentValue, StartChatCommand};
+use super::Secret;
+use super::command::{ContentType, PersistentChat, SegmentValue, StartChatCommand};
+use super::continuation::{ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
 use super::field::{FieldError, member_path};
 use super::idempotency::ClientTokens;
 use super::limits::{
-    CHAT_DURATION_MINUTES_MAX, CHAT_DURATION_MINUTES_MIN, SEGMENT_ATTRIBUTE_KEY_MAX,
+    ATTRIBUTES_TOTAL_BYTES_MAX, CHAT_DURATION_MINUTES_MAX, CHAT_DURATION_MINUTES_MIN,
+    SEGMENT_ATTRIBUTE_KEY_MAX,
 };
 use super::names::{KEY_CHARS, is_key, is_uuid};
-use super::parse::{Rejection, parse_request};
+use super::parse::{ChatRequest, DisplayName, LinkRefusal, Rejection, parse_request};
 use super::server_secret::ServerSecret;
+use super::signed::SignedCustomer;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, SystemTime};
 
 /// Connect's own default duration (25 hours): the ceiling when none is configured.
 pub const DEFAULT_CHAT_DURATION_MINUTES: i32 = 1500;
@@ -41,8 +46,10 @@ pub struct PolicySettings {
     pub allow_persistent_chat: bool,
     /// A browser's `CustomerId` is an unverified claim; `false` refuses it.
     pub allow_customer_id: bool,
-    /// Keys the tokens this service derives and signs; without it they are unkeyed.
+    /// Keys the tokens this service derives and signs; without it idempotency tokens are unkeyed and
+    /// no continuation tokens are issued.
     pub server_secret: Option<ServerSecret>,
+    pub continuation_token_lifetime: Duration,
 }
 
 impl PolicySettings {
@@ -63,6 +70,7 @@ impl PolicySettings {
             allow_persistent_chat: false,
             allow_customer_id: true,
             server_secret: None,
+            continuation_token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
 }
@@ -112,6 +120,8 @@ pub struct ChatPolicy {
     allow_persistent_chat: bool,
     allow_customer_id: bool,
     client_tokens: ClientTokens,
+    /// Present when a server secret is configured.
+    continuations: Option<ContinuationTokens>,
 }
 
 impl ChatPolicy {
@@ -223,6 +233,9 @@ impl ChatPolicy {
             allow_persistent_chat: settings.allow_persistent_chat,
             allow_customer_id: settings.allow_customer_id,
             client_tokens: ClientTokens::new(settings.server_secret.as_ref()),
+            continuations: settings.server_secret.as_ref().map(|secret| {
+                ContinuationTokens::new(secret, settings.continuation_token_lifetime)
+            }),
         })
     }
 
@@ -235,31 +248,36 @@ impl ChatPolicy {
     }
 
     /// Turns a request body into a command, or says why it cannot be one. Field errors of the wire
-    /// format come first (400); then the allow-lists (403); then the policy's own field rules (400).
-    pub fn authorize(&self, body: &[u8]) -> Result<StartChatCommand, Rejection> {
-        let request = parse_request(body)?;
+    /// format come first (400); then the allow-lists and contact links (403); then the policy's own
+    /// field rules (400). `signed` is the customer a verified token vouches for, when customers are
+    /// signed: its claims override the body.
+    pub fn authorize(
+        &self,
+        body: &[u8],
+        signed: Option<&SignedCustomer>,
+        now: SystemTime,
+    ) -> Result<StartChatCommand, Rejection> {
+        let name = match signed.and_then(|customer| customer.0.display_name.as_ref()) {
+            Some(_) => DisplayName::Optional,
+            None => DisplayName::Required,
+        };
+        let request = parse_request(body, name)?;
 
-        let instance_id = match request.instance_id {
+        let instance_id = match &request.instance_id {
             None => self.default_instance_id.clone(),
-            Some(id) if self.allowed_instance_ids.contains(&id) => id,
+            Some(id) if self.allowed_instance_ids.contains(id) => id.clone(),
             Some(_) => return Err(Rejection::InstanceNotAllowed),
         };
-        let contact_flow_id = match request.contact_flow_id {
+        let contact_flow_id = match &request.contact_flow_id {
             None => self.default_contact_flow_id.clone(),
-            Some(name) => match self.contact_flow_aliases.get(&name) {
+            Some(name) => match self.contact_flow_aliases.get(name) {
                 Some(id) => id.clone(),
-                None if self.allowed_contact_flow_ids.contains(&name) => name,
+                None if self.allowed_contact_flow_ids.contains(name) => name.clone(),
                 None => return Err(Rejection::ContactFlowNotAllowed),
             },
         };
-        if !self.allow_persistent_chat {
-            if request.persistent_chat.is_some() {
-                return Err(Rejection::PersistentChatNotAllowed);
-            }
-            if request.related_contact_id.is_some() {
-                return Err(Rejection::RelatedContactNotAllowed);
-            }
-        }
+        let (persistent_chat, related_contact_id) =
+            self.contact_links(&request, signed, &instance_id, now)?;
 
         let mut errors = Vec::new();
         if let Some(allowed) = &self.allowed_attribute_keys {
@@ -284,14 +302,10 @@ impl ChatPolicy {
                 "is not a segment attribute this service accepts from browsers",
             ));
         }
-        if request.customer_id.is_some() && !self.allow_customer_id {
-            errors.push(FieldError::new(
-                "CustomerId",
-                "is not accepted from browsers by this service (it would be an unverified claim)",
-            ));
-        }
+        let customer_id = self.customer_id(&request, signed, &mut errors);
         let content_types = request
             .supported_messaging_content_types
+            .clone()
             .unwrap_or_else(|| self.default_content_types.clone());
         if let Some(message) = &request.initial_message
             && !content_types.contains(&message.content_type)
@@ -301,7 +315,28 @@ impl ChatPolicy {
                 "must be one of the chat's SupportedMessagingContentTypes",
             ));
         }
-        if is_guide(&request.segment_attributes)
+
+        // Signed claims override the browser's values for the same keys.
+        let mut attributes = request.attributes;
+        let mut segment_attributes = request.segment_attributes;
+        let mut display_name = request.display_name;
+        if let Some(SignedCustomer(claimed)) = signed {
+            attributes.extend(claimed.attributes.clone());
+            segment_attributes.extend(claimed.segment_attributes.clone());
+            if claimed.display_name.is_some() {
+                display_name.clone_from(&claimed.display_name);
+            }
+        }
+        let attribute_bytes: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
+        if attribute_bytes > ATTRIBUTES_TOTAL_BYTES_MAX {
+            errors.push(FieldError::new(
+                "Attributes",
+                format!(
+                    "keys and values, with the signed ones, must be at most {ATTRIBUTES_TOTAL_BYTES_MAX} bytes of UTF-8 (they have {attribute_bytes})"
+                ),
+            ));
+        }
+        if is_guide(&segment_attributes)
             && !(content_types.contains(&ContentType::Interactive)
                 && content_types.contains(&ContentType::InteractiveResponse))
         {
@@ -310,6 +345,13 @@ impl ChatPolicy {
                 "must include both interactive content types when connect:Subtype is connect:Guide",
             ));
         }
+        let Some(display_name) = display_name else {
+            errors.push(FieldError::new(
+                "ParticipantDetails.DisplayName",
+                "is required",
+            ));
+            return Err(Rejection::Invalid(errors));
+        };
         if !errors.is_empty() {
             return Err(Rejection::Invalid(errors));
         }
@@ -317,8 +359,8 @@ impl ChatPolicy {
         let mut command = StartChatCommand {
             instance_id,
             contact_flow_id,
-            display_name: request.display_name,
-            attributes: request.attributes,
+            display_name,
+            attributes,
             initial_message: request.initial_message,
             supported_messaging_content_types: content_types,
             // A ceiling, not a default: a browser may ask for less, never more.
@@ -327,11 +369,11 @@ impl ChatPolicy {
                 .map_or(self.max_chat_duration_minutes, |asked| {
                     asked.min(self.max_chat_duration_minutes)
                 }),
-            persistent_chat: request.persistent_chat,
-            related_contact_id: request.related_contact_id,
-            customer_id: request.customer_id,
+            persistent_chat,
+            related_contact_id,
+            customer_id,
             client_token: None,
-            segment_attributes: request.segment_attributes,
+            segment_attributes,
             disconnect_agent_on_customer_exit: request.disconnect_agent_on_customer_exit,
             connection_types: request.connection_types,
         };
@@ -339,6 +381,100 @@ impl ChatPolicy {
             .client_token
             .map(|browser_token| self.client_tokens.derive(&browser_token, &command));
         Ok(command)
+    }
+
+    /// The contact to continue or link, if any, and whether the caller may name it: from the signed
+    /// token when customers are signed; otherwise from the body, proven by a continuation token.
+    fn contact_links(
+        &self,
+        request: &ChatRequest,
+        signed: Option<&SignedCustomer>,
+        instance_id: &str,
+        now: SystemTime,
+    ) -> Result<(Option<PersistentChat>, Option<String>), Rejection> {
+        let (persistent_chat, related_contact_id) = match signed {
+            Some(SignedCustomer(claimed)) => {
+                if request.persistent_chat.is_some() {
+                    return Err(Rejection::PersistentChatNotAllowed(LinkRefusal::SignedOnly));
+                }
+                if request.related_contact_id.is_some() {
+                    return Err(Rejection::RelatedContactNotAllowed(LinkRefusal::SignedOnly));
+                }
+                (
+                    claimed.persistent_chat.clone(),
+                    claimed.related_contact_id.clone(),
+                )
+            }
+            None => (
+                request.persistent_chat.clone(),
+                request.related_contact_id.clone(),
+            ),
+        };
+        let linked = persistent_chat
+            .as_ref()
+            .map(|chat| chat.source_contact_id.as_str())
+            .or(related_contact_id.as_deref());
+        let Some(linked) = linked else {
+            return Ok((persistent_chat, related_contact_id));
+        };
+        if !self.allow_persistent_chat {
+            return Err(match persistent_chat {
+                Some(_) => Rejection::PersistentChatNotAllowed(LinkRefusal::SwitchedOff),
+                None => Rejection::RelatedContactNotAllowed(LinkRefusal::SwitchedOff),
+            });
+        }
+        if signed.is_none() {
+            let (Some(tokens), Some(token)) = (&self.continuations, &request.continuation_token)
+            else {
+                return Err(Rejection::ContinuationTokenRequired);
+            };
+            tokens
+                .verify(token, instance_id, linked, now)
+                .map_err(Rejection::ContinuationTokenInvalid)?;
+        }
+        Ok((persistent_chat, related_contact_id))
+    }
+
+    /// `CustomerId`: the signed `sub` when customers are signed (a browser value must agree with it);
+    /// otherwise the browser's claim, unless the policy refuses unverified ids.
+    fn customer_id(
+        &self,
+        request: &ChatRequest,
+        signed: Option<&SignedCustomer>,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<String> {
+        match (signed, &request.customer_id) {
+            (Some(SignedCustomer(facts)), Some(claimed))
+                if facts.customer_id.as_ref() != Some(claimed) =>
+            {
+                errors.push(FieldError::new(
+                    "CustomerId",
+                    "must be the signed token's sub, or left out",
+                ));
+                None
+            }
+            (Some(SignedCustomer(facts)), _) => facts.customer_id.clone(),
+            (None, Some(_)) if !self.allow_customer_id => {
+                errors.push(FieldError::new(
+                    "CustomerId",
+                    "is not accepted from browsers by this service (it would be an unverified claim)",
+                ));
+                None
+            }
+            (None, claimed) => claimed.clone(),
+        }
+    }
+
+    /// A continuation token for a chat this policy's command started, when a server secret is set.
+    pub fn continuation_token(
+        &self,
+        instance_id: &str,
+        contact_id: &str,
+        now: SystemTime,
+    ) -> Option<Secret> {
+        self.continuations
+            .as_ref()
+            .map(|tokens| tokens.issue(instance_id, contact_id, now))
     }
 }
 

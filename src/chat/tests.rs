@@ -2,6 +2,7 @@
 
 use super::*;
 use serde_json::{Value, json};
+use std::time::{Duration, SystemTime};
 
 const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
 const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -17,7 +18,19 @@ fn settings() -> PolicySettings {
     settings
         .allowed_segment_attribute_keys
         .push("connect:Custom".to_owned());
+    settings.server_secret = Some(ServerSecret::new(SERVER_SECRET).expect("long enough"));
     settings
+}
+
+const SERVER_SECRET: &str = "a-server-secret-of-at-least-32-bytes";
+
+/// The continuation token the test policy gives for a chat with `contact`.
+fn continuation(contact: &str) -> String {
+    policy()
+        .continuation_token(INSTANCE, contact, SystemTime::now())
+        .expect("a server secret is set")
+        .expose()
+        .to_owned()
 }
 
 fn policy() -> ChatPolicy {
@@ -29,7 +42,7 @@ fn policy_with(settings: PolicySettings) -> ChatPolicy {
 }
 
 fn authorize(policy: &ChatPolicy, body: Value) -> Result<StartChatCommand, Rejection> {
-    policy.authorize(body.to_string().as_bytes())
+    policy.authorize(body.to_string().as_bytes(), None, SystemTime::now())
 }
 
 fn accepted(body: Value) -> StartChatCommand {
@@ -86,6 +99,7 @@ fn everything_the_widget_and_the_api_send_is_carried_into_the_command() {
         "SupportedMessagingContentTypes": ["text/plain", " text/markdown"],
         "ChatDurationInMinutes": 60,
         "PersistentChat": {"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "c-1"},
+        "ContinuationToken": continuation("c-1"),
         "ClientToken": BROWSER_TOKEN,
         "CustomerId": "customer-42",
         "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}},
@@ -169,11 +183,11 @@ fn empty_ids_mean_the_server_defaults() {
 fn not_json_or_not_an_object_is_invalid_json() {
     for body in [&b"{"[..], b"", b"ParticipantDetails=Ada", b"\xff\xfe"] {
         assert!(matches!(
-            policy().authorize(body),
+            policy().authorize(body, None, SystemTime::now()),
             Err(Rejection::InvalidJson(_))
         ));
     }
-    match policy().authorize(b"[1,2]") {
+    match policy().authorize(b"[1,2]", None, SystemTime::now()) {
         Err(Rejection::InvalidJson(detail)) => assert!(detail.contains("an array"), "{detail}"),
         other => panic!("{other:?}"),
     }
@@ -392,7 +406,11 @@ fn related_contact_and_persistent_chat_exclude_each_other() {
         json!({"RehydrationType": "FROM_SEGMENT", "SourceContactId": "c-2"}),
     );
     assert_eq!(rejected_paths(body), ["RelatedContactId"]);
-    let related = accepted(with(minimal(), "RelatedContactId", json!("c-1")));
+    let related = accepted(with(
+        with(minimal(), "RelatedContactId", json!("c-1")),
+        "ContinuationToken",
+        json!(continuation("c-1")),
+    ));
     assert_eq!(related.related_contact_id(), Some("c-1"));
 }
 
@@ -525,12 +543,16 @@ fn contact_links_are_off_by_default() {
     );
     assert_eq!(
         authorize(&strict, persistent),
-        Err(Rejection::PersistentChatNotAllowed)
+        Err(Rejection::PersistentChatNotAllowed(
+            LinkRefusal::SwitchedOff
+        ))
     );
     let related = with(minimal(), "RelatedContactId", json!("c-1"));
     assert_eq!(
         authorize(&strict, related),
-        Err(Rejection::RelatedContactNotAllowed)
+        Err(Rejection::RelatedContactNotAllowed(
+            LinkRefusal::SwitchedOff
+        ))
     );
 }
 
@@ -670,6 +692,13 @@ fn connects_token_is_the_same_for_a_retry_and_different_for_any_other_request() 
     assert_ne!(first, token_of(&policy(), other_flow), "another flow");
     let mut keyed = settings();
     keyed.server_secret = Some(ServerSecret::new("k".repeat(32)).expect("long enough"));
+    let mut unkeyed = settings();
+    unkeyed.server_secret = None;
+    assert_ne!(
+        first,
+        token_of(&policy_with(unkeyed), request.clone()),
+        "unkeyed"
+    );
     assert_ne!(
         first,
         token_of(&policy_with(keyed), request),
@@ -682,4 +711,162 @@ fn connects_token_is_the_same_for_a_retry_and_different_for_any_other_request() 
             ["ClientToken"]
         );
     }
+}
+
+#[test]
+fn a_browser_continues_or_links_only_the_chat_its_token_was_given_for() {
+    let now = SystemTime::now();
+    let persistent = |contact: &str| {
+        with(
+            minimal(),
+            "PersistentChat",
+            json!({"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": contact}),
+        )
+    };
+    assert_eq!(
+        authorize(&policy(), persistent("c-1")),
+        Err(Rejection::ContinuationTokenRequired)
+    );
+    let with_token = with(
+        persistent("c-1"),
+        "ContinuationToken",
+        json!(continuation("c-1")),
+    );
+    assert!(authorize(&policy(), with_token).is_ok());
+    let for_another = with(
+        persistent("c-2"),
+        "ContinuationToken",
+        json!(continuation("c-1")),
+    );
+    assert_eq!(
+        authorize(&policy(), for_another),
+        Err(Rejection::ContinuationTokenInvalid(
+            ContinuationRefusal::OtherContact
+        ))
+    );
+    let forged = with(persistent("c-1"), "ContinuationToken", json!("v1.e30.AAAA"));
+    assert_eq!(
+        authorize(&policy(), forged),
+        Err(Rejection::ContinuationTokenInvalid(
+            ContinuationRefusal::Forged
+        ))
+    );
+    let related = with(
+        with(minimal(), "RelatedContactId", json!("c-1")),
+        "ContinuationToken",
+        json!(continuation("c-2")),
+    );
+    assert_eq!(
+        authorize(&policy(), related),
+        Err(Rejection::ContinuationTokenInvalid(
+            ContinuationRefusal::OtherContact
+        ))
+    );
+    // Expired: the policy's tokens live a week.
+    let old = policy()
+        .continuation_token(INSTANCE, "c-1", now - Duration::from_secs(8 * 24 * 3600))
+        .expect("a token");
+    let expired = with(persistent("c-1"), "ContinuationToken", json!(old.expose()));
+    assert_eq!(
+        authorize(&policy(), expired),
+        Err(Rejection::ContinuationTokenInvalid(
+            ContinuationRefusal::Expired
+        ))
+    );
+}
+
+fn signed(claims: Value) -> SignedCustomer {
+    SignedCustomer::from_claims(claims.as_object().expect("an object")).expect("valid claims")
+}
+
+#[test]
+fn signed_claims_override_the_browser() {
+    let customer = signed(json!({
+        "sub": "customer-42",
+        "displayName": "Ada Lovelace",
+        "attributes": {"tier": "gold", "plan": "signed"},
+        "segmentAttributes": {"connect:CustomerAuthenticationStatus": {"ValueString": "AUTHENTICATED"}},
+    }));
+    let body = json!({"ParticipantDetails": {"DisplayName": "Mallory"},
+        "Attributes": {"plan": "browser", "page": "/help"},
+        "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}}});
+    let command = policy()
+        .authorize(
+            body.to_string().as_bytes(),
+            Some(&customer),
+            SystemTime::now(),
+        )
+        .expect("accepted");
+    assert_eq!(command.display_name(), "Ada Lovelace");
+    assert_eq!(command.customer_id(), Some("customer-42"));
+    assert_eq!(command.attributes()["plan"], "signed");
+    assert_eq!(command.attributes()["page"], "/help");
+    assert_eq!(command.attributes()["tier"], "gold");
+    assert!(
+        command
+            .segment_attributes()
+            .contains_key("connect:CustomerAuthenticationStatus")
+    );
+    // With the name in the token, the body may leave it out.
+    let nameless = policy().authorize(b"{}", Some(&customer), SystemTime::now());
+    assert!(nameless.is_ok(), "{nameless:?}");
+    // A browser may not claim another customer id.
+    let other_id = json!({"ParticipantDetails": {"DisplayName": "A"}, "CustomerId": "customer-7"});
+    match policy().authorize(
+        other_id.to_string().as_bytes(),
+        Some(&customer),
+        SystemTime::now(),
+    ) {
+        Err(Rejection::Invalid(errors)) => assert_eq!(errors[0].path, "CustomerId"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn signed_customers_link_contacts_only_through_their_token() {
+    let now = SystemTime::now();
+    let anonymous = signed(json!({"sub": "customer-42"}));
+    let body = json!({"ParticipantDetails": {"DisplayName": "A"},
+        "PersistentChat": {"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "c-1"},
+        "ContinuationToken": continuation("c-1")});
+    assert_eq!(
+        policy().authorize(body.to_string().as_bytes(), Some(&anonymous), now),
+        Err(Rejection::PersistentChatNotAllowed(LinkRefusal::SignedOnly))
+    );
+    let continuing = signed(json!({"sub": "customer-42",
+        "persistentChat": {"RehydrationType": "FROM_SEGMENT", "SourceContactId": "c-1"}}));
+    let command = policy()
+        .authorize(
+            br#"{"ParticipantDetails":{"DisplayName":"A"}}"#,
+            Some(&continuing),
+            now,
+        )
+        .expect("the token names the contact");
+    assert_eq!(
+        command
+            .persistent_chat()
+            .map(|chat| chat.source_contact_id.as_str()),
+        Some("c-1")
+    );
+    // Still behind the switch.
+    let strict = policy_with(PolicySettings::new(INSTANCE, FLOW));
+    assert_eq!(
+        strict.authorize(
+            br#"{"ParticipantDetails":{"DisplayName":"A"}}"#,
+            Some(&continuing),
+            now
+        ),
+        Err(Rejection::PersistentChatNotAllowed(
+            LinkRefusal::SwitchedOff
+        ))
+    );
+}
+
+#[test]
+fn duplicate_members_are_invalid_json() {
+    let body = br#"{"ParticipantDetails": {"DisplayName": "Ada"}, "ParticipantDetails": {"DisplayName": "Eve"}}"#;
+    assert!(matches!(
+        policy().authorize(body, None, SystemTime::now()),
+        Err(Rejection::InvalidJson(_))
+    ));
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::secrets::SecretValues;
 use std::collections::HashMap;
 
 const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
@@ -161,6 +162,7 @@ fn every_optional_setting_is_checked() {
         ("ATTACHMENTS_ENABLED", "TRUE"),
         ("ALLOW_PERSISTENT_CHAT", "true"),
         ("ALLOW_CUSTOMER_ID", "false"),
+        ("SERVER_SECRET", "a-local-server-secret-of-32-bytes-or-more"),
         ("REQUIRE_ORIGIN", "true"),
         ("MAX_BODY_BYTES", "2048"),
         ("CONNECT_API_TIMEOUT_MS", "2500"),
@@ -240,4 +242,71 @@ fn empty_values_count_as_unset() {
         1500
     );
     assert_eq!(config.log.level, LevelFilter::INFO);
+}
+
+#[test]
+fn secrets_come_from_secrets_manager_or_for_local_runs_from_the_environment() {
+    let arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:start-chat-AbCdEf";
+    let from_aws = Settings::from_lookup(|name| match name {
+        "INSTANCE_ID" => Some(INSTANCE.into()),
+        "CONTACT_FLOW_ID" => Some(FLOW.into()),
+        "SECRET_ARN" => Some(arn.into()),
+        _ => None,
+    })
+    .expect("valid settings");
+    assert_eq!(from_aws.secret_arn(), Some(arn));
+    let keys = SecretValues {
+        server_secret: Some("s".repeat(40)),
+        jwt_signing_keys: vec!["k".repeat(44)],
+    };
+    let config = from_aws.clone().into_config(Some(keys)).expect("complete");
+    assert!(config.signed_customers.is_some());
+    assert_eq!(
+        from_aws
+            .into_config(None)
+            .map(|_| ())
+            .map_err(|e| e.variable),
+        Err("SECRET_ARN")
+    );
+
+    for (pairs, variable) in [
+        (vec![("SECRET_ARN", "my-secret")], "SECRET_ARN"),
+        (
+            vec![
+                ("SECRET_ARN", arn),
+                ("SERVER_SECRET", "a-local-server-secret-of-32-bytes-or-more"),
+            ],
+            "SECRET_ARN",
+        ),
+        (vec![("SERVER_SECRET", "too-short")], "SERVER_SECRET"),
+        (vec![("JWT_SIGNING_KEYS", "short")], "JWT_SIGNING_KEYS"),
+        (vec![("SIGNED_CUSTOMERS", "true")], "JWT_SIGNING_KEYS"),
+        (
+            vec![("ALLOW_PERSISTENT_CHAT", "true")],
+            "ALLOW_PERSISTENT_CHAT",
+        ),
+        (
+            vec![("CONTINUATION_TOKEN_TTL_HOURS", "721")],
+            "CONTINUATION_TOKEN_TTL_HOURS",
+        ),
+    ] {
+        assert_eq!(failing_variable(&pairs), variable, "{pairs:?}");
+    }
+    let signed = load(&[(
+        "JWT_SIGNING_KEYS",
+        "a-widget-security-key-of-44-characters-0000, the-next-widget-security-key-of-44-chars-00",
+    )])
+    .expect("two keys");
+    assert!(signed.signed_customers.is_some());
+    // Signed customers may continue chats through their token alone.
+    assert!(
+        load(&[
+            ("ALLOW_PERSISTENT_CHAT", "true"),
+            (
+                "JWT_SIGNING_KEYS",
+                "a-widget-security-key-of-44-characters-0000"
+            ),
+        ])
+        .is_ok()
+    );
 }

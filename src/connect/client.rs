@@ -2,13 +2,14 @@
 //! included, ends well inside the widget's 5 s and API Gateway's 29 s.
 
 use super::retry::{ChatCapIsFinal, INITIAL_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF};
-use aws_config::BehaviorVersion;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_connect::config::retry::RetryConfig;
 use aws_sdk_connect::config::timeout::TimeoutConfig;
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_http_client::{Builder, ConnectorBuilder};
+use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::time::Duration;
 
@@ -44,19 +45,21 @@ impl ConnectSettings {
     }
 }
 
-/// Region, credentials and endpoint come from the environment exactly as for any AWS SDK: in Lambda, the
-/// function role's temporary credentials; locally, `AWS_ENDPOINT_URL_CONNECT` points at the emulator.
-pub async fn connect_client(settings: &ConnectSettings) -> Result<aws_sdk_connect::Client, String> {
+/// The AWS configuration every client of the function shares: region, credentials and endpoints from the
+/// environment exactly as for any AWS SDK (in Lambda, the function role's temporary credentials; locally,
+/// `AWS_ENDPOINT_URL_CONNECT` and `AWS_ENDPOINT_URL_SECRETS_MANAGER` point at the emulator), our trust
+/// store, retries and timeouts.
+pub async fn aws_config(settings: &ConnectSettings) -> Result<SdkConfig, String> {
     let trust = TrustedRoots::from_env(|name| std::env::var_os(name))?;
     let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(https_client(trust)?);
-    connect_client_with(loader, settings).await
+    aws_config_with(loader, settings).await
 }
 
 /// The certificate authorities the function trusts for its HTTPS connections: always Amazon Trust
-/// Services' roots, compiled in, which every AWS endpoint chains to. Loading and parsing the system's
-/// ~150 roots instead took about 3 ms of every cold start (BENCHMARKS.md, change 6).
+/// Services' roots, compiled in, which every AWS endpoint chains to: loading and parsing the system's
+/// ~150 roots instead would be a large part of every cold start (BENCHMARKS.md has the figure).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedRoots {
+pub(crate) struct TrustedRoots {
     /// `SSL_CERT_FILE`'s certificates (PEM), read at cold start: a TLS-inspecting proxy's CA, or the
     /// emulator's behind TLS.
     extra_pem: Option<Vec<u8>>,
@@ -65,7 +68,9 @@ pub struct TrustedRoots {
 }
 
 impl TrustedRoots {
-    pub fn from_env(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Self, String> {
+    pub(crate) fn from_env(
+        variable: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Result<Self, String> {
         let extra_pem = match variable("SSL_CERT_FILE") {
             Some(path) => Some(std::fs::read(&path).map_err(|error| {
                 format!(
@@ -83,7 +88,7 @@ impl TrustedRoots {
 }
 
 /// Amazon Root CA 1-4 and Starfield Services Root G2, as AWS lists them for restricted trust stores.
-pub const AMAZON_TRUST_SERVICES_ROOTS: &[u8] = include_bytes!("amazon-trust-services.pem");
+pub(crate) const AMAZON_TRUST_SERVICES_ROOTS: &[u8] = include_bytes!("amazon-trust-services.pem");
 
 /// The SDK's own default HTTPS client (hyper, rustls with aws-lc, proxy settings from the environment),
 /// with [`TrustedRoots`] as its trust store. A malformed PEM file fails the first connection, which the
@@ -116,12 +121,12 @@ fn https_client(trust: TrustedRoots) -> Result<SharedHttpClient, String> {
     )
 }
 
-/// The same client from a loader the caller prepared (tests set the endpoint and credentials explicitly
-/// instead of through the process environment).
-pub async fn connect_client_with(
+/// The same configuration from a loader the caller prepared (tests set the endpoint and credentials
+/// explicitly instead of through the process environment).
+pub async fn aws_config_with(
     loader: aws_config::ConfigLoader,
     settings: &ConnectSettings,
-) -> Result<aws_sdk_connect::Client, String> {
+) -> Result<SdkConfig, String> {
     let sdk_config = loader
         .retry_config(settings.retry_config())
         .timeout_config(settings.timeout_config())
@@ -137,10 +142,27 @@ pub async fn connect_client_with(
                 .into(),
         );
     }
-    let config = aws_sdk_connect::config::Builder::from(&sdk_config)
+    Ok(sdk_config)
+}
+
+/// The StartChatContact client, built once at cold start.
+pub fn connect_client(sdk_config: &SdkConfig) -> aws_sdk_connect::Client {
+    let config = aws_sdk_connect::config::Builder::from(sdk_config)
         .retry_classifier(ChatCapIsFinal)
+        // The SDK's retry quota (which stops retries after many failures) is otherwise shared by every
+        // client of the process through a static map. A Lambda environment has one client, so owning the
+        // quota changes nothing there, and keeps clients in one process (tests, the benchmark) apart.
+        .retry_partition(RetryPartition::custom("start-chat-connect").build())
         .build();
-    Ok(aws_sdk_connect::Client::from_conf(config))
+    aws_sdk_connect::Client::from_conf(config)
+}
+
+/// [`aws_config_with`], then [`connect_client`].
+pub async fn connect_client_with(
+    loader: aws_config::ConfigLoader,
+    settings: &ConnectSettings,
+) -> Result<aws_sdk_connect::Client, String> {
+    Ok(connect_client(&aws_config_with(loader, settings).await?))
 }
 
 #[cfg(test)]
@@ -152,22 +174,22 @@ mod tests {
 
     #[test]
     fn ssl_cert_file_adds_its_certificates_and_ssl_cert_dir_the_systems() {
-        let none = TrustedRoots::from_env(|_| None).unwrap_or_else(|e| panic!("{e}"));
+        let none = TrustedRoots::from_env(|_| None).expect("test setup");
         assert_eq!(none, TrustedRoots::default());
 
         let file =
             std::env::temp_dir().join(format!("start-chat-roots-{}.pem", std::process::id()));
-        std::fs::write(&file, b"extra").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&file, b"extra").expect("test setup");
         let with_file = TrustedRoots::from_env(|name| {
             (name == "SSL_CERT_FILE").then(|| file.clone().into_os_string())
         });
         let _ = std::fs::remove_file(&file);
-        let with_file = with_file.unwrap_or_else(|e| panic!("{e}"));
+        let with_file = with_file.expect("test setup");
         assert_eq!(with_file.extra_pem.as_deref(), Some(&b"extra"[..]));
         assert!(!with_file.system);
 
         let with_dir = TrustedRoots::from_env(|name| (name == "SSL_CERT_DIR").then(|| "/x".into()))
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("test setup");
         assert!(with_dir.system && with_dir.extra_pem.is_none());
 
         let unreadable = TrustedRoots::from_env(|name| {
@@ -189,7 +211,7 @@ mod tests {
         ];
         let fingerprints: Vec<String> = CertificateDer::pem_slice_iter(AMAZON_TRUST_SERVICES_ROOTS)
             .map(|certificate| {
-                let der = certificate.unwrap_or_else(|e| panic!("{e:?}"));
+                let der = certificate.expect("test setup");
                 Sha256::digest(der.as_ref())
                     .iter()
                     .map(|byte| format!("{byte:02X}"))

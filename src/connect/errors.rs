@@ -6,7 +6,7 @@ use aws_sdk_connect::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError
 use aws_sdk_connect::operation::RequestId;
 use aws_sdk_connect::operation::start_chat_contact::StartChatContactError;
 
-pub fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> ConnectFailure {
+pub(crate) fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> ConnectFailure {
     let kind = match &error {
         SdkError::ServiceError(service) => {
             service_failure_kind(service.err(), service.raw().status().as_u16())

@@ -19,8 +19,8 @@ use std::time::Duration;
 /// Attempts in all, the first included.
 pub const MAX_ATTEMPTS: u32 = 6;
 /// The first retry waits up to this long (full jitter), doubling per retry up to [`MAX_BACKOFF`].
-pub const INITIAL_BACKOFF: Duration = Duration::from_millis(200);
-pub const MAX_BACKOFF: Duration = Duration::from_millis(700);
+pub(crate) const INITIAL_BACKOFF: Duration = Duration::from_millis(200);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_millis(700);
 
 /// The longest the retries of a throttled call can sleep in all: less than the call's budget, so the
 /// answer is Connect's 429, not a timeout.
@@ -32,7 +32,7 @@ pub fn worst_case_backoff() -> Duration {
 
 /// Forbids retrying the chat cap; runs after the SDK's own classifiers so that it has the last word.
 #[derive(Debug, Default)]
-pub struct ChatCapIsFinal;
+pub(crate) struct ChatCapIsFinal;
 
 impl ClassifyRetry for ChatCapIsFinal {
     fn classify_retry(&self, context: &InterceptorContext) -> RetryAction {

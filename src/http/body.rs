@@ -8,7 +8,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use std::borrow::Cow;
 
 /// The size limit is checked before anything decodes or reads the content.
-pub fn read_body(request: &HttpRequest, limit: usize) -> Result<Cow<'_, [u8]>, ApiError> {
+pub(crate) fn read_body(request: &HttpRequest, limit: usize) -> Result<Cow<'_, [u8]>, ApiError> {
     let bytes = match &request.body {
         RequestBody::Text(text) if text.len() > limit => {
             return Err(ApiError::PayloadTooLarge { limit });

@@ -65,7 +65,7 @@ impl OriginPolicy {
 
 /// Headers for every response: the allowed origin (if any) and `Vary: Origin`, because the answer
 /// depends on the origin and a cache must not serve one origin's answer to another.
-pub fn apply_response_headers(check: &OriginCheck, headers: &mut ResponseHeaders) {
+pub(crate) fn apply_response_headers(check: &OriginCheck, headers: &mut ResponseHeaders) {
     headers.push(("vary", "origin".to_owned()));
     if let OriginCheck::Allowed(origin) = check {
         headers.push(("access-control-allow-origin", origin.clone()));
@@ -75,7 +75,7 @@ pub fn apply_response_headers(check: &OriginCheck, headers: &mut ResponseHeaders
 
 /// Extra headers of a successful preflight. The requested headers are echoed (the origin is already
 /// trusted) so a page that adds its own header (`x-api-key`, `Authorization`) is not refused.
-pub fn apply_preflight_headers(request: &Headers, headers: &mut ResponseHeaders) {
+pub(crate) fn apply_preflight_headers(request: &Headers, headers: &mut ResponseHeaders) {
     headers.push(("access-control-allow-methods", ALLOWED_METHODS.to_owned()));
     let allow_headers = request
         .single("access-control-request-headers")

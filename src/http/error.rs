@@ -9,7 +9,8 @@ use super::cors::OriginCheck;
 use super::event::EventError;
 use super::message::HttpResponse;
 use super::response::json_response;
-use crate::chat::{ConnectFailure, FieldError, Rejection};
+use crate::auth::TokenError;
+use crate::chat::{ConnectFailure, ContinuationRefusal, FieldError, LinkRefusal, Rejection};
 use crate::telemetry::RequestMetric;
 use serde::Serialize;
 
@@ -20,14 +21,14 @@ pub enum ApiError {
     MethodNotAllowed,
     OriginNotAllowed,
     OriginRequired,
-    PayloadTooLarge { limit: usize },
+    PayloadTooLarge {
+        limit: usize,
+    },
     UnsupportedMediaType,
-    InvalidJson(String),
-    Validation(Vec<FieldError>),
-    InstanceNotAllowed,
-    ContactFlowNotAllowed,
-    PersistentChatNotAllowed,
-    RelatedContactNotAllowed,
+    /// Customers are signed and this request's token does not vouch for one.
+    Unauthorized(TokenError),
+    /// The domain's verdict on the body: unreadable, invalid, or outside the policy.
+    Rejected(Rejection),
 }
 
 /// A failed request: refused by us, or failed at Amazon Connect.
@@ -43,21 +44,14 @@ pub const LISTED_FIELDS_MAX: usize = 20;
 
 impl From<Rejection> for ApiError {
     fn from(rejection: Rejection) -> Self {
-        match rejection {
-            Rejection::InvalidJson(detail) => Self::InvalidJson(detail),
-            Rejection::Invalid(fields) => Self::Validation(fields),
-            Rejection::InstanceNotAllowed => Self::InstanceNotAllowed,
-            Rejection::ContactFlowNotAllowed => Self::ContactFlowNotAllowed,
-            Rejection::PersistentChatNotAllowed => Self::PersistentChatNotAllowed,
-            Rejection::RelatedContactNotAllowed => Self::RelatedContactNotAllowed,
-        }
+        Self::Rejected(rejection)
     }
 }
 
 impl ApiError {
     /// Status, stable code, and the metric it counts in: one row per refusal, no wildcard.
     pub(crate) fn classify(&self) -> (u16, &'static str, RequestMetric) {
-        use RequestMetric::{RefusedOrigin, RefusedPolicy, RefusedValidation};
+        use RequestMetric::{RefusedAuth, RefusedOrigin, RefusedPolicy, RefusedValidation};
         match self {
             Self::InvalidEvent(_) => (400, "INVALID_EVENT", RefusedValidation),
             Self::MethodNotAllowed => (405, "METHOD_NOT_ALLOWED", RefusedValidation),
@@ -65,17 +59,41 @@ impl ApiError {
             Self::OriginRequired => (403, "ORIGIN_REQUIRED", RefusedOrigin),
             Self::PayloadTooLarge { .. } => (413, "PAYLOAD_TOO_LARGE", RefusedValidation),
             Self::UnsupportedMediaType => (415, "UNSUPPORTED_MEDIA_TYPE", RefusedValidation),
-            Self::InvalidJson(_) => (400, "INVALID_JSON", RefusedValidation),
-            Self::Validation(_) => (400, "VALIDATION_FAILED", RefusedValidation),
-            Self::InstanceNotAllowed => (403, "INSTANCE_NOT_ALLOWED", RefusedPolicy),
-            Self::ContactFlowNotAllowed => (403, "CONTACT_FLOW_NOT_ALLOWED", RefusedPolicy),
-            Self::PersistentChatNotAllowed => (403, "PERSISTENT_CHAT_NOT_ALLOWED", RefusedPolicy),
-            Self::RelatedContactNotAllowed => (403, "RELATED_CONTACT_NOT_ALLOWED", RefusedPolicy),
+            Self::Rejected(rejection) => match rejection {
+                Rejection::InvalidJson(_) => (400, "INVALID_JSON", RefusedValidation),
+                Rejection::Invalid(_) => (400, "VALIDATION_FAILED", RefusedValidation),
+                Rejection::InstanceNotAllowed => (403, "INSTANCE_NOT_ALLOWED", RefusedPolicy),
+                Rejection::ContactFlowNotAllowed => {
+                    (403, "CONTACT_FLOW_NOT_ALLOWED", RefusedPolicy)
+                }
+                Rejection::PersistentChatNotAllowed(_) => {
+                    (403, "PERSISTENT_CHAT_NOT_ALLOWED", RefusedPolicy)
+                }
+                Rejection::RelatedContactNotAllowed(_) => {
+                    (403, "RELATED_CONTACT_NOT_ALLOWED", RefusedPolicy)
+                }
+                Rejection::ContinuationTokenRequired => {
+                    (403, "CONTINUATION_TOKEN_REQUIRED", RefusedPolicy)
+                }
+                Rejection::ContinuationTokenInvalid(_) => {
+                    (403, "CONTINUATION_TOKEN_INVALID", RefusedPolicy)
+                }
+            },
+            Self::Unauthorized(error) => (401, token_code(error), RefusedAuth),
         }
     }
 
     pub fn code(&self) -> &'static str {
         self.classify().1
+    }
+
+    /// The fields to list, for the errors that have them.
+    pub(crate) fn fields(&self) -> Option<&[FieldError]> {
+        match self {
+            Self::Rejected(Rejection::Invalid(fields))
+            | Self::Unauthorized(TokenError::ClaimsInvalid(fields)) => Some(fields),
+            _ => None,
+        }
     }
 
     fn message(&self) -> String {
@@ -100,22 +118,87 @@ impl ApiError {
                 "Send the body as JSON, with Content-Type application/json or text/plain (UTF-8)."
                     .into()
             }
-            Self::InvalidJson(detail) => format!("The body is not a valid JSON object: {detail}."),
-            Self::Validation(fields) if fields.len() == 1 => "1 field is invalid.".into(),
-            Self::Validation(fields) if fields.len() > LISTED_FIELDS_MAX => format!(
-                "{} fields are invalid; the first {LISTED_FIELDS_MAX} are listed.",
-                fields.len()
-            ),
-            Self::Validation(fields) => format!("{} fields are invalid.", fields.len()),
-            Self::InstanceNotAllowed => {
-                "This Amazon Connect instance may not be used from here.".into()
-            }
-            Self::ContactFlowNotAllowed => "This contact flow may not be started from here.".into(),
-            Self::PersistentChatNotAllowed => "Persistent chats are switched off.".into(),
-            Self::RelatedContactNotAllowed => {
-                "Linking a chat to another contact is switched off.".into()
-            }
+            Self::Unauthorized(error) => token_message(error).into(),
+            Self::Rejected(rejection) => rejection_message(rejection),
         }
+    }
+}
+
+fn rejection_message(rejection: &Rejection) -> String {
+    match rejection {
+        Rejection::InvalidJson(detail) => {
+            format!("The body is not a valid JSON object: {detail}.")
+        }
+        Rejection::Invalid(fields) if fields.len() == 1 => "1 field is invalid.".into(),
+        Rejection::Invalid(fields) if fields.len() > LISTED_FIELDS_MAX => format!(
+            "{} fields are invalid; the first {LISTED_FIELDS_MAX} are listed.",
+            fields.len()
+        ),
+        Rejection::Invalid(fields) => format!("{} fields are invalid.", fields.len()),
+        Rejection::InstanceNotAllowed => {
+            "This Amazon Connect instance may not be used from here.".into()
+        }
+        Rejection::ContactFlowNotAllowed => {
+            "This contact flow may not be started from here.".into()
+        }
+        Rejection::PersistentChatNotAllowed(LinkRefusal::SwitchedOff) => {
+            "Persistent chats are switched off.".into()
+        }
+        Rejection::PersistentChatNotAllowed(LinkRefusal::SignedOnly)
+        | Rejection::RelatedContactNotAllowed(LinkRefusal::SignedOnly) => {
+            "Only the signed customer token may name a previous contact.".into()
+        }
+        Rejection::RelatedContactNotAllowed(LinkRefusal::SwitchedOff) => {
+            "Linking a chat to another contact is switched off.".into()
+        }
+        Rejection::ContinuationTokenRequired => {
+            "Continuing or linking a chat needs the ContinuationToken its start answered with."
+                .into()
+        }
+        Rejection::ContinuationTokenInvalid(ContinuationRefusal::Expired) => {
+            "The ContinuationToken has expired.".into()
+        }
+        Rejection::ContinuationTokenInvalid(ContinuationRefusal::OtherContact) => {
+            "The ContinuationToken was given for another chat.".into()
+        }
+        Rejection::ContinuationTokenInvalid(ContinuationRefusal::Forged) => {
+            "The ContinuationToken is not one this service gave.".into()
+        }
+    }
+}
+
+fn token_code(error: &TokenError) -> &'static str {
+    match error {
+        TokenError::Missing => "TOKEN_MISSING",
+        TokenError::Malformed => "TOKEN_MALFORMED",
+        TokenError::AlgorithmNotAllowed => "TOKEN_ALGORITHM_NOT_ALLOWED",
+        TokenError::SignatureInvalid => "TOKEN_SIGNATURE_INVALID",
+        TokenError::Expired => "TOKEN_EXPIRED",
+        TokenError::NotYetValid => "TOKEN_NOT_YET_VALID",
+        TokenError::LifetimeTooLong => "TOKEN_LIFETIME_TOO_LONG",
+        TokenError::AudienceInvalid => "TOKEN_AUDIENCE_INVALID",
+        TokenError::TooLarge => "TOKEN_TOO_LARGE",
+        TokenError::ClaimsInvalid(_) => "TOKEN_CLAIMS_INVALID",
+    }
+}
+
+/// What the site's developer needs to fix their signer; never the token itself.
+fn token_message(error: &TokenError) -> &'static str {
+    match error {
+        TokenError::Missing => "Send the customer token as Authorization: Bearer <token>.",
+        TokenError::Malformed => "The customer token is not a well-formed JWT.",
+        TokenError::AlgorithmNotAllowed => "The customer token must be signed with HS256.",
+        TokenError::SignatureInvalid => "The customer token's signature does not verify.",
+        TokenError::Expired => "The customer token has expired.",
+        TokenError::NotYetValid => {
+            "The customer token is not valid yet (iat or nbf in the future)."
+        }
+        TokenError::LifetimeTooLong => {
+            "The customer token's exp must be at most 10 minutes after its iat."
+        }
+        TokenError::AudienceInvalid => "The customer token is not for this service (aud).",
+        TokenError::TooLarge => "The customer token is larger than 6144 bytes.",
+        TokenError::ClaimsInvalid(_) => "The customer token's claims are invalid.",
     }
 }
 
@@ -132,11 +215,7 @@ impl Failure<'_> {
         let (status, code, message, fields, retry_after) = match self {
             Self::Refused(error) => {
                 let (status, code, _) = error.classify();
-                let fields = match error {
-                    ApiError::Validation(fields) => Some(fields.as_slice()),
-                    _ => None,
-                };
-                (status, code, error.message(), fields, None)
+                (status, code, error.message(), error.fields(), None)
             }
             Self::Connect(failure) => {
                 let answer = failure_answer(failure.kind);
@@ -161,6 +240,9 @@ impl Failure<'_> {
         let mut response = json_response(status, &body, origin);
         if status == 405 {
             response.set_header("allow", ALLOWED_METHODS);
+        }
+        if status == 401 {
+            response.set_header("www-authenticate", "Bearer");
         }
         if let Some(seconds) = retry_after {
             response.set_header("retry-after", seconds);
@@ -260,10 +342,10 @@ mod tests {
     #[test]
     fn validation_errors_list_their_fields_and_carry_cors() {
         let origin = OriginCheck::Allowed("https://shop.example".to_owned());
-        let error = ApiError::Validation(vec![FieldError::new(
+        let error = ApiError::Rejected(Rejection::Invalid(vec![FieldError::new(
             "ParticipantDetails.DisplayName",
             "is required",
-        )]);
+        )]));
         let response = Failure::Refused(&error).response(&origin, "req-2");
         assert_eq!(response.status, 400);
         assert_eq!(
@@ -284,7 +366,7 @@ mod tests {
         let fields = (0..5000)
             .map(|index| FieldError::new(format!("Attributes.k{index}"), "must be a string"))
             .collect();
-        let error = ApiError::Validation(fields);
+        let error = ApiError::Rejected(Rejection::Invalid(fields));
         let response = Failure::Refused(&error).response(&OriginCheck::Absent, "r");
         let body = body_of(&response);
         assert_eq!(body["error"]["fieldCount"], 5000);

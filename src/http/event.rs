@@ -86,21 +86,62 @@ fn body(event: &Value) -> RequestBody {
     }
 }
 
-/// The proxy integration's response document: `statusCode`, `headers`, `body`, `isBase64Encoded`, the
-/// subset that payload 1.0, 2.0 and function URLs all read the same way.
-pub struct ProxyResponse(pub HttpResponse);
+/// Which proxy payload format an event used; the response is written in the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadVersion {
+    /// REST API (and anything with `httpMethod`): `multiValueHeaders` beside `headers`.
+    V1,
+    /// HTTP API and function URLs: `cookies` beside `headers`.
+    V2,
+}
+
+impl PayloadVersion {
+    pub fn of(event: &Value) -> Self {
+        if event.pointer("/requestContext/http").is_some() {
+            Self::V2
+        } else {
+            Self::V1
+        }
+    }
+}
+
+/// The proxy integration's response document: `statusCode`, `headers`, `body`, `isBase64Encoded`, plus
+/// the member each payload format expects (and strict readers require): `multiValueHeaders` for 1.0,
+/// `cookies` for 2.0.
+pub struct ProxyResponse {
+    pub response: HttpResponse,
+    pub version: PayloadVersion,
+}
 
 impl Serialize for ProxyResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let response = &self.0;
-        let mut document = serializer.serialize_map(Some(4))?;
+        let response = &self.response;
+        let mut document = serializer.serialize_map(Some(5))?;
         document.serialize_entry("statusCode", &response.status)?;
         document.serialize_entry("headers", &HeaderObject(&response.headers))?;
+        match self.version {
+            PayloadVersion::V1 => document
+                .serialize_entry("multiValueHeaders", &MultiValueHeaders(&response.headers))?,
+            PayloadVersion::V2 => document.serialize_entry("cookies", &[] as &[&str])?,
+        }
         if let Some(body) = &response.body {
             document.serialize_entry("body", body)?;
         }
         document.serialize_entry("isBase64Encoded", &false)?;
         document.end()
+    }
+}
+
+/// Every header as a one-element list, as payload 1.0's `multiValueHeaders` holds them.
+struct MultiValueHeaders<'a>(&'a [(&'static str, String)]);
+
+impl Serialize for MultiValueHeaders<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            object.serialize_entry(name, &[value])?;
+        }
+        object.end()
     }
 }
 
@@ -189,16 +230,29 @@ mod tests {
     }
 
     #[test]
-    fn the_response_document_is_what_api_gateway_reads() {
+    fn the_response_document_is_in_the_events_payload_format() {
         let response = HttpResponse {
             status: 204,
             headers: vec![("vary", "origin".to_owned())],
             body: None,
         };
-        let document = serde_json::to_value(ProxyResponse(response)).expect("serializable");
+        let v2 = ProxyResponse {
+            response: response.clone(),
+            version: PayloadVersion::of(&json!({"requestContext": {"http": {"method": "POST"}}})),
+        };
         assert_eq!(
-            document,
-            json!({"statusCode": 204, "headers": {"vary": "origin"}, "isBase64Encoded": false})
+            serde_json::to_value(v2).expect("serializable"),
+            json!({"statusCode": 204, "headers": {"vary": "origin"}, "cookies": [],
+                "isBase64Encoded": false})
+        );
+        let v1 = ProxyResponse {
+            response,
+            version: PayloadVersion::of(&json!({"httpMethod": "POST"})),
+        };
+        assert_eq!(
+            serde_json::to_value(v1).expect("serializable"),
+            json!({"statusCode": 204, "headers": {"vary": "origin"},
+                "multiValueHeaders": {"vary": ["origin"]}, "isBase64Encoded": false})
         );
     }
 }

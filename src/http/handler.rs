@@ -4,14 +4,26 @@
 use super::body::read_body;
 use super::cors::{OriginCheck, OriginPolicy};
 use super::error::ApiError;
-use super::event::{ProxyResponse, request_from_event};
+use super::event::{PayloadVersion, ProxyResponse, request_from_event};
 use super::message::{HttpRequest, HttpResponse};
 use super::outcome::Outcome;
 use super::response::FeaturePermissions;
+use crate::auth::SignedCustomers;
 use crate::chat::{ChatPolicy, ChatStarter};
 use crate::telemetry::{Metrics, RequestRecord};
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The one `Authorization` header; two of them are passed on as one unreadable value, which the
+/// verifier refuses.
+fn authorization(request: &HttpRequest) -> Option<&str> {
+    let mut values = request.headers.get_all("authorization");
+    let first = values.next()?;
+    Some(match values.next() {
+        None => first,
+        Some(_) => "",
+    })
+}
 
 /// The edge's own settings (the policy for the chat itself is [`ChatPolicy`]).
 #[derive(Debug, Clone)]
@@ -27,6 +39,8 @@ pub struct HttpSettings {
 pub struct ChatHandler<C> {
     settings: HttpSettings,
     policy: ChatPolicy,
+    /// Present when customers are signed: then every start needs a valid token.
+    signed_customers: Option<SignedCustomers>,
     starter: C,
     metrics: Metrics,
 }
@@ -47,10 +61,17 @@ impl From<ApiError> for Handled {
 }
 
 impl<C: ChatStarter> ChatHandler<C> {
-    pub fn new(settings: HttpSettings, policy: ChatPolicy, starter: C, metrics: Metrics) -> Self {
+    pub fn new(
+        settings: HttpSettings,
+        policy: ChatPolicy,
+        signed_customers: Option<SignedCustomers>,
+        starter: C,
+        metrics: Metrics,
+    ) -> Self {
         Self {
             settings,
             policy,
+            signed_customers,
             starter,
             metrics,
         }
@@ -72,7 +93,10 @@ impl<C: ChatStarter> ChatHandler<C> {
                 )
             }
         };
-        ProxyResponse(response)
+        ProxyResponse {
+            response,
+            version: PayloadVersion::of(event),
+        }
     }
 
     /// Every outcome, expected or not, is a JSON response with CORS headers.
@@ -125,11 +149,20 @@ impl<C: ChatStarter> ChatHandler<C> {
     }
 
     async fn start_chat(&self, request: &HttpRequest) -> Handled {
+        let now = SystemTime::now();
+        // The token is checked before the body is read: an unsigned caller gets nothing parsed.
+        let signed = match &self.signed_customers {
+            None => None,
+            Some(verifier) => match verifier.verify(authorization(request), now) {
+                Ok(customer) => Some(customer),
+                Err(error) => return ApiError::Unauthorized(error).into(),
+            },
+        };
         let body = match read_body(request, self.settings.max_body_bytes) {
             Ok(body) => body,
             Err(error) => return error.into(),
         };
-        let command = match self.policy.authorize(&body) {
+        let command = match self.policy.authorize(&body, signed.as_ref(), now) {
             Ok(command) => command,
             Err(rejection) => return ApiError::from(rejection).into(),
         };
@@ -138,6 +171,11 @@ impl<C: ChatStarter> ChatHandler<C> {
         let connect_latency = Some(called.elapsed());
         let outcome = match result {
             Ok(chat) => Outcome::Started {
+                continuation_token: self.policy.continuation_token(
+                    command.instance_id(),
+                    &chat.contact_id,
+                    now,
+                ),
                 chat,
                 features: FeaturePermissions {
                     messaging_markdown: command.supports_markdown(),
@@ -152,3 +190,6 @@ impl<C: ChatStarter> ChatHandler<C> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -78,7 +78,7 @@ impl HttpRequest {
 
 /// Headers this API sets; names are lowercase `'static` strings, so building a response allocates only
 /// for values that vary.
-pub type ResponseHeaders = Vec<(&'static str, String)>;
+pub(crate) type ResponseHeaders = Vec<(&'static str, String)>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {

@@ -13,7 +13,7 @@ mod response;
 pub(crate) use connect_failure::failure_answer;
 pub use cors::{AllowedOrigins, OriginCheck, OriginPolicy};
 pub use error::{ApiError, LISTED_FIELDS_MAX};
-pub use event::{EventError, ProxyResponse, request_from_event};
+pub use event::{EventError, PayloadVersion, ProxyResponse, request_from_event};
 pub use handler::{ChatHandler, HttpSettings};
 pub use message::{Headers, HttpRequest, HttpResponse, RequestBody};
 pub use outcome::Outcome;

@@ -6,7 +6,7 @@ use super::error::{ApiError, Failure};
 use super::message::{HttpRequest, HttpResponse};
 use super::response::{FeaturePermissions, StartChatBody, json_response};
 use super::{ALLOWED_METHODS, connect_failure::failure_answer};
-use crate::chat::{ConnectFailure, StartedChat};
+use crate::chat::{ConnectFailure, Secret, StartedChat};
 use crate::telemetry::RequestMetric;
 
 #[derive(Debug)]
@@ -16,6 +16,7 @@ pub enum Outcome {
     Started {
         chat: StartedChat,
         features: FeaturePermissions,
+        continuation_token: Option<Secret>,
     },
     /// Refused before Amazon Connect was called.
     Refused(ApiError),
@@ -43,9 +44,15 @@ impl Outcome {
                     body: None,
                 }
             }
-            Self::Started { chat, features } => {
-                json_response(200, &StartChatBody::new(chat, *features), origin)
-            }
+            Self::Started {
+                chat,
+                features,
+                continuation_token,
+            } => json_response(
+                200,
+                &StartChatBody::new(chat, *features, continuation_token.as_ref()),
+                origin,
+            ),
             Self::Refused(error) => Failure::Refused(error).response(origin, request_id),
             Self::ConnectFailed(failure) => Failure::Connect(failure).response(origin, request_id),
         }

@@ -6,7 +6,11 @@ use crate::chat::{Secret, StartedChat};
 use serde::Serialize;
 
 /// A JSON response with the headers every answer of this API carries.
-pub fn json_response(status: u16, body: &impl Serialize, origin: &OriginCheck) -> HttpResponse {
+pub(crate) fn json_response(
+    status: u16,
+    body: &impl Serialize,
+    origin: &OriginCheck,
+) -> HttpResponse {
     // Serializing our own plain structs cannot fail; the fallback keeps the promise of a JSON body anyway.
     let (status, text) = match serde_json::to_string(body) {
         Ok(text) => (status, text),
@@ -42,10 +46,13 @@ pub struct FeaturePermissions {
 /// The success body: the envelope the official widget reads (`data.startChatResult`), plus the flat
 /// StartChatContact output that clients following the AWS SDK guide read.
 #[derive(Serialize)]
-pub struct StartChatBody<'a> {
+pub(crate) struct StartChatBody<'a> {
     data: StartChatData<'a>,
     #[serde(flatten)]
     flat: FlatResult<'a>,
+    /// Proof for continuing this chat later (persistent chat), when a server secret is configured.
+    #[serde(rename = "ContinuationToken", skip_serializing_if = "Option::is_none")]
+    continuation_token: Option<&'a Secret>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +60,8 @@ pub struct StartChatBody<'a> {
 struct StartChatData<'a> {
     start_chat_result: StartChatResult<'a>,
     feature_permissions: FeaturePermissions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    continuation_token: Option<&'a Secret>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +102,11 @@ struct WebsocketBody<'a> {
 }
 
 impl<'a> StartChatBody<'a> {
-    pub fn new(chat: &'a StartedChat, feature_permissions: FeaturePermissions) -> Self {
+    pub(crate) fn new(
+        chat: &'a StartedChat,
+        feature_permissions: FeaturePermissions,
+        continuation_token: Option<&'a Secret>,
+    ) -> Self {
         let ids = || FlatResult {
             contact_id: &chat.contact_id,
             participant_id: &chat.participant_id,
@@ -116,8 +129,10 @@ impl<'a> StartChatBody<'a> {
                     }),
                 },
                 feature_permissions,
+                continuation_token,
             },
             flat: ids(),
+            continuation_token,
         }
     }
 }

@@ -56,10 +56,7 @@ impl RequestRecord<'_> {
                 "request handled"
             ),
             Outcome::Refused(error) => {
-                let invalid_fields = match error {
-                    crate::http::ApiError::Validation(fields) => fields.len(),
-                    _ => 0,
-                };
+                let invalid_fields = error.fields().map_or(0, <[_]>::len);
                 tracing::info!(
                     request_id,
                     method,
@@ -78,40 +75,32 @@ impl RequestRecord<'_> {
                 let connect_message = failure.message.as_deref();
                 let connect_request_id = failure.aws_request_id.as_deref();
                 let kind = failure.kind.name();
+                // `tracing`'s macros take a level known at compile time: one arm per level the failure
+                // table uses, with the same fields.
+                macro_rules! failure_line {
+                    ($level:ident, $outcome:literal, $message:literal) => {
+                        tracing::$level!(
+                            request_id,
+                            method,
+                            status,
+                            latency_ms,
+                            connect_latency_ms,
+                            origin,
+                            outcome = $outcome,
+                            reason = metric,
+                            error_code,
+                            failure = kind,
+                            connect_error,
+                            connect_message,
+                            connect_request_id,
+                            $message
+                        )
+                    };
+                }
                 if failure_answer(failure.kind).level == Level::ERROR {
-                    tracing::error!(
-                        request_id,
-                        method,
-                        status,
-                        latency_ms,
-                        connect_latency_ms,
-                        origin,
-                        outcome = "connect_failed",
-                        reason = metric,
-                        error_code,
-                        failure = kind,
-                        connect_error,
-                        connect_message,
-                        connect_request_id,
-                        "Amazon Connect call failed"
-                    );
+                    failure_line!(error, "connect_failed", "Amazon Connect call failed");
                 } else {
-                    tracing::warn!(
-                        request_id,
-                        method,
-                        status,
-                        latency_ms,
-                        connect_latency_ms,
-                        origin,
-                        outcome = "connect_refused",
-                        reason = metric,
-                        error_code,
-                        failure = kind,
-                        connect_error,
-                        connect_message,
-                        connect_request_id,
-                        "Amazon Connect refused the chat"
-                    );
+                    failure_line!(warn, "connect_refused", "Amazon Connect refused the chat");
                 }
             }
         }

@@ -3,26 +3,20 @@
 use crate::support::*;
 use local_runtime_api::{InvocationOutcome, LambdaProcess};
 use serde_json::Value;
+use start_chat::connect::WARMUP_PATH;
 use std::time::Duration;
 
-fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut env: Vec<(String, String)> = function_env()
+/// The function's environment under `make local` (from the emulator's one definition of the local
+/// setup), with `extra` replacing or adding variables (an empty value counts as unset).
+pub fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = connect_emulator::local::function_env(emulator_url)
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-    env.extend(
-        [
-            ("AWS_ENDPOINT_URL_CONNECT", emulator_url),
-            ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
-            ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY),
-            ("AWS_SESSION_TOKEN", ""),
-            ("AWS_CONFIG_FILE", "/dev/null"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ]
-        .iter()
-        .chain(extra)
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-    );
+    for (key, value) in [("AWS_SESSION_TOKEN", "")].iter().chain(extra) {
+        env.retain(|(existing, _)| existing != key);
+        env.push(((*key).to_owned(), (*value).to_owned()));
+    }
     env
 }
 
@@ -38,7 +32,7 @@ fn json_lines_with(lines: &[String], key: &str) -> Vec<Value> {
 async fn spawn_function(env: &[(String, String)]) -> LambdaProcess {
     LambdaProcess::spawn(env!("CARGO_BIN_EXE_start-chat"), env)
         .await
-        .unwrap_or_else(|e| panic!("spawn: {e}"))
+        .expect("spawn")
 }
 
 #[tokio::test]
@@ -53,12 +47,10 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
         .invoke(event_json("all-fields.json").to_string().into_bytes())
         .await
         .expect("test setup");
-    let reply = success
-        .response_json()
-        .unwrap_or_else(|| panic!("no response: {success:?}"));
+    let reply = success.response_json().expect("a response");
     assert_eq!(reply["statusCode"], 200, "{reply}");
     let body: Value =
-        serde_json::from_str(reply["body"].as_str().unwrap_or_default()).unwrap_or_default();
+        serde_json::from_str(reply["body"].as_str().expect("a body")).expect("a JSON body");
     let result = &body["data"]["startChatResult"];
     let secrets: Vec<String> = [
         &result["ParticipantToken"],
@@ -66,12 +58,7 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
         &result["Websocket"]["Url"],
     ]
     .iter()
-    .map(|value| {
-        value
-            .as_str()
-            .unwrap_or_else(|| panic!("missing secret in {result}"))
-            .to_owned()
-    })
+    .map(|value| value.as_str().expect("missing secret in").to_owned())
     .collect();
 
     // …and a failed one: Connect throttles every attempt.
@@ -165,7 +152,7 @@ async fn the_binary_answers_rest_v1_and_function_url_events_with_proxy_documents
         let invocation = function
             .invoke(event_json(file).to_string().into_bytes())
             .await
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+            .expect("test setup");
         let InvocationOutcome::Response(_) = &invocation.outcome else {
             panic!("{file}: an expected failure must not be a Lambda error: {invocation:?}");
         };
@@ -202,8 +189,8 @@ async fn a_bad_setting_stops_the_function_at_init_naming_the_variable() {
         .stdout
         .iter()
         .find(|l| l.contains("ALLOWED_ORIGINS"))
-        .unwrap_or_else(|| panic!("{output:?}"));
-    let line: Value = serde_json::from_str(line).unwrap_or_default();
+        .expect("a line naming the variable");
+    let line: Value = serde_json::from_str(line).expect("a JSON line");
     assert_eq!(line["level"], "ERROR");
     assert!(
         emulator.requests().is_empty(),
@@ -216,8 +203,15 @@ async fn init_warms_the_connection_and_the_first_chat_reuses_it() {
     let emulator = start_emulator().await;
     let mut function = spawn_function(&binary_env(&emulator.endpoint_url(), &[])).await;
     function.wait_until_ready().await.expect("test setup");
-    let warmup = emulator.requests();
-    assert_eq!(warmup.len(), 1, "one warm-up request during init");
+    // During init: the secret is read, and one warm-up request opens the connection to Connect.
+    let init = emulator.requests();
+    assert_eq!(emulator.secret_calls().len(), 1);
+    let warmups: Vec<_> = init.iter().filter(|r| r.path == WARMUP_PATH).collect();
+    assert_eq!(
+        warmups.len(),
+        1,
+        "one warm-up request during init: {init:?}"
+    );
     assert!(
         emulator.start_chat_calls().is_empty(),
         "the warm-up starts no chat"
@@ -227,10 +221,11 @@ async fn init_warms_the_connection_and_the_first_chat_reuses_it() {
         .await
         .expect("test setup");
     let requests = emulator.requests();
-    assert_eq!(requests.len(), 2);
-    assert_eq!(requests[1].path, "/contact/chat");
+    assert_eq!(requests.len(), init.len() + 1);
+    let chat = requests.last().expect("the chat's request");
+    assert_eq!(chat.path, "/contact/chat");
     assert_eq!(
-        requests[1].peer, warmup[0].peer,
+        chat.peer, warmups[0].peer,
         "the first chat used the connection opened during init"
     );
     function.stop().await;
@@ -245,11 +240,19 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
     let dir = std::env::temp_dir().join(format!("start-chat-tls-test-{}", std::process::id()));
     let front = connect_emulator::tls_front::start(emulator.local_addr(), &dir)
         .await
-        .unwrap_or_else(|e| panic!("TLS front: {e}"));
+        .expect("TLS front");
     let ca_file = front.ca_file.display().to_string();
 
-    let untrusted = binary_env(&front.url, &[]);
-    let trusted = binary_env(&front.url, &[("SSL_CERT_FILE", ca_file.as_str())]);
+    // The secret is given inline: reading it over untrusted TLS would stop init, which is tested below.
+    let inline = [
+        ("SECRET_ARN", ""),
+        ("SERVER_SECRET", connect_emulator::local::SERVER_SECRET),
+    ];
+    let untrusted = binary_env(&front.url, &inline);
+    let trusted = binary_env(
+        &front.url,
+        &[inline.as_slice(), &[("SSL_CERT_FILE", ca_file.as_str())]].concat(),
+    );
     let mut statuses = Vec::new();
     for env in [untrusted, trusted] {
         let mut function = spawn_function(&env).await;
@@ -258,14 +261,19 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
             .invoke(event_json("http-api-v2.json").to_string().into_bytes())
             .await
             .expect("test setup");
-        let reply = invocation
-            .response_json()
-            .unwrap_or_else(|| panic!("no response: {invocation:?}"));
+        let reply = invocation.response_json().expect("a response");
         statuses.push((reply["statusCode"].as_u64(), emulator.requests().len()));
         function.stop().await;
     }
     let _ = std::fs::remove_dir_all(&dir);
-    let missing = binary_env(&front.url, &[("SSL_CERT_FILE", "/nonexistent/ca.pem")]);
+    let missing = binary_env(
+        &front.url,
+        &[
+            inline.as_slice(),
+            &[("SSL_CERT_FILE", "/nonexistent/ca.pem")],
+        ]
+        .concat(),
+    );
     let output = spawn_function(&missing)
         .await
         .wait_for_exit(Duration::from_secs(10))
@@ -287,4 +295,70 @@ async fn https_trusts_amazon_roots_only_unless_ssl_cert_file_names_more() {
     assert_eq!(untrusted_requests, 0, "nothing reached the emulator");
     // Trusted: the init warm-up and the chat both arrive.
     assert_eq!(statuses[1], (Some(200), 2), "{statuses:?}");
+}
+
+/// In AWS the environment holds only the secret's ARN: the function reads the secret once, during init,
+/// through Secrets Manager's real API (the emulator's, SigV4-verified).
+#[tokio::test]
+async fn the_secret_is_read_once_at_init_from_secrets_manager() {
+    use connect_emulator::local;
+    let emulator = start_emulator().await;
+    let env = binary_env(
+        &emulator.endpoint_url(),
+        &[
+            ("SECRET_ARN", local::SECRET_ARN),
+            ("ALLOW_PERSISTENT_CHAT", "true"),
+        ],
+    );
+    let mut function = spawn_function(&env).await;
+    function.wait_until_ready().await.expect("init succeeds");
+    let reads = emulator.secret_calls();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert_eq!(reads[0].secret_id.as_deref(), Some(local::SECRET_ARN));
+    assert_eq!(reads[0].status, 200);
+    for _ in 0..2 {
+        let invocation = function
+            .invoke(event_json("http-api-v2.json").to_string().into_bytes())
+            .await
+            .expect("an invocation");
+        let reply = reply_from(&invocation.response_json().expect("a response"));
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        // The server secret signs continuation tokens.
+        assert!(reply.body["ContinuationToken"].is_string());
+    }
+    assert_eq!(
+        emulator.secret_calls().len(),
+        1,
+        "read once, not per request"
+    );
+    let output = function.stop().await;
+    for line in output.stdout.iter().chain(&output.stderr) {
+        assert!(
+            !line.contains(local::SERVER_SECRET),
+            "a log line leaks the secret"
+        );
+    }
+
+    // A secret that cannot be read stops init with one line naming SECRET_ARN, before any chat.
+    let missing = binary_env(
+        &emulator.endpoint_url(),
+        &[(
+            "SECRET_ARN",
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:no-such-secret",
+        )],
+    );
+    let output = spawn_function(&missing)
+        .await
+        .wait_for_exit(Duration::from_secs(20))
+        .await
+        .expect("init stops");
+    assert!(output.status.is_some_and(|status| !status.success()));
+    assert!(
+        output
+            .stdout
+            .iter()
+            .any(|line| line.contains("SECRET_ARN") && line.contains("ResourceNotFoundException")),
+        "{:?}",
+        output.stdout
+    );
 }

@@ -36,7 +36,7 @@ const EXPECTED: &[Expected] = &[
     ok("function-url.json"),
     ok("base64-body.json"),
     ok("text-plain-body.json"),
-    refused("persistent-chat.json", 403, "PERSISTENT_CHAT_NOT_ALLOWED"),
+    ok("persistent-chat.json"),
     ok("initial-message.json"),
     ok("alias-flow.json"),
     ok("all-fields.json"),
@@ -67,7 +67,7 @@ const EXPECTED: &[Expected] = &[
 #[test]
 fn every_sample_event_has_an_expectation() {
     let mut files: Vec<String> = std::fs::read_dir(events_dir())
-        .unwrap_or_else(|e| panic!("{e}"))
+        .expect("test setup")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.ends_with(".json"))
         .collect();
@@ -80,6 +80,10 @@ fn every_sample_event_has_an_expectation() {
 #[tokio::test]
 async fn every_sample_event_gets_its_documented_answer() {
     let emulator = start_emulator().await;
+    // Ten chats at once: more than the emulator's StartChatContact burst of eight.
+    emulator
+        .set_quota(connect_emulator::QuotaConfig::OFF)
+        .expect("the quota switches off");
     let handler = handler_for(&emulator, &[]).await;
     for expected in EXPECTED {
         let calls_before = emulator.start_chat_calls().len();
@@ -223,7 +227,11 @@ async fn an_alias_is_mapped_to_its_flow_and_defaults_fill_the_rest() {
     assert_eq!(calls[1].body["ContactFlowId"], FLOW);
     assert_eq!(
         calls[1].body["SupportedMessagingContentTypes"],
-        json!(["text/plain"])
+        json!(
+            connect_emulator::local::SUPPORTED_MESSAGING_CONTENT_TYPES
+                .split(',')
+                .collect::<Vec<_>>()
+        )
     );
 }
 

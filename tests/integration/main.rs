@@ -5,4 +5,6 @@ mod binary;
 mod connect_errors;
 mod corpus;
 mod events;
+mod quota;
+mod signed;
 mod support;

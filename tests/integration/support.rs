@@ -12,30 +12,36 @@ use start_chat::telemetry::Metrics;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
-pub const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-pub const SALES_FLOW: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
-pub const SITE_ORIGIN: &str = "https://www.example.com";
-pub const ACCESS_KEY_ID: &str = "AKIAEMULATORLOCAL001";
-pub const SECRET_ACCESS_KEY: &str = "emulator/local/secret/key/not/for/aws/0000";
+pub use crate::binary::binary_env;
 
-/// The function's settings in these tests: the local configuration of `make local`.
+// The one definition of the local setup, shared with `make local` and the benchmark.
+pub use connect_emulator::local::{
+    ACCESS_KEY_ID, DEFAULT_FLOW_ID as FLOW, INSTANCE_ID as INSTANCE, SALES_FLOW_ID as SALES_FLOW,
+    SECRET_ACCESS_KEY, SITE_ORIGIN,
+};
+
+/// The function's settings in these tests: those of `make local`, with the local server secret given
+/// inline instead of read through Secrets Manager (the endpoints, region and credentials are given to
+/// the SDK client explicitly, see [`sdk_client`]).
 pub fn function_env() -> Vec<(&'static str, String)> {
-    vec![
-        ("INSTANCE_ID", INSTANCE.into()),
-        ("CONTACT_FLOW_ID", FLOW.into()),
-        ("ALLOWED_CONTACT_FLOW_IDS", SALES_FLOW.into()),
-        ("CONTACT_FLOW_ALIASES", format!("sales={SALES_FLOW}")),
-        ("ALLOWED_ORIGINS", SITE_ORIGIN.into()),
-        ("ATTACHMENTS_ENABLED", "true".into()),
-    ]
+    // The AWS SDK's own variables configure the client; the secret's ARN needs Secrets Manager.
+    let mut env: Vec<(&'static str, String)> =
+        connect_emulator::local::function_env("http://127.0.0.1:0")
+            .into_iter()
+            .filter(|(key, _)| !key.starts_with("AWS_") && *key != "SECRET_ARN")
+            .collect();
+    env.push((
+        "SERVER_SECRET",
+        connect_emulator::local::SERVER_SECRET.to_owned(),
+    ));
+    env
 }
 
 pub async fn start_emulator() -> Emulator {
     let address = "127.0.0.1:0".parse().expect("test setup");
     Emulator::start(EmulatorConfig::local(), address)
         .await
-        .unwrap_or_else(|e| panic!("emulator did not start: {e}"))
+        .expect("emulator did not start")
 }
 
 pub fn config_with(overrides: &[(&str, &str)]) -> Config {
@@ -97,6 +103,7 @@ pub fn handler_with(
     ChatHandler::new(
         config.http,
         config.policy,
+        config.signed_customers,
         SdkChatStarter::new(client),
         Metrics::disabled(),
     )
@@ -107,9 +114,8 @@ pub fn events_dir() -> PathBuf {
 }
 
 pub fn event_json(name: &str) -> Value {
-    let text =
-        std::fs::read_to_string(events_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+    let text = std::fs::read_to_string(events_dir().join(name)).expect("test setup");
+    serde_json::from_str(&text).expect("test setup")
 }
 
 /// The proxy response document, as API Gateway reads it.

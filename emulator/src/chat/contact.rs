@@ -56,6 +56,8 @@ pub(crate) struct Contact {
     pub(crate) attributes: BTreeMap<String, String>,
     /// The StartChatContact answer, replayed for a repeated ClientToken.
     pub(crate) start_response: serde_json::Value,
+    /// The StartChatContact ClientToken that started it, if any.
+    pub(crate) client_token: Option<String>,
     /// SendMessage ClientToken -> (Id, AbsoluteTime) for idempotent retries.
     pub(crate) message_tokens: HashMap<String, (String, String)>,
     pub(crate) agent_progress: AgentProgress,
@@ -77,6 +79,9 @@ pub struct ChatSummary {
     pub customer_display_name: String,
     pub agent_participant_id: Option<String>,
     pub continued_from_contact_id: Option<String>,
+    /// The StartChatContact `ClientToken` that started it: a retry with the same token replays
+    /// this chat instead of starting another.
+    pub client_token: Option<String>,
     pub attributes: BTreeMap<String, String>,
     /// Transcript items (messages, attachments and participant/chat events).
     pub transcript_length: usize,
@@ -123,6 +128,7 @@ impl Contact {
             disconnect_agent_on_customer_exit: new.disconnect_agent_on_customer_exit,
             attributes: new.attributes,
             start_response: serde_json::Value::Null,
+            client_token: None,
             message_tokens: HashMap::new(),
             agent_progress: AgentProgress::default(),
             customer_subscribed_once: false,
@@ -136,7 +142,7 @@ impl Contact {
     }
 
     /// Whether this participant may still act (send, disconnect): the chat is on and they are in it.
-    pub(crate) fn participant_active(&self, participant_id: &str) -> bool {
+    pub(super) fn participant_active(&self, participant_id: &str) -> bool {
         if !self.is_active() {
             return false;
         }
@@ -320,6 +326,7 @@ impl Contact {
             customer_display_name: self.customer.display_name.clone(),
             agent_participant_id: self.agent.as_ref().map(|a| a.participant_id.clone()),
             continued_from_contact_id: self.continued_from.clone(),
+            client_token: self.client_token.clone(),
             attributes: self.attributes.clone(),
             transcript_length: self.transcript.len(),
             subscribed_sockets: self.sockets.iter().filter(|s| s.subscribed).count(),

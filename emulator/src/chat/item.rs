@@ -132,7 +132,9 @@ pub(crate) struct Item {
     /// Set only on items of the current session.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) contact_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Only in WebSocket frames, where ChatJS filters on it: GetTranscript's `Item` shape has no
+    /// such member, so transcripts leave it out.
+    #[serde(skip)]
     pub(crate) initial_contact_id: Option<String>,
     /// Milliseconds since the epoch, for ordering and StartPosition.AbsoluteTime.
     #[serde(skip)]
@@ -235,9 +237,16 @@ impl Item {
         past
     }
 
-    /// The WebSocket frame that carries this item: the Item is a JSON *string*.
+    /// The WebSocket frame that carries this item: the Item is a JSON *string*, with the
+    /// `InitialContactId` real frames carry.
     pub(crate) fn to_frame(&self) -> String {
-        let content = serde_json::to_string(self).unwrap_or_default();
+        let mut item = self.to_json();
+        if let (Some(initial), serde_json::Value::Object(members)) =
+            (&self.initial_contact_id, &mut item)
+        {
+            members.insert("InitialContactId".to_owned(), initial.as_str().into());
+        }
+        let content = item.to_string();
         serde_json::json!({ "topic": "aws/chat", "contentType": "application/json", "content": content }).to_string()
     }
 
@@ -267,6 +276,10 @@ mod tests {
         assert_eq!(inner["ContactId"], "c1");
         assert_eq!(inner["InitialContactId"], "c1");
         assert!(inner.get("RelatedContactId").is_none());
+        assert!(
+            item.to_json().get("InitialContactId").is_none(),
+            "transcript items follow the model's Item shape"
+        );
     }
 
     #[test]

@@ -75,7 +75,7 @@ impl ChatStore {
     /// stored chats, the oldest tenth is forgotten first.
     pub(crate) fn insert_contact(
         &mut self,
-        contact: Contact,
+        mut contact: Contact,
         client_token: Option<&str>,
         limit: usize,
     ) -> String {
@@ -89,6 +89,7 @@ impl ChatStore {
         };
         self.participant_tokens
             .insert(participant_token.clone(), key);
+        contact.client_token = client_token.map(str::to_owned);
         if let Some(token) = client_token {
             self.start_client_tokens.insert(
                 (contact.instance_id.clone(), token.to_owned()),
@@ -125,6 +126,21 @@ impl ChatStore {
             .start_client_tokens
             .get(&(instance_id.to_owned(), client_token.to_owned()))?;
         self.contacts.get(contact_id)
+    }
+
+    /// The participant's contact, if they may still act in it (send, connect, upload, disconnect):
+    /// the chat is on and they have not left.
+    pub(crate) fn participant_contact(&self, key: &ParticipantKey) -> Option<&Contact> {
+        self.contacts
+            .get(&key.contact_id)
+            .filter(|c| c.participant_active(&key.participant_id))
+    }
+
+    /// [`Self::participant_contact`], for changing it.
+    pub(crate) fn participant_contact_mut(&mut self, key: &ParticipantKey) -> Option<&mut Contact> {
+        self.contacts
+            .get_mut(&key.contact_id)
+            .filter(|c| c.participant_active(&key.participant_id))
     }
 
     pub(crate) fn contact(&self, contact_id: &str) -> Option<&Contact> {

@@ -1,5 +1,6 @@
 //! The Connect control plane: `PUT /contact/chat` (StartChatContact) behind SigV4, every
-//! request recorded, and the `/_emulator` control API beside it.
+//! request recorded, and the `/_emulator` control API beside it. Secrets Manager's GetSecretValue
+//! (`POST /`, awsJson1.1) shares the port, so one endpoint URL serves both SDK clients.
 
 mod sigv4;
 mod start_chat;
@@ -14,12 +15,13 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::put;
+use axum::routing::{post, put};
 
 use crate::admin;
 use crate::aws_error::AwsError;
 use crate::clock;
 use crate::records::{RecordedRequest, RecordedStartChat};
+use crate::secrets;
 use crate::server::{self, ConnectionContext};
 use crate::state::AppState;
 
@@ -42,6 +44,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/contact/chat",
             put(start_chat::handle).fallback(unknown_operation),
         )
+        .route("/", post(secrets::handle).fallback(unknown_operation))
         .nest("/_emulator", admin::router())
         .fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(
@@ -95,11 +98,17 @@ async fn record_and_verify(
         to_bytes(body, MAX_BODY_BYTES).await.ok()
     };
 
+    // The target names the service an awsJson request was signed for; everything else is Connect.
+    let service = match parts.headers.get("x-amz-target").map(|v| v.as_bytes()) {
+        Some(target) if target.starts_with(secrets::TARGET_PREFIX.as_bytes()) => "secretsmanager",
+        _ => "connect",
+    };
     let verdict = match &body {
         Some(bytes) => {
             let verifier = sigv4::Verifier {
                 credentials: &state.config.credentials,
                 region: &state.config.region,
+                service,
                 now_secs: clock::now_ms() / 1000,
             };
             verifier.verify(&parts.method, &parts.uri, &parts.headers, bytes)
@@ -132,6 +141,8 @@ async fn record_and_verify(
                 error_code: Some(error.code.to_owned()),
                 contact_id: None,
                 idempotent_replay: false,
+                client_token: None,
+                fault: None,
                 peer,
                 service_time: received.elapsed(),
             });

@@ -16,7 +16,6 @@ use crate::config::EmulatorCredentials;
 type HmacSha256 = Hmac<Sha256>;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
-const SERVICE: &str = "connect";
 /// Signatures older or newer than this are refused, as AWS does.
 const MAX_CLOCK_SKEW_SECS: i64 = 15 * 60;
 
@@ -33,6 +32,8 @@ const PATH_UNRESERVED: &AsciiSet = &UNRESERVED.remove(b'/');
 pub(crate) struct Verifier<'a> {
     pub(crate) credentials: &'a EmulatorCredentials,
     pub(crate) region: &'a str,
+    /// The signing name the credential scope must carry (`connect`, `secretsmanager`).
+    pub(crate) service: &'a str,
     pub(crate) now_secs: i64,
 }
 
@@ -142,6 +143,7 @@ impl Verifier<'_> {
             &self.credentials.secret_access_key,
             auth.scope_date,
             self.region,
+            self.service,
         );
 
         let provided = hex::decode(auth.signature).map_err(|_| signature_mismatch())?;
@@ -169,9 +171,10 @@ impl Verifier<'_> {
                 auth.scope_terminator
             )));
         }
-        if auth.scope_service != SERVICE {
+        if auth.scope_service != self.service {
             return Err(SigV4Error::Invalid(format!(
-                "Credential should be scoped to correct service: '{SERVICE}'. "
+                "Credential should be scoped to correct service: '{}'. ",
+                self.service
             )));
         }
         if auth.scope_region != self.region {
@@ -370,9 +373,9 @@ fn payload_hash(headers: &HeaderMap, body: &[u8]) -> String {
     }
 }
 
-fn signing_key(secret: &str, date: &str, region: &str) -> Vec<u8> {
+fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> Vec<u8> {
     let mut key = format!("AWS4{secret}").into_bytes();
-    for part in [date, region, SERVICE, "aws4_request"] {
+    for part in [date, region, service, "aws4_request"] {
         let mut mac = hmac(&key);
         mac.update(part.as_bytes());
         key = mac.finalize().into_bytes().to_vec();

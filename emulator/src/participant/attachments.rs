@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::request::{
-    Call, ConnectionToken, Members, access_denied, check, conflict, validation_error,
+    Call, ConnectionToken, Members, access_denied, check, conflict, not_connected, validation_error,
 };
 use crate::agent::{self, CustomerInput};
 use crate::aws_error::AwsError;
@@ -87,10 +87,7 @@ pub(crate) async fn start_upload(
     }
 
     let mut chats = state.chats();
-    let contact = chats
-        .contact(&key.contact_id)
-        .filter(|c| c.participant_active(&key.participant_id))
-        .ok_or_else(|| access_denied("The participant is no longer connected to this chat."))?;
+    let contact = chats.participant_contact(&key).ok_or_else(not_connected)?;
     let contact_id = contact.contact_id.clone();
     let existing = chats
         .attachments
@@ -162,14 +159,7 @@ pub(crate) async fn complete_upload(
     let client_token = client_token.unwrap_or_default();
 
     let mut chats = state.chats();
-    let active = chats
-        .contact(&key.contact_id)
-        .is_some_and(|c| c.participant_active(&key.participant_id));
-    if !active {
-        return Err(access_denied(
-            "The participant is no longer connected to this chat.",
-        ));
-    }
+    chats.participant_contact(&key).ok_or_else(not_connected)?;
     let attachment = chats
         .attachments
         .get_mut(&attachment_id)

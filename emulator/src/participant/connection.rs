@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::json;
 
-use super::request::{Call, Members, ParticipantToken, access_denied, check};
+use super::request::{Call, Members, ParticipantToken, check, not_connected};
 use crate::aws_error::AwsError;
 use crate::chat::item::Item;
 use crate::state::AppState;
@@ -40,15 +40,7 @@ pub(crate) async fn create(
     let types = types.unwrap_or_default();
 
     let mut chats = state.chats();
-    let active = chats
-        .contact(&key.contact_id)
-        .is_some_and(|c| c.participant_active(&key.participant_id));
-    if !active {
-        // What makes a reconnecting chatjs synthesize chat.ended and fire onEnded.
-        return Err(access_denied(
-            "The participant is no longer connected to this chat.",
-        ));
-    }
+    chats.participant_contact(&key).ok_or_else(not_connected)?;
 
     let mut answer = json!({});
     if types.contains(&"WEBSOCKET") {

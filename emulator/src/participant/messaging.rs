@@ -6,15 +6,15 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
 
-use super::request::{Call, ConnectionToken, Members, access_denied, check, validation_error};
+use super::request::{
+    Call, ConnectionToken, Members, access_denied, check, not_connected, validation_error,
+};
 use crate::agent::{self, CustomerInput};
 use crate::aws_error::AwsError;
-use crate::chat::contact::Contact;
 use crate::chat::item::{
     CHAT_MESSAGE_CONTENT_TYPES, CONNECTION_ACKNOWLEDGED, Item, MESSAGE_DELIVERED, MESSAGE_READ,
     Role, TYPING,
 };
-use crate::chat::store::ParticipantKey;
 use crate::clock;
 use crate::ids;
 use crate::state::AppState;
@@ -26,17 +26,6 @@ const EVENT_CONTENT_TYPES: [&str; 4] = [
     MESSAGE_DELIVERED,
     MESSAGE_READ,
 ];
-
-/// The caller's contact, if the caller may still act in it.
-fn active_contact<'c>(
-    chats: &'c mut crate::chat::store::ChatStore,
-    key: &ParticipantKey,
-) -> Result<&'c mut Contact, AwsError> {
-    chats
-        .contact_mut(&key.contact_id)
-        .filter(|c| c.participant_active(&key.participant_id))
-        .ok_or_else(|| access_denied("The participant is no longer connected to this chat."))
-}
 
 pub(crate) async fn send_message(
     State(state): State<Arc<AppState>>,
@@ -57,7 +46,9 @@ pub(crate) async fn send_message(
     );
 
     let mut chats = state.chats();
-    let contact = active_contact(&mut chats, &key)?;
+    let contact = chats
+        .participant_contact_mut(&key)
+        .ok_or_else(not_connected)?;
     if !CHAT_MESSAGE_CONTENT_TYPES.contains(&content_type)
         || !contact
             .supported_content_types
@@ -125,7 +116,9 @@ pub(crate) async fn send_event(
     };
 
     let mut chats = state.chats();
-    let contact = active_contact(&mut chats, &key)?;
+    let contact = chats
+        .participant_contact_mut(&key)
+        .ok_or_else(not_connected)?;
     let Some(author) = contact.author(&key.participant_id).cloned() else {
         return Err(access_denied(
             "You do not have sufficient access to perform this action.",
@@ -180,7 +173,9 @@ pub(crate) async fn disconnect(
     violations.optional("clientToken", Members(&body).string("ClientToken")?, 0, 500);
     check(violations)?;
     let mut chats = state.chats();
-    let contact = active_contact(&mut chats, &key)?;
+    let contact = chats
+        .participant_contact_mut(&key)
+        .ok_or_else(not_connected)?;
     if key.participant_id == contact.customer.participant_id {
         contact.customer_disconnects();
     } else {

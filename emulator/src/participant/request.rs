@@ -25,6 +25,12 @@ pub(crate) fn access_denied(message: impl Into<String>) -> AwsError {
     AwsError::participant(403, "AccessDeniedException", message)
 }
 
+/// The answer for a participant who has left or whose chat has ended (what makes a reconnecting
+/// ChatJS synthesize `chat.ended`).
+pub(crate) fn not_connected() -> AwsError {
+    access_denied("The participant is no longer connected to this chat.")
+}
+
 pub(crate) fn conflict(message: impl Into<String>) -> AwsError {
     AwsError::participant(409, "ConflictException", message)
 }

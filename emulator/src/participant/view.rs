@@ -1,6 +1,7 @@
 //! DescribeView (`GET /participant/views/{ViewToken}`): a sample "Show view" definition.
-//! The token arrives percent-encoded in the path; it comes back decoded as the view's Id.
-//! The token `not-found` answers ResourceNotFoundException, for testing that path.
+//! Every token (percent-encoded in the path) names the same sample view, whose Id fits the model's
+//! ViewId (at most 500 of `[a-zA-Z0-9_-:/$]`); the token `not-found` answers
+//! ResourceNotFoundException, for testing that path.
 
 use std::sync::Arc;
 
@@ -17,6 +18,8 @@ use crate::validation::Violations;
 
 /// The view token that is never found.
 pub(crate) const MISSING_VIEW_TOKEN: &str = "not-found";
+/// The sample view's Id.
+const SAMPLE_VIEW_ID: &str = "emulator-sample-view";
 
 pub(crate) async fn describe_view(
     State(state): State<Arc<AppState>>,
@@ -51,7 +54,7 @@ fn describe(
         .map(|c| c.instance_id.clone())
         .unwrap_or_default();
     let arn = format!(
-        "arn:aws:connect:{}:123456789012:instance/{instance_id}/view/{view_token}",
+        "arn:aws:connect:{}:123456789012:instance/{instance_id}/view/{SAMPLE_VIEW_ID}",
         state.config.region
     );
     let input_schema = json!({
@@ -70,7 +73,7 @@ fn describe(
     });
     Ok(json!({
         "View": {
-            "Id": view_token,
+            "Id": SAMPLE_VIEW_ID,
             "Arn": arn,
             "Name": "Emulator sample view",
             "Version": 1,

@@ -36,11 +36,9 @@ pub(crate) async fn upgrade(
         .unwrap_or("");
     let key = {
         let chats = state.chats();
-        chats.by_websocket_ticket(ticket).filter(|key| {
-            chats
-                .contact(&key.contact_id)
-                .is_some_and(|c| c.participant_active(&key.participant_id))
-        })
+        chats
+            .by_websocket_ticket(ticket)
+            .filter(|key| chats.participant_contact(key).is_some())
     };
     // Like the real API Gateway endpoint: an unknown or expired URL is refused before upgrading.
     let Some(key) = key else {

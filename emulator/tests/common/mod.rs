@@ -1,8 +1,6 @@
 //! Shared test helpers: start an emulator, sign requests with the real `aws-sigv4`, and send
 //! them over a raw HTTP/1.1 connection (so tests control connection reuse).
 
-#![allow(dead_code)]
-
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
@@ -19,12 +17,14 @@ use serde_json::{Value, json};
 use tokio::net::TcpStream;
 
 pub async fn start(config: EmulatorConfig) -> Emulator {
-    Emulator::start(config, "127.0.0.1:0".parse().unwrap())
+    let address = "127.0.0.1:0".parse().expect("a valid address");
+    Emulator::start(config, address)
         .await
-        .unwrap()
+        .expect("the emulator starts")
 }
 
-/// The local config with a fast agent, so tests do not wait.
+/// The local config with a fast agent, so tests do not wait. The rate quota stays on: tests that
+/// start more than its burst of chats at once switch it off.
 pub fn fast_config() -> EmulatorConfig {
     let mut config = EmulatorConfig::local();
     config.agent.join_delay = Duration::from_millis(20);
@@ -103,7 +103,7 @@ impl TestRequest {
             .time(signer.time)
             .settings(SigningSettings::default())
             .build()
-            .unwrap()
+            .expect("complete signing parameters")
             .into();
         let url = format!("http://{host}{}", self.path);
         let signable = SignableRequest::new(
@@ -112,8 +112,10 @@ impl TestRequest {
             self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
             SignableBody::Bytes(&self.body),
         )
-        .unwrap();
-        let (instructions, _signature) = sign(signable, &params).unwrap().into_parts();
+        .expect("a signable request");
+        let (instructions, _signature) = sign(signable, &params)
+            .expect("the request signs")
+            .into_parts();
         let (headers, _query) = instructions.into_parts();
         for header in headers {
             self.headers
@@ -123,6 +125,7 @@ impl TestRequest {
     }
 }
 
+#[derive(Debug)]
 pub struct TestResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -138,8 +141,10 @@ impl TestResponse {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        let text = String::from_utf8_lossy(&self.body);
+        serde_json::from_str(&text)
+            .map_err(|error| format!("{error}: {text}"))
+            .expect("a JSON body")
     }
 
     pub fn error_type(&self) -> Option<&str> {
@@ -156,9 +161,13 @@ pub struct Connection {
 
 impl Connection {
     pub async fn open(addr: SocketAddr) -> Connection {
-        let stream = TcpStream::connect(addr).await.unwrap();
-        let local_addr = stream.local_addr().unwrap();
-        let (sender, connection) = http1::handshake(TokioIo::new(stream)).await.unwrap();
+        let stream = TcpStream::connect(addr)
+            .await
+            .expect("the emulator accepts");
+        let local_addr = stream.local_addr().expect("a local address");
+        let (sender, connection) = http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("the HTTP/1.1 handshake");
         tokio::spawn(async move {
             let _ = connection.await;
         });
@@ -180,7 +189,9 @@ impl Connection {
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
-        let http_request = builder.body(Full::new(Bytes::from(request.body))).unwrap();
+        let http_request = builder
+            .body(Full::new(Bytes::from(request.body)))
+            .expect("a valid request");
         let response = self.sender.send_request(http_request).await?;
         let status = response.status().as_u16();
         let headers = response
@@ -204,7 +215,11 @@ impl Connection {
 
 /// Sends one request on a fresh connection.
 pub async fn send(addr: SocketAddr, request: TestRequest) -> TestResponse {
-    Connection::open(addr).await.send(request).await.unwrap()
+    Connection::open(addr)
+        .await
+        .send(request)
+        .await
+        .expect("an answer")
 }
 
 /// A signed StartChatContact with this body, on a fresh connection.
@@ -245,4 +260,22 @@ pub async fn control(
     .await
 }
 
+/// A signed Secrets Manager call (awsJson1.1) on the control plane.
+pub async fn secrets_call(emulator: &Emulator, target: &str, body: &Value) -> TestResponse {
+    let addr = emulator.local_addr();
+    let signer = Signer {
+        service: "secretsmanager".to_owned(),
+        ..Signer::default()
+    };
+    send(
+        addr,
+        TestRequest::new("POST", "/", body.to_string())
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", target)
+            .signed(addr, &signer),
+    )
+    .await
+}
+
 pub mod participant;
+pub mod process;

@@ -16,7 +16,6 @@ pub const JOINED: &str = "application/vnd.amazonaws.connect.event.participant.jo
 pub const LEFT: &str = "application/vnd.amazonaws.connect.event.participant.left";
 pub const ENDED: &str = "application/vnd.amazonaws.connect.event.chat.ended";
 pub const READ: &str = "application/vnd.amazonaws.connect.event.message.read";
-pub const DELIVERED: &str = "application/vnd.amazonaws.connect.event.message.delivered";
 
 /// A participant-service call.
 pub async fn call(
@@ -63,7 +62,10 @@ pub async fn start_customer_chat(emulator: &Emulator, extra: Value) -> Chat {
         String::from_utf8_lossy(&started.body)
     );
     let started = started.json();
-    let participant_token = started["ParticipantToken"].as_str().unwrap().to_owned();
+    let participant_token = started["ParticipantToken"]
+        .as_str()
+        .expect("ParticipantToken is a string")
+        .to_owned();
     let connection = connect(emulator, &participant_token).await;
     assert_eq!(
         connection.status,
@@ -73,14 +75,23 @@ pub async fn start_customer_chat(emulator: &Emulator, extra: Value) -> Chat {
     );
     let connection = connection.json();
     Chat {
-        contact_id: started["ContactId"].as_str().unwrap().to_owned(),
-        participant_id: started["ParticipantId"].as_str().unwrap().to_owned(),
+        contact_id: started["ContactId"]
+            .as_str()
+            .expect("ContactId is a string")
+            .to_owned(),
+        participant_id: started["ParticipantId"]
+            .as_str()
+            .expect("ParticipantId is a string")
+            .to_owned(),
         participant_token,
         connection_token: connection["ConnectionCredentials"]["ConnectionToken"]
             .as_str()
-            .unwrap()
+            .expect("a string")
             .to_owned(),
-        websocket_url: connection["Websocket"]["Url"].as_str().unwrap().to_owned(),
+        websocket_url: connection["Websocket"]["Url"]
+            .as_str()
+            .expect("Url is a string")
+            .to_owned(),
     }
 }
 
@@ -147,7 +158,9 @@ impl Socket {
     }
 
     pub async fn open(url: &str) -> Socket {
-        let (stream, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let (stream, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("the WebSocket opens");
         Socket { stream }
     }
 
@@ -155,14 +168,14 @@ impl Socket {
         self.stream
             .send(Message::text(frame.to_string()))
             .await
-            .unwrap();
+            .expect("the call succeeds");
     }
 
     pub async fn send_text(&mut self, text: &str) {
         self.stream
             .send(Message::text(text.to_owned()))
             .await
-            .unwrap();
+            .expect("the call succeeds");
     }
 
     /// The next JSON text frame (fails after 5 s).
@@ -178,7 +191,9 @@ impl Socket {
                 .await
                 .ok()??;
             match message.ok()? {
-                Message::Text(text) => return Some(serde_json::from_str(text.as_str()).unwrap()),
+                Message::Text(text) => {
+                    return Some(serde_json::from_str(text.as_str()).expect("a JSON frame"));
+                }
                 Message::Close(_) => return None,
                 _ => continue,
             }
@@ -194,7 +209,7 @@ impl Socket {
                 let content = frame["content"]
                     .as_str()
                     .expect("aws/chat content must be a JSON string");
-                return serde_json::from_str(content).unwrap();
+                return serde_json::from_str(content).expect("the item is JSON");
             }
         }
     }

@@ -6,7 +6,8 @@ const { chromium } = require("playwright-core");
 
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-async function launchBrowser() {
+/** `extraArgs`: more Chromium switches for one test file (the ones below always apply). */
+async function launchBrowser({ extraArgs = [] } = {}) {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: run \`make e2e-chromium\` (apt-get install chromium)`);
   }
@@ -25,6 +26,9 @@ async function launchBrowser() {
       "--no-first-run",
       "--disable-component-update",
       "--disable-sync",
+      // Filling a form would otherwise ask Google's autofill servers (seen by the official widget's proxy check).
+      "--disable-features=AutofillServerCommunication",
+      ...extraArgs,
     ],
   });
 }

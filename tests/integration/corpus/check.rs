@@ -3,7 +3,8 @@
 
 use super::build::Entry;
 use super::oracle::{
-    Allowed, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS, expected_allow_origin,
+    Allowed, CODES_WITH_FIELDS, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS,
+    expected_allow_origin,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -106,6 +107,12 @@ pub fn check(
         problems.push(format!(
             "a 405 without Allow: POST, OPTIONS ({:?})",
             header("allow")
+        ));
+    }
+    if status == 401 && header("www-authenticate") != Some("Bearer") {
+        problems.push(format!(
+            "a 401 with www-authenticate {:?}",
+            header("www-authenticate")
         ));
     }
     if status == 429 && header("retry-after").is_none() {
@@ -353,7 +360,11 @@ fn check_fields(error: &Map<String, Value>, problems: &mut Vec<String>) {
             "fields and fieldCount must come together: {fields:?} / {count:?}"
         )),
     }
-    if fields.is_some() && error.get("code").and_then(Value::as_str) != Some("VALIDATION_FAILED") {
-        problems.push("fields on an error other than VALIDATION_FAILED".into());
+    let code = error
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if fields.is_some() && !CODES_WITH_FIELDS.contains(&code) {
+        problems.push(format!("fields on {code}"));
     }
 }

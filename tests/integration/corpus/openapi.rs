@@ -142,6 +142,12 @@ fn every_documented_answer_names_its_headers() {
         if [429, 503, 504].contains(&status) {
             assert!(required("Retry-After"), "{operation} {status}: Retry-After");
         }
+        if status == 401 {
+            assert!(
+                required("WWW-Authenticate"),
+                "{operation} {status}: WWW-Authenticate"
+            );
+        }
         if status == 502 {
             assert!(
                 header("Retry-After").is_some(),

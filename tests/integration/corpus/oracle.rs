@@ -11,7 +11,7 @@ pub const LISTED_FIELDS_MAX: usize = 20;
 pub const ERROR_BODY_MAX_BYTES: usize = 16 * 1024;
 
 /// Every header the function may answer with (openapi.yaml documents each).
-pub const RESPONSE_HEADERS: [&str; 11] = [
+pub const RESPONSE_HEADERS: [&str; 12] = [
     "vary",
     "access-control-allow-origin",
     "access-control-expose-headers",
@@ -23,7 +23,11 @@ pub const RESPONSE_HEADERS: [&str; 11] = [
     "content-type",
     "cache-control",
     "x-content-type-options",
+    "www-authenticate",
 ];
+
+/// The error codes that list `fields`: invalid request fields, and a signed token's invalid claims.
+pub const CODES_WITH_FIELDS: [&str; 2] = ["VALIDATION_FAILED", "TOKEN_CLAIMS_INVALID"];
 
 /// The origins a configuration allows (`ALLOWED_ORIGINS`).
 pub enum Allowed {

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -24,7 +25,7 @@ use crate::chat::store::{ChatStore, ParticipantKey};
 use crate::faults::{ConnectErrorKind, Fault};
 use crate::ids;
 use crate::records::RecordedStartChat;
-use crate::server::ConnectionContext;
+use crate::server::{Abort, ConnectionContext};
 use crate::state::AppState;
 
 /// A successful answer.
@@ -47,29 +48,24 @@ pub(crate) async fn handle(
         .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |c| c.peer);
     let recorded_body = serde_json::from_slice::<Value>(&body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+    let fault = state.faults.next();
     let mut call = RecordedStartChat {
+        client_token: recorded_body
+            .get("ClientToken")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         body: recorded_body,
         status: 0,
         error_code: None,
         contact_id: None,
         idempotent_replay: false,
+        fault: fault.clone(),
         peer,
         service_time: Duration::ZERO,
     };
 
-    let mut answer_delay = None;
-    match state.faults.next() {
-        Some(Fault::DropConnection) => {
-            call.service_time = received.elapsed();
-            state.records.push_start_chat(call);
-            if let Some(Extension(connection)) = connection {
-                connection.drop_connection();
-                // The connection task drops this handler with the socket.
-                return std::future::pending::<Response>().await;
-            }
-            return AwsError::generic(500, "InternalFailure", "connection could not be dropped")
-                .into_response();
-        }
+    // Faults answered instead of processing: no chat, no quota token.
+    match fault {
         Some(Fault::Error(kind)) => {
             call.status = kind.status();
             call.error_code = Some(kind.code().to_owned());
@@ -78,43 +74,105 @@ pub(crate) async fn handle(
             state.records.push_start_chat(call);
             return response;
         }
-        // A slow service: the request is processed now and answered late, so a client that
-        // gives up and retries finds the chat already started (and its ClientToken known).
-        Some(Fault::Delay(delay)) => answer_delay = Some(delay),
-        None => {}
+        Some(Fault::DropConnection) => {
+            call.service_time = received.elapsed();
+            state.records.push_start_chat(call);
+            return end_without_answer(connection, Abort::Close).await;
+        }
+        Some(Fault::Stall) => {
+            call.service_time = received.elapsed();
+            state.records.push_start_chat(call);
+            return end_without_answer(connection, Abort::Stall).await;
+        }
+        _ => {}
     }
 
     let verdict = verdict.map_or(
         Err(super::SigV4Error::MissingAuthentication),
         |Extension(v)| v.0,
     );
+    // Connect counts calls, not chats: every authenticated call takes a token, before the request
+    // is even read, so replays and invalid requests spend the quota too.
     let outcome = match verdict {
+        Ok(()) if !state.quotas.try_take() => Err(AwsError::connect(
+            ConnectErrorKind::Throttling,
+            ConnectErrorKind::Throttling.default_message(),
+        )),
         Ok(()) => start_chat(&state, &body),
         Err(error) => Err(error.to_aws_error()),
     };
     let response = match outcome {
         Ok(started) => {
-            call.status = 200;
-            call.contact_id = Some(started.contact_id.clone());
+            call.contact_id = Some(started.contact_id);
             call.idempotent_replay = started.replay;
-            let response = axum::Json(started.body).into_response();
-            call.service_time = received.elapsed();
-            state.records.push_start_chat(call);
-            response
+            call.status = 200;
+            success_answer(started.body, fault.as_ref())
         }
         Err(error) => {
             call.status = error.status;
             call.error_code = Some(error.code.to_owned());
-            let response = error.into_response();
-            call.service_time = received.elapsed();
+            error.into_response()
+        }
+    };
+    call.service_time = received.elapsed();
+    // Faults applied after processing: the chat, if any, exists whatever the client sees.
+    match fault {
+        Some(Fault::Delay(delay)) => {
+            state.records.push_start_chat(call);
+            tokio::time::sleep(delay).await;
+            response
+        }
+        Some(Fault::ResetAfterProcessing) => {
+            call.status = 0;
+            call.error_code = None;
+            state.records.push_start_chat(call);
+            end_without_answer(connection, Abort::Reset).await
+        }
+        _ => {
             state.records.push_start_chat(call);
             response
         }
-    };
-    if let Some(delay) = answer_delay {
-        tokio::time::sleep(delay).await;
     }
-    response
+}
+
+/// The 200 answer, spoiled as a `MalformedBody` or `MissingParticipantToken` fault asks.
+fn success_answer(mut body: Value, fault: Option<&Fault>) -> Response {
+    match fault {
+        Some(Fault::MalformedBody) => {
+            let text = body.to_string();
+            let mut cut = text.len() / 2;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                text[..cut].to_owned(),
+            )
+                .into_response()
+        }
+        Some(Fault::MissingParticipantToken) => {
+            if let Value::Object(members) = &mut body {
+                members.remove("ParticipantToken");
+            }
+            axum::Json(body).into_response()
+        }
+        _ => axum::Json(body).into_response(),
+    }
+}
+
+/// Ends the connection without an answer; the connection task drops this handler with it.
+async fn end_without_answer(
+    connection: Option<Extension<ConnectionContext>>,
+    how: Abort,
+) -> Response {
+    match connection {
+        Some(Extension(connection)) => {
+            connection.abort(how);
+            std::future::pending::<Response>().await
+        }
+        None => AwsError::generic(500, "InternalFailure", "the connection could not be ended")
+            .into_response(),
+    }
 }
 
 fn start_chat(state: &AppState, body: &[u8]) -> Result<Started, AwsError> {
@@ -144,7 +202,7 @@ fn start_chat(state: &AppState, body: &[u8]) -> Result<Started, AwsError> {
         }
         None => (None, Vec::new()),
     };
-    if let Some(quota) = state.config.max_active_chats
+    if let Some(quota) = state.quotas.max_active_chats()
         && chats.active_count() >= quota
     {
         return Err(AwsError::connect(

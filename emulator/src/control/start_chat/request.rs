@@ -31,7 +31,6 @@ pub(crate) struct StartChatRequest {
     pub(crate) attributes: Option<Vec<(String, String)>>,
     pub(crate) participant_details: Option<ParticipantDetails>,
     pub(crate) response_mode: Option<String>,
-    pub(crate) participant_configuration_present: bool,
     pub(crate) initial_message: Option<ChatMessage>,
     pub(crate) client_token: Option<String>,
     pub(crate) chat_duration_in_minutes: Option<i64>,
@@ -99,7 +98,6 @@ impl StartChatRequest {
                 .map(|config| string(config, "ResponseMode"))
                 .transpose()?
                 .flatten(),
-            participant_configuration_present: participant_configuration.is_some(),
             initial_message,
             client_token: string(&root, "ClientToken")?,
             chat_duration_in_minutes: integer(&root, "ChatDurationInMinutes")?,

@@ -33,7 +33,14 @@ fn invalid_request(message: &str) -> AwsError {
 pub(crate) fn validate(request: &StartChatRequest) -> Result<(), AwsError> {
     let mut violations = Violations::default();
     violations.required("instanceId", request.instance_id.as_deref(), 1, 100);
-    violations.required("contactFlowId", request.contact_flow_id.as_deref(), 1, 500);
+    // The model sets no minimum length: an empty id is refused below as naming no flow.
+    violations.required("contactFlowId", request.contact_flow_id.as_deref(), 0, 500);
+    if request.contact_flow_id.as_deref() == Some("") {
+        violations.other(
+            "Value '' at 'contactFlowId' is not valid: ContactFlowId must name a flow of the instance"
+                .to_owned(),
+        );
+    }
     match &request.participant_details {
         None => violations.not_null("participantDetails"),
         Some(details) => violations.required(
@@ -46,15 +53,13 @@ pub(crate) fn validate(request: &StartChatRequest) -> Result<(), AwsError> {
     if let Some(attributes) = &request.attributes {
         check_attributes(&mut violations, attributes);
     }
-    if request.participant_configuration_present {
-        match request.response_mode.as_deref() {
-            None => violations.not_null("participantConfiguration.responseMode"),
-            Some(mode) => violations.one_of(
-                "participantConfiguration.responseMode",
-                mode,
-                &RESPONSE_MODES,
-            ),
-        }
+    // ResponseMode is optional: `ParticipantConfiguration: {}` is valid.
+    if let Some(mode) = request.response_mode.as_deref() {
+        violations.one_of(
+            "participantConfiguration.responseMode",
+            mode,
+            &RESPONSE_MODES,
+        );
     }
     if let Some(message) = &request.initial_message {
         violations.required(
@@ -187,7 +192,9 @@ fn check_attributes(violations: &mut Violations, attributes: &[(String, String)]
     }
 }
 
-/// A SegmentAttributeValue is a union: exactly one of its members, recursively.
+/// A SegmentAttributeValue: the model marks every member optional, but the service documents it
+/// as carrying a value ("a map where the key is valueString and the value is a string"), so it
+/// takes exactly one member, recursively.
 fn check_segment_value(violations: &mut Violations, path: &str, value: &Value, depth: usize) {
     if depth > SEGMENT_ATTRIBUTE_MAX_DEPTH {
         violations.other(format!("Value at '{path}' is nested too deeply"));
@@ -200,17 +207,34 @@ fn check_segment_value(violations: &mut Violations, path: &str, value: &Value, d
         return;
     };
     let set: Vec<(&String, &Value)> = members.iter().filter(|(_, v)| !v.is_null()).collect();
-    if set.len() != 1 {
-        violations.other(format!(
-            "Value at '{path}' must set exactly one of ValueString, ValueInteger, ValueMap, ValueList, ValueArn"
-        ));
-        return;
-    }
-    let (member, inner) = set[0];
+    let (member, inner) = match set.as_slice() {
+        [one] => *one,
+        [] => {
+            violations.other(format!(
+                "Value at '{path}' carries no value: set one of ValueString, ValueInteger, ValueMap, ValueList, ValueArn"
+            ));
+            return;
+        }
+        _ => {
+            violations.other(format!(
+                "Value at '{path}' carries more than one value: set only one of ValueString, ValueInteger, ValueMap, ValueList, ValueArn"
+            ));
+            return;
+        }
+    };
     let inner_path = format!("{path}.{member}");
     match (member.as_str(), inner) {
         ("ValueString", Value::String(text)) => violations.length(&inner_path, text, 0, 1024),
-        ("ValueArn", Value::String(text)) => violations.length(&inner_path, text, 1, 1024),
+        ("ValueArn", Value::String(text)) => {
+            violations.length(&inner_path, text, 0, 1024);
+            // "has to be a valid ARN" (the model's documentation).
+            if !text.starts_with("arn:") {
+                violations.other(format!(
+                    "Value '{}' at '{inner_path}' is not a valid ARN",
+                    printable(text)
+                ));
+            }
+        }
         ("ValueInteger", number) if number.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => {}
         ("ValueMap", Value::Object(map)) => check_segment_map(violations, &inner_path, map, depth),
         ("ValueList", Value::Array(items)) => {
@@ -311,7 +335,7 @@ mod tests {
             INTERACTIVE,
             INTERACTIVE_RESPONSE
         ]);
-        body["SegmentAttributes"] = serde_json::json!({"connect:Subtype": {"ValueString": "connect:Guide"}, "x": {"ValueMap": {"y": {"ValueList": [{"ValueInteger": 3}]}}}});
+        body["SegmentAttributes"] = serde_json::json!({"connect:Subtype": {"ValueString": "connect:Guide"}, "x": {"ValueMap": {"y": {"ValueList": [{"ValueInteger": 3}]}}}, "arn": {"ValueArn": "arn:aws:connect:us-east-1:1:x"}});
         body["CustomerId"] = serde_json::json!("c-1");
         body["DisconnectOnCustomerExit"] = serde_json::json!(["AGENT"]);
         body["ConnectionTypes"] = serde_json::json!(["WEBSOCKET", "CONNECTION_CREDENTIALS"]);
@@ -388,6 +412,29 @@ mod tests {
             assert_eq!(error.code, "InvalidParameterException", "{body}");
             assert_eq!(error.status, 400);
         }
+    }
+
+    #[test]
+    fn what_the_model_allows_but_the_service_documents_otherwise() {
+        // ResponseMode is optional.
+        check(with("ParticipantConfiguration", serde_json::json!({}))).expect("accepted");
+        // No minimum length in the model, and none cited; an empty id still names no flow.
+        let error = check(with("ContactFlowId", serde_json::json!(""))).expect_err("refused");
+        assert_eq!(error.code, "InvalidParameterException");
+        assert!(!error.message.contains("length"), "{}", error.message);
+        assert!(error.message.contains("contactFlowId"), "{}", error.message);
+        // Every member is optional in the model, but a segment attribute carries a value.
+        let error =
+            check(with("SegmentAttributes", serde_json::json!({"k": {}}))).expect_err("refused");
+        assert_eq!(error.code, "InvalidParameterException");
+        assert!(error.message.contains("no value"), "{}", error.message);
+        // ValueArn has no minimum length, but must be an ARN.
+        let error = check(with(
+            "SegmentAttributes",
+            serde_json::json!({"k": {"ValueArn": ""}}),
+        ))
+        .expect_err("refused");
+        assert!(error.message.contains("valid ARN"), "{}", error.message);
     }
 
     #[test]
