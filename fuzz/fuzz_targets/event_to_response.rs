@@ -113,6 +113,10 @@ fn configurations() -> Vec<Vec<(&'static str, &'static str)>> {
         ("ALLOWED_ORIGINS", "*"),
         ("ALLOW_PERSISTENT_CHAT", "true"),
         (
+            "SERVER_SECRET",
+            "fuzz-server-secret-0123456789abcdef0123456789",
+        ),
+        (
             "ALLOWED_SEGMENT_ATTRIBUTE_KEYS",
             "connect:Subtype,custom:Tier",
         ),
@@ -128,8 +132,14 @@ fn configurations() -> Vec<Vec<(&'static str, &'static str)>> {
         ("ALLOW_CUSTOMER_ID", "false"),
         ("ALLOWED_ATTRIBUTE_KEYS", "customerName,plan"),
         ("CHAT_DURATION_MINUTES", "60"),
-        ("SERVER_SECRET", "fuzz-server-secret-0123456789abcdef0123456789"),
-        ("JWT_SIGNING_KEYS", "fuzz-widget-security-key-of-44-characters-00"),
+        (
+            "SERVER_SECRET",
+            "fuzz-server-secret-0123456789abcdef0123456789",
+        ),
+        (
+            "JWT_SIGNING_KEYS",
+            "fuzz-widget-security-key-of-44-characters-00",
+        ),
         ("JWT_AUDIENCE", "chat.example.com"),
     ]);
     vec![base, open, strict]
@@ -155,6 +165,7 @@ fn world() -> &'static World {
                     handler: ChatHandler::new(
                         config.http,
                         config.policy,
+                        config.signed_customers,
                         Port(connect),
                         Metrics::disabled(),
                     ),
