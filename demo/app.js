@@ -2,14 +2,21 @@
 // with the real Amazon Connect ChatJS (`window.connect`), as a website's chat widget would.
 //
 // 1. POST the official widget's request to DEMO_CONFIG.startChatUrl (as text/plain, like the widget: no preflight).
+//    With signed customers (DEMO_CONFIG.signedCustomers), first ask the website's server for a token
+//    (DEMO_CONFIG.customerTokenUrl) and send it as `Authorization: Bearer`; the name comes from the token.
 // 2. connect.ChatSession.create({ chatDetails: data.startChatResult, type: "CUSTOMER" }), connect(), and render
 //    the transcript and every live event (messages, joins and leaves, typing, receipts, the end of the chat).
 // 3. The chat details are kept in sessionStorage, so a reload reconnects to the same chat with the same token.
+// 4. The last chat's contact id and continuation token are kept in localStorage: once it has ended, "Continue
+//    my last chat" starts a persistent chat from it (PersistentChat + ContinuationToken, or the signed token's
+//    persistentChat claim), and ChatJS shows its transcript before the new messages.
 "use strict";
 
 (function () {
   const config = window.DEMO_CONFIG;
   const STORAGE_KEY = "start-chat-demo";
+  const LAST_CHAT_KEY = "start-chat-demo-last-chat";
+  const signed = config && config.signedCustomers === true;
   const EVENT = "application/vnd.amazonaws.connect.event.";
   const CT = {
     typing: EVENT + "typing",
@@ -18,16 +25,23 @@
     left: EVENT + "participant.left",
     ended: EVENT + "chat.ended",
   };
+  // Answers that mean the stored last chat can never be continued.
+  const LAST_CHAT_GONE = ["CONTINUATION_TOKEN_INVALID", "CONTINUATION_TOKEN_REQUIRED", "CHAT_RESOURCE_NOT_FOUND"];
   const TYPING_SHOWN_MS = 6000;
 
   const ui = {};
-  for (const id of ["status", "start-form", "name", "question", "start", "error", "chat", "log", "typing", "ended",
-    "restart", "composer", "message", "file", "attach", "send", "end", "footnote"]) {
+  for (const id of ["status", "signed-in", "start-form", "name-label", "name", "question", "start", "continue-last",
+    "error", "chat", "log", "typing", "ended", "restart", "continue-ended", "composer", "message", "file", "attach",
+    "send", "end", "footnote"]) {
     ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = document.getElementById(id);
   }
 
   let session = null;
   let me = null; // this customer's ParticipantId
+  let contactId = null; // the chat's ContactId: items of the chat it continues come without it
+  let signedName = null; // in signed mode: the name the website vouches for
+  let starting = false;
+  let divider = null; // "Continued from your previous chat", between the past and the new items
   let permissions = {};
   const items = new Map(); // item Id -> <li>, so live events and the transcript never show an item twice
   const pendingReceipts = new Map(); // receipts that arrived before their message
@@ -87,8 +101,14 @@
     return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
 
+  // Items of the chat this one continues: from Connect's rehydration, marked with RelatedContactId.
+  function isPast(item) {
+    return Boolean(item.RelatedContactId) || Boolean(item.ContactId && contactId && item.ContactId !== contactId);
+  }
+
   function whoIs(item) {
     if (item.ParticipantId && item.ParticipantId === me) return "You";
+    if (item.ParticipantRole === "CUSTOMER" && isPast(item)) return "You";
     if (item.ParticipantRole === "SYSTEM" && (!item.DisplayName || item.DisplayName === "SYSTEM_MESSAGE")) return "Automated message";
     return item.DisplayName || item.ParticipantRole || "Someone";
   }
@@ -131,7 +151,7 @@
     const text = {
       [CT.joined]: `${whoIs(item)} joined the chat`,
       [CT.left]: `${whoIs(item)} left the chat`,
-      [CT.ended]: "The chat has ended",
+      [CT.ended]: isPast(item) ? "Your previous chat ended" : "The chat has ended",
     }[item.ContentType];
     if (!text) return null;
     const li = el("li", "event", text);
@@ -149,9 +169,11 @@
     if (!li) return;
     li.dataset.id = item.Id;
     li.dataset.time = item.AbsoluteTime || "";
+    if (isPast(item)) li.dataset.past = "true";
     items.set(item.Id, li);
     const later = [...ui.log.children].find((other) => other.dataset.time > li.dataset.time);
     ui.log.insertBefore(li, later || null);
+    if (li.dataset.past) placeDivider();
     if (!later) li.scrollIntoView({ block: "end" });
 
     const receipts = (item.MessageMetadata && item.MessageMetadata.Receipts) || [];
@@ -164,6 +186,17 @@
       if (ui.typing.dataset.participant === item.ParticipantId) hideTyping();
       if (live) acknowledge(item.Id);
     }
+  }
+
+  // Keeps the divider right after the last item of the previous chat.
+  function placeDivider() {
+    if (!divider) {
+      divider = el("li", "event divider", "Continued from your previous chat");
+      divider.dataset.event = "continued";
+    }
+    const pastItems = ui.log.querySelectorAll("li[data-past]");
+    const lastPast = pastItems[pastItems.length - 1];
+    if (lastPast && lastPast.nextSibling !== divider) lastPast.after(divider);
   }
 
   // The agent's receipts for this customer's messages.
@@ -235,37 +268,135 @@
     ui.message.title = permissions.MESSAGING_MARKDOWN ? "Markdown works: **bold**, *italic*, `code`, [links](https://…)" : "";
   }
 
-  function showStartForm() {
-    session = null;
+  function clearConversation() {
     items.clear();
     pendingReceipts.clear();
     unread.length = 0;
+    divider = null;
     ui.log.replaceChildren();
     hideTyping();
+  }
+
+  function showStartForm() {
+    session = null;
+    clearConversation();
     ui.chat.hidden = true;
     ui.startForm.hidden = false;
-    ui.start.disabled = false;
-    ui.start.textContent = "Start chat";
+    setStarting(false);
+    offerContinue();
     setStatus("idle", "Not connected");
   }
 
-  async function startChat(name, question) {
+  // ---------------------------------------------------------------- the last chat, to continue it later
+
+  function lastChat() {
+    try {
+      const last = JSON.parse(localStorage.getItem(LAST_CHAT_KEY));
+      return last && typeof last.contactId === "string" ? last : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function forgetLastChat() {
+    localStorage.removeItem(LAST_CHAT_KEY);
+    offerContinue();
+  }
+
+  // "Continue my last chat" is offered wherever no chat is going on: the start form and the ended panel.
+  function offerContinue() {
+    const available = Boolean(lastChat()) && !session;
+    ui.continueLast.hidden = !available;
+    ui.continueEnded.hidden = !available;
+  }
+
+  function setStarting(busy, label) {
+    starting = busy;
+    ui.start.disabled = busy;
+    ui.start.textContent = busy && label === "start" ? "Starting…" : "Start chat";
+    for (const button of [ui.continueLast, ui.continueEnded]) {
+      button.disabled = busy;
+      button.textContent = busy && label === "continue" ? "Continuing…" : "Continue my last chat";
+    }
+    ui.restart.disabled = busy;
+  }
+
+  // ---------------------------------------------------------------- signed customers
+
+  // The website's server vouches for the signed-in customer with a short-lived token, minted for each start
+  // (here scripts/demo-server.py; on a real site, its own server after its own login).
+  async function customerToken(continueContactId) {
+    let response;
+    let body = null;
+    try {
+      response = await fetch(config.customerTokenUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(continueContactId ? { continueContactId } : {}),
+        signal: AbortSignal.timeout(15000),
+      });
+      body = await response.json().catch(() => null);
+    } catch (e) {
+      throw { title: "Could not reach this website's sign-in", error: { message: e.message } };
+    }
+    if (!response.ok || !body || typeof body.token !== "string") {
+      throw {
+        title: "This website could not sign you in",
+        error: { code: `HTTP ${response.status}`, message: (body && body.error) || "No token in the answer." },
+      };
+    }
+    return body.token;
+  }
+
+  async function showSignedCustomer() {
+    ui.nameLabel.hidden = true;
+    ui.name.hidden = true;
+    ui.name.required = false;
+    try {
+      const response = await fetch(config.customerUrl);
+      const customer = await response.json();
+      if (!response.ok || typeof customer.displayName !== "string") throw new Error(`HTTP ${response.status}`);
+      signedName = customer.displayName;
+      ui.signedIn.textContent = `Signed in as ${signedName} · verified by this website`;
+      ui.signedIn.hidden = false;
+    } catch (e) {
+      showError("Could not reach this website's sign-in", { message: e.message });
+    }
+  }
+
+  // Starts a chat; `last` (the stored last chat) makes it continue that one.
+  async function startChat(name, question, last) {
     // The official widget's request; InstanceId/ContactFlowId fall back to the function's defaults when unset.
-    const request = {
-      InstanceId: config.instanceId,
-      ContactFlowId: config.contactFlowId,
-      ParticipantDetails: { DisplayName: name },
-      Attributes: { customerName: name },
-      SupportedMessagingContentTypes: ["text/plain", "text/markdown"],
-    };
+    const request = { InstanceId: config.instanceId, ContactFlowId: config.contactFlowId };
+    // Signed: the name and the attributes come from the token, which the browser cannot forge.
+    if (!signed) {
+      request.ParticipantDetails = { DisplayName: name };
+      request.Attributes = { customerName: name };
+    }
+    request.SupportedMessagingContentTypes = ["text/plain", "text/markdown"];
     if (question) request.InitialMessage = { ContentType: "text/plain", Content: question };
+    const headers = {}; // none: sent as text/plain;charset=UTF-8, like the widget (no preflight)
+    try {
+      if (signed) {
+        // Only the token may name the chat to continue when customers are signed.
+        headers.Authorization = "Bearer " + (await customerToken(last && last.contactId));
+        headers["Content-Type"] = "application/json";
+      } else if (last) {
+        request.PersistentChat = { RehydrationType: "ENTIRE_PAST_SESSION", SourceContactId: last.contactId };
+        request.ContinuationToken = last.continuationToken;
+      }
+    } catch (failure) {
+      showError(failure.title, failure.error);
+      return false;
+    }
 
     let response;
     let body = null;
     try {
       response = await fetch(config.startChatUrl, {
         method: "POST",
-        body: JSON.stringify(request), // sent as text/plain;charset=UTF-8, like the widget
+        headers,
+        body: JSON.stringify(request),
         signal: AbortSignal.timeout(15000),
       });
       body = await response.json().catch(() => null);
@@ -278,8 +409,22 @@
     }
     const result = body && body.data && body.data.startChatResult;
     if (!response.ok || !result) {
-      showError("The chat could not start", (body && body.error) || { code: `HTTP ${response.status}`, message: "Unexpected answer from the service." });
+      const error = (body && body.error) || { code: `HTTP ${response.status}`, message: "Unexpected answer from the service." };
+      if (response.status === 401) {
+        showError("Your sign-in was not accepted", { ...error, message: `${error.message} Sign in again, then start the chat again.` });
+      } else if (last && LAST_CHAT_GONE.includes(error.code)) {
+        forgetLastChat();
+        showError("Your last chat can no longer be continued", error);
+      } else {
+        showError(last ? "Your last chat could not be continued" : "The chat could not start", error);
+      }
       return false;
+    }
+    // What continuing this chat later needs. The continuation token lets whoever holds it read the transcript:
+    // it stays in this browser, like the chat itself.
+    const continuationToken = body.ContinuationToken || (body.data && body.data.continuationToken);
+    if (continuationToken || signed) {
+      localStorage.setItem(LAST_CHAT_KEY, JSON.stringify({ contactId: result.ContactId, continuationToken, name }));
     }
     const saved = { chatDetails: result, featurePermissions: body.data.featurePermissions || {}, name };
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
@@ -288,7 +433,9 @@
 
   async function openSession(saved, resumed) {
     me = saved.chatDetails.ParticipantId;
+    contactId = saved.chatDetails.ContactId;
     permissions = saved.featurePermissions || {};
+    clearConversation();
     showChat();
     setStatus("connecting", resumed ? "Reconnecting…" : "Connecting…");
 
@@ -299,6 +446,7 @@
       options: { region: config.region },
     });
     session = chat;
+    offerContinue();
     chat.onConnectionEstablished(() => setStatus("connected", "Connected"));
     chat.onConnectionLost(() => setStatus("connecting", "Reconnecting…"));
     chat.onConnectionBroken(() => setStatus("broken", "Connection lost"));
@@ -307,6 +455,8 @@
     chat.onDeliveredReceipt((event) => setReceipt(event.data.MessageMetadata.MessageId, "Delivered"));
     chat.onReadReceipt((event) => setReceipt(event.data.MessageMetadata.MessageId, "Read"));
     chat.onEnded(() => chatEnded(chat));
+    // A continued chat: Connect says when the previous chat's transcript is there to load.
+    chat.onChatRehydrated(() => loadTranscript(chat));
 
     try {
       await chat.connect();
@@ -322,13 +472,18 @@
       return false;
     }
     // Items from before this connection (the flow's greeting, or everything before a reload).
+    await loadTranscript(chat);
+    return true;
+  }
+
+  async function loadTranscript(chat) {
+    if (chat !== session) return;
     try {
       const transcript = await chat.getTranscript({ maxResults: 100, sortOrder: "ASCENDING", scanDirection: "BACKWARD" });
-      for (const item of transcript.data.Transcript) addItem(item, false);
+      if (chat === session) for (const item of transcript.data.Transcript) addItem(item, false);
     } catch (e) {
       console.warn("transcript not loaded", describe(e));
     }
-    return true;
   }
 
   function chatEnded(chat) {
@@ -340,6 +495,7 @@
     ui.composer.hidden = true;
     ui.end.hidden = true;
     ui.ended.hidden = false;
+    offerContinue();
     ui.ended.scrollIntoView({ block: "end" });
   }
 
@@ -374,19 +530,29 @@
     loggerConfig: { level: connect.LogLevel.WARN },
     features: { messageReceipts: { shouldSendMessageReceipts: true, throttleTime: 1000 } },
   });
-  ui.footnote.textContent = `Local demo · chats start at ${config.startChatUrl} · participant service ${config.participantEndpoint}`;
+  ui.footnote.textContent = `Local demo${signed ? " (signed customers)" : ""} · chats start at ${config.startChatUrl} · participant service ${config.participantEndpoint}`;
+  if (signed) showSignedCustomer();
 
   ui.startForm.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (starting) return;
     clearError();
-    ui.start.disabled = true;
-    ui.start.textContent = "Starting…";
-    const ok = await startChat(ui.name.value, ui.question.value.trim());
-    if (!ok && !session) {
-      ui.start.disabled = false;
-      ui.start.textContent = "Start chat";
-    }
+    setStarting(true, "start");
+    await startChat(signed ? signedName : ui.name.value, ui.question.value.trim(), null);
+    setStarting(false);
   });
+
+  async function continueLastChat() {
+    const last = lastChat();
+    if (!last || starting || session) return;
+    clearError();
+    setStarting(true, "continue");
+    const name = signed ? signedName : ui.name.value.trim() || last.name || "Customer";
+    await startChat(name, ui.startForm.hidden ? "" : ui.question.value.trim(), last);
+    setStarting(false);
+  }
+  ui.continueLast.addEventListener("click", continueLastChat);
+  ui.continueEnded.addEventListener("click", continueLastChat);
 
   ui.composer.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -433,10 +599,11 @@
   if (saved) {
     try {
       const parsed = JSON.parse(saved);
-      ui.name.value = parsed.name || "";
+      if (!signed) ui.name.value = parsed.name || "";
       openSession(parsed, true);
     } catch {
       sessionStorage.removeItem(STORAGE_KEY);
     }
   }
+  offerContinue();
 })();

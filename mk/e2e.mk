@@ -10,7 +10,7 @@ NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 # Node's test runner: one file at a time (each starts its own `make local` stack), TAP-style summary at the end.
 E2E_NODE_TEST := node --test --test-concurrency=1 --test-timeout=1200000
 
-.PHONY: e2e-deps demo-deps e2e-chromium test-e2e test-e2e-browser test-e2e-widget test-e2e-sdk
+.PHONY: e2e-deps demo-deps e2e-chromium test-e2e test-e2e-browser test-e2e-signed test-e2e-widget test-e2e-sdk
 
 ##@ Real-client tests and the demo page (docs/testing.md)
 
@@ -34,10 +34,13 @@ e2e-chromium: ## apt-get install Debian's chromium if /usr/bin/chromium is missi
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
 test-e2e: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## ChatJS and AWS's sample widgets in Chromium, the Node SDK client, against `make local`
-	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js official-widget.test.js sdk.test.js
+	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js signed-customers.test.js official-widget.test.js sdk.test.js
 
 test-e2e-browser: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Only the browser tests (also writes target/e2e/demo.png)
-	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js official-widget.test.js
+	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js signed-customers.test.js official-widget.test.js
+
+test-e2e-signed: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Only the demo page in signed-customer mode (JWT_SIGNING_KEYS, the local signer)
+	cd $(E2E_DIR) && $(E2E_NODE_TEST) signed-customers.test.js
 
 test-e2e-widget: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Only AWS's official sample widgets (tests/e2e/official-widget/)
 	cd $(E2E_DIR) && $(E2E_NODE_TEST) official-widget.test.js

@@ -4,7 +4,8 @@
 #   2. the function under `cargo lambda watch` (rebuilt on every change), its SDK pointed at the emulator
 #      with the fixed local credentials below;
 #   3. the demo chat page, when the demo folder exists: demo/ with its ChatJS from npm (`npm ci` on first use)
-#      and a generated config.js holding the two URLs below, on a static server.
+#      and a generated config.js holding the two URLs below, served by scripts/demo-server.py (which, in
+#      signed-customer mode, also mints the demo customer's tokens as a website's server would).
 # It prints `Listening: <url>` (POST chat requests there), `Participant endpoint: <url>` and `Demo: <url>`,
 # then runs until interrupted, stopping everything it started.
 #
@@ -210,8 +211,8 @@ function_url="http://127.0.0.1:$FUNCTION_PORT/lambda-url/start-chat/"
 # would stay queued there, to be run once the function is up).
 wait_for "the function" 900 curl -sf -o /dev/null -X OPTIONS "$function_url"
 
-# The demo page: demo/ plus a generated config.js (the URLs above) and the ChatJS bundle from npm, served
-# together from $workdir/demo-site (symlinks, so edits to demo/ show on reload). Needs Node.js's npm once.
+# The demo page: demo/ plus a generated config.js (the URLs above, the mode) and the ChatJS bundle from npm,
+# served together from $workdir/demo-site (symlinks, so edits to demo/ show on reload). Needs Node.js's npm once.
 demo=
 if [ -d demo ]; then
   if ! command -v npm >/dev/null 2>&1; then
@@ -233,9 +234,15 @@ window.DEMO_CONFIG = {
   startChatUrl: "$function_url",
   participantEndpoint: "$participant_url",
   region: "us-east-1",
+  signedCustomers: ${signed:-false},
+  customerUrl: "/customer",
+  customerTokenUrl: "/customer-token",
 };
 JS
-    start demo python3 -m http.server --bind 127.0.0.1 --directory "$site" "$DEMO_PORT"
+    # In signed-customer mode the demo server also mints the customer's token, as a website's server does
+    # after a login: it gets the keys in its environment (a temporary assignment, which bash exports to the
+    # function's children), never on its command line, which anyone on the machine can read.
+    DEMO_SIGNING_KEYS=$signing_keys start demo python3 scripts/demo-server.py --bind 127.0.0.1 --directory "$site" "$DEMO_PORT"
     wait_for "the demo page" 30 curl -sf -o /dev/null "http://127.0.0.1:$DEMO_PORT/config.js"
     demo="http://127.0.0.1:$DEMO_PORT/"
   fi

@@ -201,6 +201,106 @@ test("the demo page: a whole conversation, a reload, both ways to end, and faile
   });
 });
 
+/** The demo page's record of its last chat (localStorage), which "Continue my last chat" uses. */
+async function lastChat(page) {
+  return JSON.parse(await page.evaluate(() => localStorage.getItem("start-chat-demo-last-chat")));
+}
+
+/** The log's items as runs: "past" (the chat continued from), "divider", "new". */
+async function logRuns(page) {
+  const kinds = await page.$$eval("#log > li", (lis) =>
+    lis.map((li) => (li.dataset.past ? "past" : li.dataset.event === "continued" ? "divider" : "new")),
+  );
+  return kinds.filter((kind, i) => kind !== kinds[i - 1]);
+}
+
+test("the demo page: Continue my last chat, with its transcript, through the continuation token", async () => {
+  await emulator(service, "POST", "/_emulator/reset");
+  await emulator(service, "POST", "/_emulator/agent", { joinDelayMs: 100, receiptDelayMs: 20, replyDelayMs: 200 });
+  await withContext(async (context) => {
+    const page = await newPage(context);
+    page.setDefaultTimeout(20000);
+    await page.goto(service.demoUrl);
+    assert.equal(await page.isVisible("#continue-last"), false, "nothing to continue yet");
+    // Anonymous customers: the demo server mints no tokens.
+    assert.equal(await page.evaluate(() => window.DEMO_CONFIG.signedCustomers), false);
+    assert.equal(await page.isVisible("#signed-in"), false);
+    const signer = await fetch(new URL("/customer-token", service.demoUrl), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(signer.status, 404);
+
+    // The first chat: a question, the agent's answer, End chat.
+    await page.fill("#name", "Ada Lovelace");
+    await page.fill("#question", "Where is my order #1042?");
+    await page.click("#start");
+    await page.waitForSelector('.msg[data-role="AGENT"] >> text=You said: Where is my order #1042?');
+    const firstContact = await currentContact(page);
+    const first = await lastChat(page);
+    assert.equal(first.contactId, firstContact);
+    assert.ok(first.continuationToken, "the start's answer carried a continuation token");
+    await page.click("#end");
+    await page.waitForSelector("#ended >> text=The chat has ended");
+
+    // Continue it from the ended panel: the page sends PersistentChat and the continuation token; the new
+    // chat shows the old messages (rehydrated through the emulator), a divider, then goes on.
+    const [sent] = await Promise.all([
+      page.waitForRequest((r) => r.url() === service.functionUrl && r.method() === "POST"),
+      page.click("#continue-ended"),
+    ]);
+    const request = JSON.parse(sent.postData());
+    assert.deepEqual(request.PersistentChat, { RehydrationType: "ENTIRE_PAST_SESSION", SourceContactId: firstContact });
+    assert.equal(request.ContinuationToken, first.continuationToken);
+    await page.waitForSelector('#status[data-state="connected"]');
+    await page.waitForSelector('.msg[data-past][data-mine] >> text=Where is my order #1042?');
+    await page.waitForSelector('.msg[data-past][data-role="AGENT"] >> text=You said: Where is my order #1042?');
+    await page.waitForSelector('.event[data-past] >> text=Your previous chat ended');
+    await page.waitForSelector('.divider >> text=Continued from your previous chat');
+    const secondContact = await currentContact(page);
+    assert.notEqual(secondContact, firstContact);
+    await page.fill("#message", "Any news?");
+    await page.press("#message", "Enter");
+    await page.waitForSelector('.msg[data-role="AGENT"]:not([data-past]) >> text=You said: Any news?');
+    assert.deepEqual(await logRuns(page), ["past", "divider", "new"]);
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), "demo-continued.png") });
+    // Connect got the persistent chat; the continuation token is the function's own and never reaches it.
+    const calls = await emulator(service, "GET", "/_emulator/start-chat-calls");
+    const continued = calls.find((c) => c.contactId === secondContact);
+    assert.deepEqual(continued.body.PersistentChat, { RehydrationType: "ENTIRE_PAST_SESSION", SourceContactId: firstContact });
+    assert.equal(continued.body.ContinuationToken, undefined);
+    assert.equal((await chat(secondContact)).continuedFromContactId, firstContact);
+    const second = await lastChat(page);
+    assert.equal(second.contactId, secondContact, "the new chat is now the last one");
+    assert.notEqual(second.continuationToken, first.continuationToken);
+    await page.click("#end");
+    await page.waitForSelector("#ended >> text=The chat has ended");
+
+    // Later (a reload): the start form offers it; the continued chat holds both earlier chats.
+    await page.reload();
+    await page.click("#continue-last");
+    await page.waitForSelector('#status[data-state="connected"]');
+    await page.waitForSelector('.msg[data-past][data-mine] >> text=Any news?');
+    await page.waitForSelector('.msg[data-past][data-mine] >> text=Where is my order #1042?');
+    const thirdContact = await currentContact(page);
+    assert.equal((await chat(thirdContact)).continuedFromContactId, secondContact);
+    assert.equal((await chat(thirdContact)).customerDisplayName, "Ada Lovelace", "the name the visitor gave");
+    await page.click("#end");
+    await page.waitForSelector("#ended >> text=The chat has ended");
+    assert.deepEqual(page.problems, [], "no page errors, CSP violations or console errors");
+
+    // Another chat's token: the function refuses it (nothing reaches Connect); the page says so and forgets it.
+    await page.evaluate((token) => {
+      const last = JSON.parse(localStorage.getItem("start-chat-demo-last-chat"));
+      localStorage.setItem("start-chat-demo-last-chat", JSON.stringify({ ...last, continuationToken: token }));
+    }, first.continuationToken);
+    const callsBefore = (await emulator(service, "GET", "/_emulator/start-chat-calls")).length;
+    await page.click("#continue-ended");
+    await page.waitForSelector("#error >> text=CONTINUATION_TOKEN_INVALID");
+    assert.match(await page.innerText("#error"), /can no longer be continued/);
+    assert.equal(await lastChat(page), null);
+    assert.equal(await page.isVisible("#continue-ended"), false);
+    assert.equal((await emulator(service, "GET", "/_emulator/start-chat-calls")).length, callsBefore);
+  });
+});
+
 test("ChatJS from the demo origin: the function's answer opens a chat that works end to end", async () => {
   await emulator(service, "POST", "/_emulator/reset");
   await emulator(service, "POST", "/_emulator/agent", { joinDelayMs: 100, receiptDelayMs: 20, replyDelayMs: 300 });

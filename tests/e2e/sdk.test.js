@@ -230,9 +230,11 @@ test("ConnectionTypes in the start request: the WebSocket and connection token c
   socket.close();
 });
 
-test("persistent chat: a new chat continues an ended one, with its transcript", async () => {
+test("persistent chat: a new chat continues an ended one, with its transcript, only with that chat's continuation token", async () => {
   // The first chat, REST only (the agent answers at once when nobody is subscribed), then ended.
   const first = await startOk({ ParticipantDetails: { DisplayName: "Returning Customer" } });
+  assert.ok(first.ContinuationToken, "every start answers with a continuation token");
+  assert.equal(first.data.continuationToken, first.ContinuationToken);
   const firstConnection = await client.send(
     new CreateParticipantConnectionCommand({ ParticipantToken: first.ParticipantToken, Type: ["CONNECTION_CREDENTIALS"] }),
   );
@@ -242,25 +244,43 @@ test("persistent chat: a new chat continues an ended one, with its transcript", 
     const t = await client.send(new GetTranscriptCommand({ ConnectionToken: firstToken, MaxResults: 100 }));
     return t.Transcript.some((i) => i.Content === "You said: my order is #1042");
   });
-
-  // Continuing a chat that is still active is refused by Connect, and mapped by the function.
-  const tooEarly = await startChat({
+  const continuing = {
     ParticipantDetails: { DisplayName: "Returning Customer" },
     PersistentChat: { SourceContactId: first.ContactId, RehydrationType: "ENTIRE_PAST_SESSION" },
-  });
+  };
+
+  // Continuing a chat that is still active is refused by Connect, and mapped by the function.
+  const tooEarly = await startChat({ ...continuing, ContinuationToken: first.ContinuationToken });
   assert.equal(tooEarly.status, 400, JSON.stringify(tooEarly.body));
   assert.equal(tooEarly.body.error.code, "CHAT_REQUEST_REJECTED");
 
   await client.send(new DisconnectParticipantCommand({ ConnectionToken: firstToken }));
   await waitFor("the first chat to end", async () => (await chat(first.ContactId)).state === "ENDED");
 
-  const second = await startOk({
-    ParticipantDetails: { DisplayName: "Returning Customer" },
-    PersistentChat: { SourceContactId: first.ContactId, RehydrationType: "ENTIRE_PAST_SESSION" },
-  });
+  // Only the browser that was given the first chat can continue it: without its token, or with another
+  // chat's, the function refuses, and Connect never hears of it.
+  const other = await startOk({ ParticipantDetails: { DisplayName: "Someone Else" } });
+  const callsBefore = (await emulator(service, "GET", "/_emulator/start-chat-calls")).length;
+  const withoutToken = await startChat(continuing);
+  assert.equal(withoutToken.status, 403, JSON.stringify(withoutToken.body));
+  assert.equal(withoutToken.body.error.code, "CONTINUATION_TOKEN_REQUIRED");
+  const otherToken = await startChat({ ...continuing, ContinuationToken: other.ContinuationToken });
+  assert.equal(otherToken.status, 403, JSON.stringify(otherToken.body));
+  assert.equal(otherToken.body.error.code, "CONTINUATION_TOKEN_INVALID");
+  const linked = await startChat({ ParticipantDetails: { DisplayName: "Someone Else" }, RelatedContactId: first.ContactId, ContinuationToken: other.ContinuationToken });
+  assert.equal(linked.status, 403, JSON.stringify(linked.body));
+  assert.equal(linked.body.error.code, "CONTINUATION_TOKEN_INVALID");
+  assert.equal((await emulator(service, "GET", "/_emulator/start-chat-calls")).length, callsBefore, "no call reached Connect");
+  await emulator(service, "POST", "/_emulator/agent/end", { contactId: other.ContactId });
+
+  const second = await startOk({ ...continuing, ContinuationToken: first.ContinuationToken });
   assert.equal(second.ContinuedFromContactId, first.ContactId);
   assert.equal(second.data.startChatResult.ContinuedFromContactId, first.ContactId);
   assert.notEqual(second.ContactId, first.ContactId);
+  assert.ok(second.ContinuationToken && second.ContinuationToken !== first.ContinuationToken, "the new chat has its own token");
+  const received = (await emulator(service, "GET", "/_emulator/start-chat-calls")).find((c) => c.contactId === second.ContactId);
+  assert.deepEqual(received.body.PersistentChat, continuing.PersistentChat);
+  assert.equal(received.body.ContinuationToken, undefined, "the token is the function's own, never sent to Connect");
 
   const connection = await client.send(
     new CreateParticipantConnectionCommand({ ParticipantToken: second.ParticipantToken, Type: ["WEBSOCKET", "CONNECTION_CREDENTIALS"] }),

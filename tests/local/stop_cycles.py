@@ -357,7 +357,7 @@ def run_cycle(index: int, cycle: Cycle, test_id: str, tmpdir: Path, fixed: list[
                 emulator = run.wait_line(r"^err: \[emulator\] Connect emulator listening: ", 1)
                 used_ports |= {p for p in [url_port(emulator.split(": ", 2)[-1] if emulator else None)] if p}
                 # The marker must reach every process, or this test would prove nothing.
-                for expected in ("connect-emulator", "cargo-lambda", "http.server", "/start-chat"):
+                for expected in ("connect-emulator", "cargo-lambda", "demo-server.py", "/start-chat"):
                     if not any(expected in p["cmd"] for p in snapshot):
                         failures.append(f"no {expected} among the run's processes:\n{describe(snapshot)}")
                 try:

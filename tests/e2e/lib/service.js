@@ -35,8 +35,9 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
  * Runs scripts/local.sh with FUNCTION_PORT, EMULATOR_PORT, PARTICIPANT_PORT and DEMO_PORT set to 0.
  * Resolves to { functionUrl, participantEndpoint, demoUrl, emulatorUrl, logs, stop() } once it has printed
  * `Listening:`, `Participant endpoint:` and `Demo:` on stdout. The function logs JSON lines (AWS_LAMBDA_LOG_FORMAT).
+ * `env`: more environment for local.sh, e.g. { JWT_SIGNING_KEYS } for signed-customer mode.
  */
-async function startService() {
+async function startService({ env = {} } = {}) {
   const child = spawn(path.join(REPO, "scripts", "local.sh"), [], {
     cwd: REPO,
     detached: true, // its own process group: stop() signals local.sh, which stops everything it started
@@ -49,6 +50,8 @@ async function startService() {
       DEMO_PORT: "0",
       AWS_LAMBDA_LOG_FORMAT: "JSON",
       LOG_LEVEL: "info",
+      JWT_SIGNING_KEYS: "", // anonymous customers unless a test asks for signed ones
+      ...env,
     },
   });
   running.add(child);
