@@ -12,7 +12,7 @@ mod spec;
 use crate::support::*;
 use build::{Entry, build_event, corpus_dir, load_configs, load_entries};
 use check::{Observed, check};
-use connect_emulator::{Emulator, EmulatorConfig};
+use connect_emulator::{Emulator, EmulatorConfig, QuotaConfig};
 use local_runtime_api::{InvocationOutcome, LambdaProcess};
 use oracle::Allowed;
 use serde_json::Value;
@@ -23,14 +23,16 @@ use std::sync::Arc;
 const CORPUS_MIN_ENTRIES: usize = 200;
 
 /// The local emulator without its StartChatContact rate quota: the corpus starts dozens of chats a
-/// second on purpose. An emulator that has no quota yet refuses the unknown key; its defaults then do.
+/// second on purpose.
 async fn start_unthrottled_emulator() -> Emulator {
-    let config = EmulatorConfig::from_json(r#"{"quota": {"enabled": false}}"#)
-        .unwrap_or_else(|_| EmulatorConfig::local());
     let address = "127.0.0.1:0".parse().expect("test setup");
-    Emulator::start(config, address)
+    let emulator = Emulator::start(EmulatorConfig::local(), address)
         .await
-        .unwrap_or_else(|e| panic!("emulator did not start: {e}"))
+        .expect("the emulator starts");
+    emulator
+        .set_quota(QuotaConfig::OFF)
+        .expect("the quota can be switched off");
+    emulator
 }
 
 /// The function's environment for one configuration: `function_env()`, the emulator's endpoint and
