@@ -39,7 +39,7 @@ invoke: $(VENV)/.installed ## Send EVENT=events/<name>.json to the function unde
 	cargo lambda invoke start-chat --invoke-address 127.0.0.1 --invoke-port $(FUNCTION_PORT) --data-file $(EVENT)
 
 .PHONY: test
-test: check-docs fmt-check clippy test-rust test-conformance lint-template test-template build test-e2e test-local-stack ## What CI runs: the checks, template tests, build and real-client tests
+test: check-docs fmt-check clippy test-rust test-conformance lint-template test-template build test-e2e test-local-stack schemathesis ## What CI runs: the checks, template tests, build and real-client tests
 
 ##@ Checks
 

@@ -9,12 +9,27 @@ use unicode_general_category::{GeneralCategory, get_general_category};
 /// looks empty (the Hangul fillers, and the braille blank).
 const BLANK_LETTERS: [char; 5] = ['\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}', '\u{2800}'];
 
+/// Zero-width non-joiner and joiner: format characters, but part of how Persian and Indic names are
+/// spelled and of emoji sequences (👩‍💻). Allowed between two characters that are shown or are marks,
+/// so they can neither stand alone nor hide at an edge.
+const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
+
 /// Why a display name is refused, for the field error.
 pub(crate) fn display_name_problem(name: &str) -> Option<String> {
-    if let Some(refused) = name.chars().find(|c| is_refused(*c)) {
+    let chars: Vec<char> = name.chars().collect();
+    let joins = |index: usize| {
+        let neighbour = |c: Option<&char>| c.is_some_and(|c| is_visible(*c) || is_mark(*c));
+        neighbour(index.checked_sub(1).and_then(|before| chars.get(before)))
+            && neighbour(chars.get(index + 1))
+    };
+    let refused = chars
+        .iter()
+        .enumerate()
+        .find(|(index, c)| is_refused(**c) && !(JOINERS.contains(c) && joins(*index)));
+    if let Some((_, refused)) = refused {
         return Some(format!(
             "must not contain control, formatting, separator, private-use or unassigned characters (found U+{:04X})",
-            u32::from(refused)
+            u32::from(*refused)
         ));
     }
     if !name.chars().any(is_visible) {
@@ -33,6 +48,16 @@ fn is_refused(c: char) -> bool {
             | GeneralCategory::PrivateUse
             | GeneralCategory::Unassigned
             | GeneralCategory::Surrogate
+    )
+}
+
+/// Combining marks and variation selectors, which belong to the character before them.
+fn is_mark(c: char) -> bool {
+    matches!(
+        get_general_category(c),
+        GeneralCategory::NonspacingMark
+            | GeneralCategory::SpacingMark
+            | GeneralCategory::EnclosingMark
     )
 }
 
@@ -80,6 +105,9 @@ mod tests {
             "Ψ 🦀",
             "e\u{301}", // e + combining acute
             " Ada ",
+            "علی\u{200C}رضا",                    // Persian, zero-width non-joiner
+            "Ada \u{1F469}\u{200D}\u{1F4BB}",    // woman technologist: an emoji ZWJ sequence
+            "\u{2764}\u{FE0F}\u{200D}\u{1F525}", // heart on fire: variation selector, then joiner
         ] {
             assert_eq!(display_name_problem(name), None, "{name}");
         }
@@ -98,6 +126,10 @@ mod tests {
             "Ada\u{0378}",         // unassigned
             "A\u{0007}",           // control
             "Ada\u{00AD}",         // soft hyphen (format)
+            "\u{200D}Ada",         // a joiner at an edge
+            "Ada\u{200C}",
+            "Ada \u{200D} Lovelace", // a joiner between spaces
+            "\u{200C}\u{200D}",
         ] {
             assert!(display_name_problem(name).is_some(), "{name:?}");
         }

@@ -19,7 +19,7 @@ pub(crate) const CONTACT_ID_MAX: usize = 256;
 pub(crate) const CUSTOMER_ID_MAX: usize = 128;
 pub(crate) const SEGMENT_ATTRIBUTE_KEY_MAX: usize = 128;
 pub(crate) const SEGMENT_VALUE_STRING_MAX: usize = 1_024;
-pub(crate) const SEGMENT_VALUE_ARN_MAX: usize = 2_048;
+pub(crate) const SEGMENT_VALUE_ARN_MAX: usize = 1_024;
 /// Nesting of `ValueMap`/`ValueList` inside a segment attribute. The service model is recursive but the
 /// documented system attributes nest at most twice; a bound keeps hostile input cheap.
 pub(crate) const SEGMENT_VALUE_DEPTH_MAX: usize = 3;

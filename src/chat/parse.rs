@@ -213,6 +213,19 @@ pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, String> {
     }
 }
 
+/// A JSON number that is a whole number, however it is written (`120`, `120.0`, `1.2e2`): JSON has one
+/// number type, and JSON Schema counts these as integers.
+fn whole_number(value: &Value) -> Option<i64> {
+    let Value::Number(number) = value else {
+        return None;
+    };
+    number.as_i64().or_else(|| {
+        let float = number.as_f64()?;
+        // Within ±2^53 a float is exact, and every limit here is far smaller.
+        (float.fract() == 0.0 && float.abs() < 9_007_199_254_740_992.0).then_some(float as i64)
+    })
+}
+
 /// A member of an object, with `null` read as absent.
 fn member<'v>(object: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
     object.get(key).filter(|value| !value.is_null())
@@ -493,7 +506,7 @@ impl Fields {
     fn chat_duration(&mut self, root: &Map<String, Value>) -> Option<i32> {
         const PATH: &str = "ChatDurationInMinutes";
         let value = member(root, PATH)?;
-        let Some(minutes) = value.as_i64() else {
+        let Some(minutes) = whole_number(value) else {
             if value.is_number() {
                 self.error(PATH, "must be a whole number of minutes");
             } else {
@@ -621,11 +634,16 @@ impl Fields {
             "ValueString" => self
                 .string(&value_path, member_value, 0, SEGMENT_VALUE_STRING_MAX)
                 .map(SegmentValue::String),
-            "ValueArn" => self
-                .string(&value_path, member_value, 1, SEGMENT_VALUE_ARN_MAX)
-                .map(SegmentValue::Arn),
+            "ValueArn" => {
+                let arn = self.string(&value_path, member_value, 1, SEGMENT_VALUE_ARN_MAX)?;
+                if !arn.starts_with("arn:") {
+                    self.error(value_path, "must be an ARN (arn:…)");
+                    return None;
+                }
+                Some(SegmentValue::Arn(arn))
+            }
             "ValueInteger" => {
-                let integer = member_value.as_i64().and_then(|n| i32::try_from(n).ok());
+                let integer = whole_number(member_value).and_then(|n| i32::try_from(n).ok());
                 if integer.is_none() {
                     self.error(value_path, "must be a 32-bit integer");
                 }
