@@ -10,7 +10,7 @@ use connect_emulator::{
 };
 use local_runtime_api::{Invocation, InvocationOutcome, LambdaProcess};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Lambda gives a function temporary credentials, so requests carry a session token.
@@ -32,7 +32,7 @@ pub fn function_settings() -> Vec<(&'static str, &'static str)> {
 }
 
 /// The environment `template.yaml` adds for the allocator: mimalloc commits memory as it is used, not a
-/// segment at a time (measured: peak RSS 17.3 → 8.7 MiB, no change in speed).
+/// segment at a time (BENCHMARKS.md, change 5).
 pub const DEPLOYED_RUNTIME_ENV: [(&str, &str); 2] = [
     ("MIMALLOC_EAGER_COMMIT", "0"),
     ("MIMALLOC_ARENA_EAGER_COMMIT", "0"),
@@ -41,7 +41,8 @@ pub const DEPLOYED_RUNTIME_ENV: [(&str, &str); 2] = [
 /// A function under test: the program Lambda would start and its environment.
 #[derive(Debug, Clone)]
 pub struct Function {
-    pub label: &'static str,
+    /// For messages.
+    pub label: String,
     pub program: PathBuf,
     pub env: Vec<(String, String)>,
 }
@@ -49,7 +50,7 @@ pub struct Function {
 impl Function {
     /// The environment both functions get: settings, the emulator as Connect's endpoint, credentials
     /// as Lambda provides them, and no shared config files.
-    pub fn new(label: &'static str, program: PathBuf, endpoint: &str) -> Self {
+    pub fn new(label: &str, program: PathBuf, endpoint: &str) -> Self {
         let mut env: Vec<(String, String)> = function_settings()
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -65,7 +66,7 @@ impl Function {
             env.push((key.to_owned(), value.to_owned()));
         }
         Self {
-            label,
+            label: label.to_owned(),
             program,
             env,
         }
@@ -80,10 +81,29 @@ impl Function {
         self
     }
 
-    pub fn with_env(mut self, label: &'static str, key: &str, value: &str) -> Self {
-        self.label = label;
+    pub fn with_env(mut self, label: &str, key: &str, value: &str) -> Self {
+        self.label = label.to_owned();
         self.env.push((key.to_owned(), value.to_owned()));
         self
+    }
+
+    /// The same function calling Connect through the emulator's TLS front (`url`), trusting its CA.
+    pub fn over_tls(&self, url: &str, ca_file: &Path) -> Self {
+        let mut function = self.clone();
+        function.label = format!("{} over HTTPS", self.label);
+        for (key, value) in &mut function.env {
+            if key == "AWS_ENDPOINT_URL_CONNECT" {
+                url.clone_into(value);
+            }
+        }
+        let ca_file = ca_file.display().to_string();
+        function
+            .env
+            .push(("SSL_CERT_FILE".to_owned(), ca_file.clone()));
+        function
+            .env
+            .push(("NODE_EXTRA_CA_CERTS".to_owned(), ca_file));
+        function
     }
 }
 
@@ -212,6 +232,15 @@ impl Breakdown {
     }
 }
 
+/// The two requests the benchmark sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// `events/http-api-v2.json`: what the widget sends.
+    Typical,
+    /// Every member at its limit (see `events.rs`).
+    Maximal,
+}
+
 /// What the harness keeps between invocations: the event templates and the ids they need.
 pub struct Driver {
     pub emulator: Emulator,
@@ -278,15 +307,14 @@ impl Driver {
         Ok(invocation)
     }
 
-    async fn invoke_kind(
+    pub(crate) async fn invoke_kind(
         &mut self,
         process: &mut LambdaProcess,
-        maximal: bool,
+        kind: RequestKind,
     ) -> Result<(WarmSample, String), String> {
-        let event = if maximal {
-            self.maximal_event()
-        } else {
-            self.typical_event()
+        let event = match kind {
+            RequestKind::Typical => self.typical_event(),
+            RequestKind::Maximal => self.maximal_event(),
         };
         let invocation = self.invoke(process, event).await?;
         let sample = WarmSample {
@@ -305,8 +333,13 @@ impl Driver {
                 .wait_until_ready()
                 .await
                 .map_err(|e| format!("init failed: {e}"))?;
-            for maximal in [false, true, false, true] {
-                self.invoke_kind(&mut process, maximal).await?;
+            for kind in [
+                RequestKind::Typical,
+                RequestKind::Maximal,
+                RequestKind::Typical,
+                RequestKind::Maximal,
+            ] {
+                self.invoke_kind(&mut process, kind).await?;
             }
             Ok::<(), String>(())
         }
@@ -374,11 +407,9 @@ impl Driver {
             .warm_sequence(&mut processes, warmup, count, rss_every)
             .await;
         let mut failure = None;
-        for (process, function) in processes.into_iter().zip(functions) {
-            let failed =
-                matches!(&outcome, Err((index, _)) if functions[*index].label == function.label);
-            let result = match (&outcome, failed) {
-                (Err((_, error)), true) => Err(error.clone()),
+        for (index, (process, function)) in processes.into_iter().zip(functions).enumerate() {
+            let result = match &outcome {
+                Err((failed, error)) if *failed == index => Err(error.clone()),
                 _ => Ok(()),
             };
             if let Err(error) = finish(process, result, function).await {
@@ -421,8 +452,13 @@ impl Driver {
                 .ok_or((index, "cannot read the function's /proc status".to_owned()))
         };
         for round in 0..warmup * 2 {
+            let kind = if self.maximal_too && round % 2 == 1 {
+                RequestKind::Maximal
+            } else {
+                RequestKind::Typical
+            };
             for (index, process) in processes.iter_mut().enumerate() {
-                self.invoke_kind(process, self.maximal_too && round % 2 == 1)
+                self.invoke_kind(process, kind)
                     .await
                     .map_err(|e| (index, e))?;
             }
@@ -431,12 +467,12 @@ impl Driver {
             run.rss_after_warmup_kib = memory(index)?.rss_kib;
             run.rss_trace_kib.push(run.rss_after_warmup_kib);
         }
-        let kinds: &[bool] = if self.maximal_too {
-            &[false, true]
+        let kinds: &[RequestKind] = if self.maximal_too {
+            &[RequestKind::Typical, RequestKind::Maximal]
         } else {
-            &[false]
+            &[RequestKind::Typical]
         };
-        for &maximal in kinds {
+        for &kind in kinds {
             let cpu_before: Vec<Option<u64>> =
                 pids.iter().map(|pid| procfs::cpu_time_ns(*pid)).collect();
             let mut samples = vec![Vec::with_capacity(count); processes.len()];
@@ -444,7 +480,7 @@ impl Driver {
             for round in 1..=count {
                 for (index, process) in processes.iter_mut().enumerate() {
                     let (sample, request_id) = self
-                        .invoke_kind(process, maximal)
+                        .invoke_kind(process, kind)
                         .await
                         .map_err(|e| (index, e))?;
                     samples[index].push(sample);
@@ -463,14 +499,17 @@ impl Driver {
                 let breakdown =
                     Breakdown::from_logs(&recent[index], &processes[index].stdout_lines());
                 let samples = std::mem::take(&mut samples[index]);
-                if maximal {
-                    run.maximal = samples;
-                    run.maximal_breakdown = breakdown;
-                    run.maximal_cpu_us = cpu_us;
-                } else {
-                    run.typical = samples;
-                    run.typical_breakdown = breakdown;
-                    run.typical_cpu_us = cpu_us;
+                match kind {
+                    RequestKind::Typical => {
+                        run.typical = samples;
+                        run.typical_breakdown = breakdown;
+                        run.typical_cpu_us = cpu_us;
+                    }
+                    RequestKind::Maximal => {
+                        run.maximal = samples;
+                        run.maximal_breakdown = breakdown;
+                        run.maximal_cpu_us = cpu_us;
+                    }
                 }
             }
         }
@@ -483,7 +522,7 @@ impl Driver {
     }
 }
 
-async fn spawn(function: &Function) -> Result<LambdaProcess, String> {
+pub(crate) async fn spawn(function: &Function) -> Result<LambdaProcess, String> {
     LambdaProcess::spawn(&function.program, &function.env)
         .await
         .map_err(|e| {
@@ -496,7 +535,7 @@ async fn spawn(function: &Function) -> Result<LambdaProcess, String> {
 }
 
 /// Stops the process; on failure, adds the end of its output to the error.
-async fn finish<T>(
+pub(crate) async fn finish<T>(
     process: LambdaProcess,
     outcome: Result<T, String>,
     function: &Function,
