@@ -11,7 +11,7 @@
 
 use crate::cpu_share::{CpuShare, InitMode, Throttling};
 use crate::procfs;
-use crate::scenario::{Driver, Function, RequestKind, WarmSample, finish, spawn};
+use crate::scenario::{Driver, Function, RequestKind, WarmSample, finish, spawn, until_ready};
 use crate::stats::{Summary, round};
 use crate::variant::{Functions, PerVariant, Runtime, Transport, Variant};
 use serde_json::{Map, Value, json};
@@ -222,11 +222,7 @@ async fn cold_start(
         share.throttle()?;
     }
     let outcome = async {
-        let init = process
-            .wait_until_ready()
-            .await
-            .map_err(|e| format!("init failed: {e}"))?;
-        let pid = process.pid().ok_or("the function has no pid")?;
+        let (init, pid) = until_ready(&mut process).await?;
         if mode == InitMode::Unthrottled {
             share.throttle()?;
         }
@@ -264,11 +260,7 @@ async fn warm_run(
     let mut process = share.fork_inside(spawn(function)).await??;
     process.keep_output_lines(16);
     let outcome = async {
-        process
-            .wait_until_ready()
-            .await
-            .map_err(|e| format!("init failed: {e}"))?;
-        let pid = process.pid().ok_or("the function has no pid")?;
+        let (_, pid) = until_ready(&mut process).await?;
         share.throttle()?;
         for round in 0..plan.warmup * 2 {
             let kind = if round % 2 == 0 {

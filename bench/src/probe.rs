@@ -31,11 +31,7 @@ pub async fn run(args: ProbeArgs) -> Result<(), String> {
     // A profiler makes the process slow: give it Lambda's longest timeout.
     process.set_deadline(Duration::from_secs(900));
     let outcome = async {
-        let init = process
-            .wait_until_ready()
-            .await
-            .map_err(|e| format!("init failed: {e}"))?;
-        let pid = process.pid().ok_or("the function has no pid")?;
+        let (init, pid) = scenario::until_ready(&mut process).await?;
         println!("init: {:.3} ms", init.as_secs_f64() * 1e3);
         between(&args.between, pid, "init")?;
         for index in 1..=args.invocations {

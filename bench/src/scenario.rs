@@ -522,6 +522,16 @@ impl Driver {
     }
 }
 
+/// Waits for the function's first `/next`: its init time, and its pid for `/proc` readings.
+pub(crate) async fn until_ready(process: &mut LambdaProcess) -> Result<(Duration, u32), String> {
+    let init = process
+        .wait_until_ready()
+        .await
+        .map_err(|e| format!("init failed: {e}"))?;
+    let pid = process.pid().ok_or("the function has no pid")?;
+    Ok((init, pid))
+}
+
 pub(crate) async fn spawn(function: &Function) -> Result<LambdaProcess, String> {
     LambdaProcess::spawn(&function.program, &function.env)
         .await

@@ -349,11 +349,7 @@ async fn soak(
     attempt_timeout: Duration,
     limit: Duration,
 ) -> Result<SoakReport, String> {
-    process
-        .wait_until_ready()
-        .await
-        .map_err(|e| format!("init failed: {e}"))?;
-    let pid = process.pid().ok_or("the function has no pid")?;
+    let (_, pid) = scenario::until_ready(process).await?;
     let memory = || procfs::memory(pid).ok_or("cannot read the function's /proc status");
     for _ in 0..WARMUP_REQUESTS {
         let event = events.render(Request::Typical);
