@@ -13,16 +13,21 @@ BENCH_HARNESS := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/lambda-bench
 BENCH_FLOOR := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/floor-lambda
 # The CPU the harness and the functions share (`taskset -c`); empty to let them spread over all CPUs.
 # One CPU by default: a Lambda function of up to 1,769 MB has at most one vCPU's worth, and a wake-up
-# across vCPUs (idle vCPUs halt) would swamp the per-invocation figures (BENCHMARKS.md, Method).
+# across idle vCPUs would swamp the per-invocation figures (BENCHMARKS.md, Method).
 BENCH_CPUS ?= $(shell echo $$(( $$(nproc) - 1 )))
 BENCH_TASKSET := $(if $(strip $(BENCH_CPUS)),taskset -c $(BENCH_CPUS))
 BENCH_OUT ?= target/bench
 NODE_BASELINE := bench/node-baseline
+# Lambda memory sizes measured under their CPU share (cgroup v1 cpu controller, root needed); empty to
+# measure at full CPU only.
+BENCH_MEMORY ?= 128,512,1769
 # Extra harness flags, e.g. BENCH_ARGS='--cold 100 --warm 20000' or '--no-node'.
 BENCH_ARGS ?=
+# Extra soak flags, e.g. SOAK_ARGS='--requests 1000 --seed 42'.
+SOAK_ARGS ?=
 BENCH_PYTHON := $(VENV_BIN)/python
 
-.PHONY: bench bench-build bench-build-time
+.PHONY: bench bench-build bench-build-time soak
 
 ##@ Benchmarks (not in `make test`; BENCHMARKS.md)
 
@@ -37,15 +42,19 @@ bench-build: $(VENV)/.installed $(NODE_BASELINE)/node_modules/.installed ## Buil
 	@printf 'zipped Node.js baseline (index.js + node_modules): %s bytes\n' "$$($(BENCH_PYTHON) bench/zip_artefact.py $(BENCH_OUT)/node-baseline.zip $(NODE_BASELINE) $(NODE_BASELINE)/index.js $(NODE_BASELINE)/package.json $(NODE_BASELINE)/node_modules)"
 	CARGO_TARGET_DIR=$(BENCH_HARNESS_TARGET_DIR) cargo build --profile bench-harness -p lambda-bench --bins
 
-bench: bench-build ## Release bootstrap vs the Node.js 20 baseline, results in target/bench/
+bench: bench-build ## Benchmark the release bootstrap vs the Node.js 20 baseline (full CPU and 128/512/1769 MB shares) into target/bench/
 	@busy=$$(pgrep -c -x rustc || true); if [ "$$busy" != 0 ]; then echo "warning: $$busy rustc process(es) running: the figures will be noisy" >&2; fi
 	$(BENCH_TASKSET) $(BENCH_HARNESS) --rust $(BENCH_BOOTSTRAP) --zip $(BENCH_OUT)/bootstrap.zip \
 		--node-dir $(NODE_BASELINE) --node-zip $(BENCH_OUT)/node-baseline.zip --floor $(BENCH_FLOOR) \
-		--build-time $(BENCH_OUT)/build-time.json --events events --out $(BENCH_OUT) $(BENCH_ARGS)
+		--build-time $(BENCH_OUT)/build-time.json --events events --out $(BENCH_OUT) \
+		$(if $(strip $(BENCH_MEMORY)),--memory $(BENCH_MEMORY)) $(BENCH_ARGS)
 
-# Opt-in and slow (the measured time is in BENCHMARKS.md): a clean `cargo lambda build --release` into a
-# scratch target dir (the crates.io download cache stays warm), timed; `make bench` then reports it.
-bench-build-time: $(VENV)/.installed ## Time a clean release build in a scratch dir (slow; `make bench` reports it)
+soak: bench-build ## Soak the release bootstrap: 10,000 requests with random Connect faults (not in make test)
+	$(BENCH_HARNESS) soak --rust $(BENCH_BOOTSTRAP) --events events --out $(BENCH_OUT) $(SOAK_ARGS)
+
+# Opt-in and slow: a clean `cargo lambda build --release` into a scratch target dir (the crates.io
+# download cache stays warm), timed; `make bench` then reports it (BENCHMARKS.md has the figure).
+bench-build-time: $(VENV)/.installed ## Time a clean release build in a scratch target dir (slow; recorded for `make bench`)
 	@mkdir -p $(BENCH_OUT)
 	@scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/start-chat-clean-build.XXXXXX"); \
 	trap 'rm -rf "$$scratch"' EXIT; \

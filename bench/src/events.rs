@@ -10,7 +10,6 @@ const ATTRIBUTE_COUNT: usize = 32;
 const DISPLAY_NAME_CHARS: usize = 256;
 const MESSAGE_CHARS: usize = 16_384;
 const CUSTOMER_ID_CHARS: usize = 128;
-const CLIENT_TOKEN_CHARS: usize = 500;
 const CONTENT_TYPES: [&str; 5] = [
     "text/plain",
     "text/markdown",
@@ -19,18 +18,17 @@ const CONTENT_TYPES: [&str; 5] = [
     "application/vnd.amazonaws.connect.message.interactive.response",
 ];
 
-/// Placeholders spliced per invocation; neither needs escaping in JSON, so the bytes of the event
-/// contain them verbatim.
-const TOKEN_SLOT: &str = "@@@@@@@@@@@@@@@@@@@@@@@@";
-const CONTACT_SLOT: &str = "########-####-####-####-############";
+/// The ClientToken placeholder spliced per invocation: as long as a UUID, and needing no escaping in
+/// JSON, so the bytes of the event contain it verbatim.
+const TOKEN_SLOT: &str = "########-####-####-####-############";
 
-/// An event whose bytes are copied for each invocation, with a fresh ClientToken and the contact of
-/// the previous chat as `RelatedContactId` (a contact the emulator still knows).
+/// An event whose bytes are copied for each invocation, with a fresh ClientToken: the function refuses
+/// a token that is not a random (version 4) UUID, and Connect would answer a repeated one with the
+/// earlier chat.
 #[derive(Debug, Clone)]
 pub struct EventTemplate {
     bytes: Vec<u8>,
     token_at: Option<usize>,
-    contact_at: Option<usize>,
 }
 
 impl EventTemplate {
@@ -38,23 +36,14 @@ impl EventTemplate {
         Self {
             bytes,
             token_at: None,
-            contact_at: None,
         }
     }
 
-    /// `token` must be unique per invocation (24 characters of `[A-Za-z0-9-]` are used) and
-    /// `related_contact` a 36-character contact id.
-    pub fn render(&self, token: &str, related_contact: &str) -> Vec<u8> {
+    /// `client_token` must be unique per invocation, shaped as [`client_token`] makes it.
+    pub fn render(&self, client_token: &str) -> Vec<u8> {
         let mut bytes = self.bytes.clone();
         if let Some(at) = self.token_at {
-            splice(&mut bytes[at..at + TOKEN_SLOT.len()], token, b'0');
-        }
-        if let Some(at) = self.contact_at {
-            splice(
-                &mut bytes[at..at + CONTACT_SLOT.len()],
-                related_contact,
-                b'0',
-            );
+            splice(&mut bytes[at..at + TOKEN_SLOT.len()], client_token, b'0');
         }
         bytes
     }
@@ -71,6 +60,26 @@ fn splice(slot: &mut [u8], text: &str, pad: u8) {
     let start = slot.len() - text.len();
     slot[..start].fill(pad);
     slot[start..].copy_from_slice(text);
+}
+
+/// A version 4 UUID, unique per `(run, counter)`: the run's random part and a counter, so that no two
+/// invocations of a run, nor of two runs, share a token.
+pub fn client_token(run: u64, counter: u64) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+        run >> 32,
+        (run >> 16) & 0xffff,
+        (run >> 4) & 0xfff,
+        ((run & 0xf) << 8) | ((counter >> 48) & 0xff),
+        counter & 0xffff_ffff_ffff
+    )
+}
+
+/// A run's part of its ClientTokens: the start time in nanoseconds, so two runs never share one.
+pub fn run_id() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos() as u64)
 }
 
 fn find(haystack: &[u8], needle: &str) -> Option<usize> {
@@ -101,13 +110,10 @@ pub fn maximal_attributes() -> Map<String, Value> {
 }
 
 /// The body of the maximal valid request: every StartChatContact member the widget may send, each
-/// string at its length limit, 32 KiB of attributes. `RelatedContactId` (rather than `PersistentChat`,
-/// which excludes it) and the ClientToken are placeholders filled in per invocation.
+/// string at its length limit, 32 KiB of attributes; the ClientToken is a placeholder filled in per
+/// invocation. Contact linkage (`RelatedContactId`, `PersistentChat`) needs a continuation token the
+/// browser got from an earlier chat, so the maximal request of an anonymous customer has none.
 pub fn maximal_body() -> Value {
-    let client_token = format!(
-        "{}{TOKEN_SLOT}",
-        text("bench-client-token-", CLIENT_TOKEN_CHARS - TOKEN_SLOT.len())
-    );
     json!({
         "InstanceId": LOCAL_INSTANCE_ID,
         "ContactFlowId": LOCAL_SALES_FLOW_ID,
@@ -119,8 +125,7 @@ pub fn maximal_body() -> Value {
         },
         "SupportedMessagingContentTypes": CONTENT_TYPES,
         "ChatDurationInMinutes": 10_080,
-        "ClientToken": client_token,
-        "RelatedContactId": CONTACT_SLOT,
+        "ClientToken": TOKEN_SLOT,
         "CustomerId": text("customer-1001-", CUSTOMER_ID_CHARS),
         "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}},
         "DisconnectOnCustomerExit": ["AGENT"],
@@ -138,19 +143,17 @@ pub fn maximal_event(typical: &Value) -> Result<EventTemplate, String> {
     fields.insert("body".into(), Value::String(maximal_body().to_string()));
     let bytes = serde_json::to_vec(&event).map_err(|e| e.to_string())?;
     let token_at = find(&bytes, TOKEN_SLOT).ok_or("no ClientToken slot in the maximal event")?;
-    let contact_at =
-        find(&bytes, CONTACT_SLOT).ok_or("no RelatedContactId slot in the maximal event")?;
     Ok(EventTemplate {
         bytes,
         token_at: Some(token_at),
-        contact_at: Some(contact_at),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use start_chat::config::Config;
+    use start_chat::config::Settings;
+    use start_chat::secrets::SecretValues;
 
     fn typical() -> Value {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../events/http-api-v2.json");
@@ -159,7 +162,7 @@ mod tests {
     }
 
     fn rendered_body(template: &EventTemplate) -> Value {
-        let bytes = template.render("run1-max-000042", "0b7e9c2a-1f3d-4e5a-8b6c-7d8e9f0a1b2c");
+        let bytes = template.render(&client_token(0x0123_4567_89ab_cdef, 42));
         let event: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
         serde_json::from_str(event["body"].as_str().unwrap_or_default())
             .unwrap_or_else(|e| panic!("{e}"))
@@ -183,26 +186,23 @@ mod tests {
         assert_eq!(chars("/ParticipantDetails/DisplayName"), 256);
         assert_eq!(chars("/InitialMessage/Content"), 16_384);
         assert_eq!(chars("/CustomerId"), 128);
-        assert_eq!(chars("/ClientToken"), 500);
-        assert!(
-            body["ClientToken"]
-                .as_str()
-                .is_some_and(|t| t.ends_with("000000000run1-max-000042"))
-        );
-        assert_eq!(
-            body["RelatedContactId"],
-            "0b7e9c2a-1f3d-4e5a-8b6c-7d8e9f0a1b2c"
-        );
+        assert_eq!(body["ClientToken"], "01234567-89ab-4cde-af00-00000000002a");
     }
 
     #[test]
     fn the_function_accepts_the_maximal_request() {
-        let env = crate::scenario::function_settings();
-        let config = Config::from_lookup(|name| {
+        // The deployed configuration: the local one, whose secret the emulator serves.
+        let env = connect_emulator::local::function_env("http://127.0.0.1:1");
+        let secret = SecretValues {
+            server_secret: Some(connect_emulator::local::SERVER_SECRET.to_owned()),
+            jwt_signing_keys: Vec::new(),
+        };
+        let config = Settings::from_lookup(|name| {
             env.iter()
                 .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned())
+                .map(|(_, value)| value.clone())
         })
+        .and_then(|settings| settings.into_config(Some(secret)))
         .unwrap_or_else(|e| panic!("{e}"));
         let template = maximal_event(&typical()).unwrap_or_else(|e| panic!("{e}"));
         let body = rendered_body(&template).to_string();
@@ -214,6 +214,21 @@ mod tests {
         assert_eq!(command.attributes().len(), ATTRIBUTE_COUNT);
         assert!(command.initial_message().is_some());
         assert_eq!(command.connection_types().len(), 2);
+    }
+
+    #[test]
+    fn client_tokens_are_distinct_version_4_uuids() {
+        let run = 0xfedc_ba98_7654_3210;
+        let tokens: std::collections::BTreeSet<String> = (0..1_000)
+            .map(|counter| client_token(run, counter))
+            .collect();
+        assert_eq!(tokens.len(), 1_000);
+        for token in &tokens {
+            assert_eq!(token.len(), TOKEN_SLOT.len());
+            assert_eq!(&token[14..15], "4");
+            assert_eq!(&token[19..20], "a");
+        }
+        assert_ne!(client_token(run, 7), client_token(run + 1, 7));
     }
 
     #[test]

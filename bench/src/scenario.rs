@@ -1,38 +1,22 @@
 //! The measurements: fresh processes for cold starts, one long-lived process per function for warm
 //! invocations, all under the local Runtime API and against the in-process Connect emulator.
 
-use crate::events::EventTemplate;
+use crate::events::{self, EventTemplate};
 use crate::procfs;
 use connect_emulator::{
-    AgentConfig, Emulator, EmulatorConfig, EmulatorCredentials, LOCAL_ACCESS_KEY_ID,
-    LOCAL_DEFAULT_FLOW_ID, LOCAL_INSTANCE_ID, LOCAL_REGION, LOCAL_SALES_FLOW_ID,
+    AgentConfig, Emulator, EmulatorConfig, EmulatorCredentials, LOCAL_ACCESS_KEY_ID, LOCAL_REGION,
     LOCAL_SECRET_ACCESS_KEY, QuotaConfig,
 };
 use local_runtime_api::{Invocation, InvocationOutcome, LambdaProcess};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Lambda gives a function temporary credentials, so requests carry a session token.
 pub const SESSION_TOKEN: &str = "bench-session-token-for-the-local-emulator-only";
 
-/// The function's own settings: the local configuration of `make local` and the tests.
-pub fn function_settings() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("INSTANCE_ID", LOCAL_INSTANCE_ID),
-        ("CONTACT_FLOW_ID", LOCAL_DEFAULT_FLOW_ID),
-        ("ALLOWED_CONTACT_FLOW_IDS", LOCAL_SALES_FLOW_ID),
-        (
-            "CONTACT_FLOW_ALIASES",
-            "sales=7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
-        ),
-        ("ALLOWED_ORIGINS", "https://www.example.com"),
-        ("ATTACHMENTS_ENABLED", "true"),
-    ]
-}
-
 /// The environment `template.yaml` adds for the allocator: mimalloc commits memory as it is used, not a
-/// segment at a time (measured: peak RSS 17.3 → 8.7 MiB, no change in speed).
+/// segment at a time (BENCHMARKS.md, change 5).
 pub const DEPLOYED_RUNTIME_ENV: [(&str, &str); 2] = [
     ("MIMALLOC_EAGER_COMMIT", "0"),
     ("MIMALLOC_ARENA_EAGER_COMMIT", "0"),
@@ -41,31 +25,24 @@ pub const DEPLOYED_RUNTIME_ENV: [(&str, &str); 2] = [
 /// A function under test: the program Lambda would start and its environment.
 #[derive(Debug, Clone)]
 pub struct Function {
-    pub label: &'static str,
+    /// For messages.
+    pub label: String,
     pub program: PathBuf,
     pub env: Vec<(String, String)>,
 }
 
 impl Function {
-    /// The environment both functions get: settings, the emulator as Connect's endpoint, credentials
-    /// as Lambda provides them, and no shared config files.
-    pub fn new(label: &'static str, program: PathBuf, endpoint: &str) -> Self {
-        let mut env: Vec<(String, String)> = function_settings()
+    /// The environment both functions get: the local configuration of `make local` and the tests (the
+    /// emulator as Connect's and Secrets Manager's endpoint, the secret read at init as in AWS), with a
+    /// session token as Lambda's credentials carry one.
+    pub fn new(label: &str, program: PathBuf, endpoint: &str) -> Self {
+        let mut env: Vec<(String, String)> = connect_emulator::local::function_env(endpoint)
             .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .map(|(key, value)| (key.to_owned(), value))
             .collect();
-        for (key, value) in [
-            ("AWS_ENDPOINT_URL_CONNECT", endpoint),
-            ("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID),
-            ("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY),
-            ("AWS_SESSION_TOKEN", SESSION_TOKEN),
-            ("AWS_CONFIG_FILE", "/dev/null"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ] {
-            env.push((key.to_owned(), value.to_owned()));
-        }
+        env.push(("AWS_SESSION_TOKEN".to_owned(), SESSION_TOKEN.to_owned()));
         Self {
-            label,
+            label: label.to_owned(),
             program,
             env,
         }
@@ -80,10 +57,29 @@ impl Function {
         self
     }
 
-    pub fn with_env(mut self, label: &'static str, key: &str, value: &str) -> Self {
-        self.label = label;
+    pub fn with_env(mut self, label: &str, key: &str, value: &str) -> Self {
+        self.label = label.to_owned();
         self.env.push((key.to_owned(), value.to_owned()));
         self
+    }
+
+    /// The same function calling Connect through the emulator's TLS front (`url`), trusting its CA.
+    pub fn over_tls(&self, url: &str, ca_file: &Path) -> Self {
+        let mut function = self.clone();
+        function.label = format!("{} over HTTPS", self.label);
+        for (key, value) in &mut function.env {
+            if key == "AWS_ENDPOINT_URL_CONNECT" || key == "AWS_ENDPOINT_URL_SECRETS_MANAGER" {
+                url.clone_into(value);
+            }
+        }
+        let ca_file = ca_file.display().to_string();
+        function
+            .env
+            .push(("SSL_CERT_FILE".to_owned(), ca_file.clone()));
+        function
+            .env
+            .push(("NODE_EXTRA_CA_CERTS".to_owned(), ca_file));
+        function
     }
 }
 
@@ -215,15 +211,23 @@ impl Breakdown {
     }
 }
 
+/// The two requests the benchmark sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// `events/http-api-v2.json`: what the widget sends.
+    Typical,
+    /// Every member at its limit (see `events.rs`).
+    Maximal,
+}
+
 /// What the harness keeps between invocations: the event templates and the ids they need.
 pub struct Driver {
     pub emulator: Emulator,
     typical: EventTemplate,
     maximal: EventTemplate,
-    nonce: String,
+    /// This run's part of every ClientToken.
+    run: u64,
     counter: u64,
-    /// The contact of the latest chat: the maximal request's `RelatedContactId`.
-    last_contact: String,
     /// Whether warm runs send the maximal request too (`--typical-only` turns it off, for profiling).
     pub maximal_too: bool,
     /// Whether every answer must be a started chat (off for the calibration function, which starts none).
@@ -232,36 +236,29 @@ pub struct Driver {
 
 impl Driver {
     pub fn new(emulator: Emulator, typical: EventTemplate, maximal: EventTemplate) -> Self {
-        let nonce = format!(
-            "{:x}",
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_millis()
-        );
+        let run = events::run_id();
         Self {
             emulator,
             typical,
             maximal,
-            nonce,
+            run,
             counter: 0,
-            last_contact: String::new(),
             maximal_too: true,
             expect_chats: true,
         }
     }
 
     fn typical_event(&self) -> Vec<u8> {
-        self.typical.render("", "")
+        self.typical.render("")
     }
 
     fn maximal_event(&mut self) -> Vec<u8> {
         self.counter += 1;
-        let token = format!("{}-{:010}", self.nonce, self.counter);
-        self.maximal.render(&token, &self.last_contact)
+        self.maximal
+            .render(&events::client_token(self.run, self.counter))
     }
 
-    /// Invokes, checks for a 200 with a started chat, and remembers the chat's contact id.
+    /// Invokes and checks for a 200 with a started chat.
     async fn invoke(
         &mut self,
         process: &mut LambdaProcess,
@@ -271,25 +268,20 @@ impl Driver {
             .invoke(event)
             .await
             .map_err(|e| format!("invocation failed: {e}"))?;
-        match contact_id(&invocation)? {
-            Some(contact) => self.last_contact = contact,
-            None if self.expect_chats => {
-                return Err(format!("no ContactId in {:?}", invocation.outcome));
-            }
-            None => {}
+        if contact_id(&invocation)?.is_none() && self.expect_chats {
+            return Err(format!("no ContactId in {:?}", invocation.outcome));
         }
         Ok(invocation)
     }
 
-    async fn invoke_kind(
+    pub(crate) async fn invoke_kind(
         &mut self,
         process: &mut LambdaProcess,
-        maximal: bool,
+        kind: RequestKind,
     ) -> Result<(WarmSample, String), String> {
-        let event = if maximal {
-            self.maximal_event()
-        } else {
-            self.typical_event()
+        let event = match kind {
+            RequestKind::Typical => self.typical_event(),
+            RequestKind::Maximal => self.maximal_event(),
         };
         let invocation = self.invoke(process, event).await?;
         let sample = WarmSample {
@@ -308,8 +300,13 @@ impl Driver {
                 .wait_until_ready()
                 .await
                 .map_err(|e| format!("init failed: {e}"))?;
-            for maximal in [false, true, false, true] {
-                self.invoke_kind(&mut process, maximal).await?;
+            for kind in [
+                RequestKind::Typical,
+                RequestKind::Maximal,
+                RequestKind::Typical,
+                RequestKind::Maximal,
+            ] {
+                self.invoke_kind(&mut process, kind).await?;
             }
             Ok::<(), String>(())
         }
@@ -377,11 +374,9 @@ impl Driver {
             .warm_sequence(&mut processes, warmup, count, rss_every)
             .await;
         let mut failure = None;
-        for (process, function) in processes.into_iter().zip(functions) {
-            let failed =
-                matches!(&outcome, Err((index, _)) if functions[*index].label == function.label);
-            let result = match (&outcome, failed) {
-                (Err((_, error)), true) => Err(error.clone()),
+        for (index, (process, function)) in processes.into_iter().zip(functions).enumerate() {
+            let result = match &outcome {
+                Err((failed, error)) if *failed == index => Err(error.clone()),
                 _ => Ok(()),
             };
             if let Err(error) = finish(process, result, function).await {
@@ -424,8 +419,13 @@ impl Driver {
                 .ok_or((index, "cannot read the function's /proc status".to_owned()))
         };
         for round in 0..warmup * 2 {
+            let kind = if self.maximal_too && round % 2 == 1 {
+                RequestKind::Maximal
+            } else {
+                RequestKind::Typical
+            };
             for (index, process) in processes.iter_mut().enumerate() {
-                self.invoke_kind(process, self.maximal_too && round % 2 == 1)
+                self.invoke_kind(process, kind)
                     .await
                     .map_err(|e| (index, e))?;
             }
@@ -434,12 +434,12 @@ impl Driver {
             run.rss_after_warmup_kib = memory(index)?.rss_kib;
             run.rss_trace_kib.push(run.rss_after_warmup_kib);
         }
-        let kinds: &[bool] = if self.maximal_too {
-            &[false, true]
+        let kinds: &[RequestKind] = if self.maximal_too {
+            &[RequestKind::Typical, RequestKind::Maximal]
         } else {
-            &[false]
+            &[RequestKind::Typical]
         };
-        for &maximal in kinds {
+        for &kind in kinds {
             let cpu_before: Vec<Option<u64>> =
                 pids.iter().map(|pid| procfs::cpu_time_ns(*pid)).collect();
             let mut samples = vec![Vec::with_capacity(count); processes.len()];
@@ -447,7 +447,7 @@ impl Driver {
             for round in 1..=count {
                 for (index, process) in processes.iter_mut().enumerate() {
                     let (sample, request_id) = self
-                        .invoke_kind(process, maximal)
+                        .invoke_kind(process, kind)
                         .await
                         .map_err(|e| (index, e))?;
                     samples[index].push(sample);
@@ -466,14 +466,17 @@ impl Driver {
                 let breakdown =
                     Breakdown::from_logs(&recent[index], &processes[index].stdout_lines());
                 let samples = std::mem::take(&mut samples[index]);
-                if maximal {
-                    run.maximal = samples;
-                    run.maximal_breakdown = breakdown;
-                    run.maximal_cpu_us = cpu_us;
-                } else {
-                    run.typical = samples;
-                    run.typical_breakdown = breakdown;
-                    run.typical_cpu_us = cpu_us;
+                match kind {
+                    RequestKind::Typical => {
+                        run.typical = samples;
+                        run.typical_breakdown = breakdown;
+                        run.typical_cpu_us = cpu_us;
+                    }
+                    RequestKind::Maximal => {
+                        run.maximal = samples;
+                        run.maximal_breakdown = breakdown;
+                        run.maximal_cpu_us = cpu_us;
+                    }
                 }
             }
         }
@@ -486,7 +489,17 @@ impl Driver {
     }
 }
 
-async fn spawn(function: &Function) -> Result<LambdaProcess, String> {
+/// Waits for the function's first `/next`: its init time, and its pid for `/proc` readings.
+pub(crate) async fn until_ready(process: &mut LambdaProcess) -> Result<(Duration, u32), String> {
+    let init = process
+        .wait_until_ready()
+        .await
+        .map_err(|e| format!("init failed: {e}"))?;
+    let pid = process.pid().ok_or("the function has no pid")?;
+    Ok((init, pid))
+}
+
+pub(crate) async fn spawn(function: &Function) -> Result<LambdaProcess, String> {
     LambdaProcess::spawn(&function.program, &function.env)
         .await
         .map_err(|e| {
@@ -499,7 +512,7 @@ async fn spawn(function: &Function) -> Result<LambdaProcess, String> {
 }
 
 /// Stops the process; on failure, adds the end of its output to the error.
-async fn finish<T>(
+pub(crate) async fn finish<T>(
     process: LambdaProcess,
     outcome: Result<T, String>,
     function: &Function,

@@ -1,9 +1,11 @@
 //! Opening the connection to Amazon Connect during init, without starting a chat.
 //!
 //! The first StartChatContact of a new execution environment would otherwise pay for DNS, TCP and TLS
-//! (tens of milliseconds) while the customer waits. During init Lambda runs the code at full speed and
-//! nobody is waiting, so we send one request there through the same client, to the same scheme, host and
-//! port: the SDK's connection pool keeps the connection and the first real call reuses it.
+//! while the customer waits, and at 128 MB the TLS handshake alone is more CPU than one 20 ms period's
+//! share, so the request would also wait for the next period (BENCHMARKS.md, "The first invocation").
+//! During init Lambda runs the code at full speed and nobody is waiting, so we send one request there
+//! through the same client, to the same scheme, host and port: the SDK's connection pool keeps the
+//! connection and the first real call reuses it.
 //!
 //! The request is a signed `GET /ping`, a path that names no Connect operation: Connect answers an error,
 //! starts nothing, and no StartChatContact quota is spent. It also loads and caches the credentials. It has
