@@ -42,14 +42,15 @@ bench-build: $(VENV)/.installed $(NODE_BASELINE)/node_modules/.installed ## Buil
 	@printf 'zipped Node.js baseline (index.js + node_modules): %s bytes\n' "$$($(BENCH_PYTHON) bench/zip_artefact.py $(BENCH_OUT)/node-baseline.zip $(NODE_BASELINE) $(NODE_BASELINE)/index.js $(NODE_BASELINE)/package.json $(NODE_BASELINE)/node_modules)"
 	CARGO_TARGET_DIR=$(BENCH_HARNESS_TARGET_DIR) cargo build --profile bench-harness -p lambda-bench --bins
 
-bench: bench-build ## Benchmark the release bootstrap vs the Node.js 20 baseline (full CPU and 128/512/1769 MB shares) into target/bench/
+bench: bench-build ## Benchmark the release bootstrap vs the Node.js 20 baseline (full CPU, 128/512/1769 MB shares), then soak it; results in target/bench/
 	@busy=$$(pgrep -c -x rustc || true); if [ "$$busy" != 0 ]; then echo "warning: $$busy rustc process(es) running: the figures will be noisy" >&2; fi
 	$(BENCH_TASKSET) $(BENCH_HARNESS) --rust $(BENCH_BOOTSTRAP) --zip $(BENCH_OUT)/bootstrap.zip \
 		--node-dir $(NODE_BASELINE) --node-zip $(BENCH_OUT)/node-baseline.zip --floor $(BENCH_FLOOR) \
 		--build-time $(BENCH_OUT)/build-time.json --events events --out $(BENCH_OUT) \
 		$(if $(strip $(BENCH_MEMORY)),--memory $(BENCH_MEMORY)) $(BENCH_ARGS)
+	$(BENCH_HARNESS) soak --rust $(BENCH_BOOTSTRAP) --events events --out $(BENCH_OUT) $(SOAK_ARGS)
 
-soak: bench-build ## Soak the release bootstrap: 10,000 requests with random Connect faults (not in make test)
+soak: bench-build ## The soak alone (make bench ends with it): 10,000 requests with random Connect faults
 	$(BENCH_HARNESS) soak --rust $(BENCH_BOOTSTRAP) --events events --out $(BENCH_OUT) $(SOAK_ARGS)
 
 # Opt-in and slow: a clean `cargo lambda build --release` into a scratch target dir (the crates.io

@@ -41,6 +41,7 @@ impl Function {
             .map(|(key, value)| (key.to_owned(), value))
             .collect();
         env.push(("AWS_SESSION_TOKEN".to_owned(), SESSION_TOKEN.to_owned()));
+        set_secrets_endpoint(&mut env, endpoint);
         Self {
             label: label.to_owned(),
             program,
@@ -68,10 +69,11 @@ impl Function {
         let mut function = self.clone();
         function.label = format!("{} over HTTPS", self.label);
         for (key, value) in &mut function.env {
-            if key == "AWS_ENDPOINT_URL_CONNECT" || key == "AWS_ENDPOINT_URL_SECRETS_MANAGER" {
+            if key == "AWS_ENDPOINT_URL_CONNECT" {
                 url.clone_into(value);
             }
         }
+        set_secrets_endpoint(&mut function.env, url);
         let ca_file = ca_file.display().to_string();
         function
             .env
@@ -80,6 +82,23 @@ impl Function {
             .env
             .push(("NODE_EXTRA_CA_CERTS".to_owned(), ca_file));
         function
+    }
+}
+
+/// Points Secrets Manager at the emulator under the other name of the same address (`localhost` for
+/// `127.0.0.1` and back). In AWS the secret comes from another host than Connect, over a connection of its
+/// own; under the same name, the SDK's shared connection pool would hand the init's secret connection to
+/// the first StartChatContact and hide what the warm-up does.
+fn set_secrets_endpoint(env: &mut [(String, String)], connect_endpoint: &str) {
+    let other = if connect_endpoint.contains("://127.0.0.1") {
+        connect_endpoint.replacen("://127.0.0.1", "://localhost", 1)
+    } else {
+        connect_endpoint.replacen("://localhost", "://127.0.0.1", 1)
+    };
+    for (key, value) in env.iter_mut() {
+        if key == "AWS_ENDPOINT_URL_SECRETS_MANAGER" {
+            value.clone_from(&other);
+        }
     }
 }
 

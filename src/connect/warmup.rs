@@ -1,8 +1,8 @@
 //! Opening the connection to Amazon Connect during init, without starting a chat.
 //!
 //! The first StartChatContact of a new execution environment would otherwise pay for DNS, TCP and TLS
-//! while the customer waits, and at 128 MB the TLS handshake alone is more CPU than one 20 ms period's
-//! share, so the request would also wait for the next period (BENCHMARKS.md, "The first invocation").
+//! while the customer waits; on the fraction of a vCPU a small function gets, the handshake's CPU would
+//! also make the request wait for its next share of CPU (BENCHMARKS.md, "The first invocation").
 //! During init Lambda runs the code at full speed and nobody is waiting, so we send one request there
 //! through the same client, to the same scheme, host and port: the SDK's connection pool keeps the
 //! connection and the first real call reuses it.
