@@ -120,7 +120,7 @@ fn init_modes(value: &str) -> Result<Vec<InitMode>, String> {
     }
 }
 
-fn parse_bench(mut args: impl Iterator<Item = String>) -> Result<BenchArgs, String> {
+fn parse_bench(args: impl Iterator<Item = String>) -> Result<BenchArgs, String> {
     let mut parsed = BenchArgs {
         rust: PathBuf::new(),
         node_dir: Some(PathBuf::from("bench/node-baseline")),
@@ -148,26 +148,19 @@ fn parse_bench(mut args: impl Iterator<Item = String>) -> Result<BenchArgs, Stri
         warm_count: 300,
         init_modes: InitMode::ALL.to_vec(),
     };
-    while let Some(flag) = args.next() {
-        match flag.as_str() {
-            "--no-node" => {
-                parsed.node_dir = None;
+    for flag in flags(args, &["--no-node", "--typical-only", "--memory-only"]) {
+        let (flag, value) = match flag? {
+            Flag::Switch(switch) => {
+                match switch {
+                    "--no-node" => parsed.node_dir = None,
+                    "--typical-only" => parsed.typical_only = true,
+                    "--memory-only" => parsed.memory_only = true,
+                    _ => {}
+                }
                 continue;
             }
-            "--typical-only" => {
-                parsed.typical_only = true;
-                continue;
-            }
-            "--memory-only" => {
-                parsed.memory_only = true;
-                continue;
-            }
-            "--help" | "-h" => return Err(USAGE.into()),
-            _ => {}
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+            Flag::Option(flag, value) => (flag, value),
+        };
         match flag.as_str() {
             "--rust" => parsed.rust = PathBuf::from(&value),
             "--node-dir" => parsed.node_dir = Some(PathBuf::from(&value)),
@@ -194,12 +187,10 @@ fn parse_bench(mut args: impl Iterator<Item = String>) -> Result<BenchArgs, Stri
                 plan.period = Duration::from_micros(micros as u64);
             }
             "--init-mode" => plan.init_modes = init_modes(&value)?,
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+            other => return Err(unknown(other)),
         }
     }
-    if parsed.rust.as_os_str().is_empty() {
-        return Err(format!("--rust is required\n{USAGE}"));
-    }
+    required(&parsed.rust, "--rust")?;
     if let Some(memories_mb) = memories {
         plan.memories_mb = memories_mb;
         parsed.memory = Some(plan);
@@ -209,7 +200,7 @@ fn parse_bench(mut args: impl Iterator<Item = String>) -> Result<BenchArgs, Stri
     Ok(parsed)
 }
 
-fn parse_soak(mut args: impl Iterator<Item = String>) -> Result<SoakArgs, String> {
+fn parse_soak(args: impl Iterator<Item = String>) -> Result<SoakArgs, String> {
     let mut parsed = SoakArgs {
         rust: PathBuf::new(),
         events: PathBuf::from("events"),
@@ -220,13 +211,10 @@ fn parse_soak(mut args: impl Iterator<Item = String>) -> Result<SoakArgs, String
             .map_or(1, |d| d.as_secs()),
         connect_timeout: Duration::from_millis(1_000),
     };
-    while let Some(flag) = args.next() {
-        if flag == "--help" || flag == "-h" {
-            return Err(USAGE.into());
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+    for flag in flags(args, &[]) {
+        let Flag::Option(flag, value) = flag? else {
+            continue;
+        };
         match flag.as_str() {
             "--rust" => parsed.rust = PathBuf::from(&value),
             "--events" => parsed.events = PathBuf::from(&value),
@@ -236,16 +224,14 @@ fn parse_soak(mut args: impl Iterator<Item = String>) -> Result<SoakArgs, String
             "--connect-timeout-ms" => {
                 parsed.connect_timeout = Duration::from_millis(count(&flag, &value)? as u64);
             }
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+            other => return Err(unknown(other)),
         }
     }
-    if parsed.rust.as_os_str().is_empty() {
-        return Err(format!("--rust is required\n{USAGE}"));
-    }
+    required(&parsed.rust, "--rust")?;
     Ok(parsed)
 }
 
-fn parse_probe(mut args: impl Iterator<Item = String>) -> Result<ProbeArgs, String> {
+fn parse_probe(args: impl Iterator<Item = String>) -> Result<ProbeArgs, String> {
     let mut parsed = ProbeArgs {
         program: PathBuf::new(),
         events: PathBuf::from("events"),
@@ -256,22 +242,19 @@ fn parse_probe(mut args: impl Iterator<Item = String>) -> Result<ProbeArgs, Stri
         maximal: false,
         env: Vec::new(),
     };
-    while let Some(flag) = args.next() {
-        match flag.as_str() {
-            "--https" => {
+    for flag in flags(args, &["--https", "--maximal"]) {
+        let (flag, value) = match flag? {
+            Flag::Switch("--https") => {
                 parsed.transport = Transport::Https;
                 continue;
             }
-            "--maximal" => {
+            Flag::Switch("--maximal") => {
                 parsed.maximal = true;
                 continue;
             }
-            "--help" | "-h" => return Err(USAGE.into()),
-            _ => {}
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+            Flag::Switch(_) => continue,
+            Flag::Option(flag, value) => (flag, value),
+        };
         match flag.as_str() {
             "--program" => parsed.program = PathBuf::from(&value),
             "--events" => parsed.events = PathBuf::from(&value),
@@ -284,13 +267,48 @@ fn parse_probe(mut args: impl Iterator<Item = String>) -> Result<ProbeArgs, Stri
                     .ok_or_else(|| format!("--env: '{value}' is not KEY=VALUE"))?;
                 parsed.env.push((key.to_owned(), value.to_owned()));
             }
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+            other => return Err(unknown(other)),
         }
     }
-    if parsed.program.as_os_str().is_empty() {
-        return Err(format!("--program is required\n{USAGE}"));
-    }
+    required(&parsed.program, "--program")?;
     Ok(parsed)
+}
+
+/// One flag of a command line: a switch (one of those the command names), or an option and its value.
+enum Flag {
+    Switch(&'static str),
+    Option(String, String),
+}
+
+/// The flags of `args`; `--help` ends the parse with the usage.
+fn flags(
+    mut args: impl Iterator<Item = String>,
+    switches: &'static [&'static str],
+) -> impl Iterator<Item = Result<Flag, String>> {
+    std::iter::from_fn(move || {
+        let flag = args.next()?;
+        if flag == "--help" || flag == "-h" {
+            return Some(Err(USAGE.into()));
+        }
+        if let Some(switch) = switches.iter().find(|switch| **switch == flag) {
+            return Some(Ok(Flag::Switch(switch)));
+        }
+        Some(match args.next() {
+            Some(value) => Ok(Flag::Option(flag, value)),
+            None => Err(format!("{flag} needs a value\n{USAGE}")),
+        })
+    })
+}
+
+fn unknown(flag: &str) -> String {
+    format!("unknown argument {flag}\n{USAGE}")
+}
+
+fn required(path: &std::path::Path, flag: &str) -> Result<(), String> {
+    if path.as_os_str().is_empty() {
+        return Err(format!("{flag} is required\n{USAGE}"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
