@@ -52,7 +52,10 @@ if [ -n "$emulator_url" ]; then
 fi
 
 echo "schemathesis: testing $function_url" >&2
+# Hypothesis's caches go to target/: `cargo lambda watch` restarts the function on any change outside
+# .gitignore, which would drop the request in flight.
 SCHEMATHESIS_HOOKS=hooks PYTHONPATH=tests/schemathesis PYTHONDONTWRITEBYTECODE=1 \
+  HYPOTHESIS_STORAGE_DIRECTORY=target/schemathesis/hypothesis \
   "$SCHEMATHESIS" --config-file tests/schemathesis/schemathesis.toml run openapi.yaml \
   --url "${function_url%/}" --checks all --workers 2 --seed 9 \
   --report junit --report-dir target/schemathesis "$@"
