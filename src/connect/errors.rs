@@ -22,7 +22,7 @@ pub(crate) fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> 
     let (code, message) = match &error {
         SdkError::ServiceError(service) => (
             service.err().code().map(str::to_owned),
-            service.err().message().map(str::to_owned),
+            service.err().message().map(without_values),
         ),
         other => (None, Some(DisplayErrorContext(other).to_string())),
     };
@@ -71,5 +71,58 @@ fn service_failure_kind(error: &StartChatContactError, status: u16) -> FailureKi
             500..=599 => FailureKind::ServiceError,
             _ => FailureKind::InvalidResponse,
         },
+    }
+}
+
+/// AWS validation messages quote the value they refused (`Value 'Ada Lovelace' at
+/// 'participantDetails.displayName' failed to satisfy constraint: …`): a customer's name, attribute or
+/// message, which must not reach the log. The value goes; the member path and the constraint stay.
+fn without_values(message: &str) -> String {
+    let mut kept = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = ["Value ", "value "]
+        .iter()
+        .filter_map(|mark| rest.find(mark).map(|at| at + mark.len()))
+        .min()
+    {
+        let (before, after) = rest.split_at(at);
+        kept.push_str(before);
+        let Some(quote) = after.chars().next().filter(|c| matches!(c, '\'' | '"')) else {
+            rest = after;
+            continue;
+        };
+        kept.push(quote);
+        kept.push_str("[redacted]");
+        // The value ends at its closing quote before " at "; a value that itself holds that sequence
+        // only makes more of the message go.
+        let quoted = &after[quote.len_utf8()..];
+        rest = quoted
+            .find(&format!("{quote} at "))
+            .map_or("", |end| &quoted[end..]);
+    }
+    kept.push_str(rest);
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn refused_values_never_reach_the_log() {
+        assert_eq!(
+            without_values(
+                "2 validation errors detected: Value 'Ada O'Brien' at 'participantDetails.displayName' failed to satisfy constraint: Member must have length less than or equal to 256; Value \"secret\" at 'clientToken' failed"
+            ),
+            "2 validation errors detected: Value '[redacted]' at 'participantDetails.displayName' failed to satisfy constraint: Member must have length less than or equal to 256; Value \"[redacted]\" at 'clientToken' failed"
+        );
+        assert_eq!(
+            without_values("Invalid value 'Ada' without a path"),
+            "Invalid value '[redacted]"
+        );
+        assert_eq!(
+            without_values("Rate exceeded for the value of X"),
+            "Rate exceeded for the value of X"
+        );
     }
 }
