@@ -39,7 +39,12 @@ invoke: $(VENV)/.installed ## Send EVENT=events/<name>.json to the function unde
 	cargo lambda invoke start-chat --invoke-address 127.0.0.1 --invoke-port $(FUNCTION_PORT) --data-file $(EVENT)
 
 .PHONY: test
-test: check-docs fmt-check clippy test-rust test-conformance lint-template test-template build test-e2e test-local-stack schemathesis ## What CI runs: the checks, template tests, build and real-client tests
+test: check-docs fmt-check check-modules check-features clippy test-rust test-conformance lint-template test-template build test-e2e test-local-stack schemathesis ## What CI runs: the checks, template tests, build and real-client tests
+
+.PHONY: check
+check: fmt-check check-modules ## The contributor's loop, seconds on a warm tree: fmt, module cycles, clippy and unit tests of the function
+	cargo clippy --quiet -p start-chat --lib --tests -- -D warnings
+	cargo test --quiet -p start-chat --lib
 
 ##@ Checks
 
@@ -50,6 +55,16 @@ check-docs: ## Every relative link and #anchor in the Markdown files resolves
 .PHONY: fmt-check
 fmt-check: ## cargo fmt --check on every crate
 	cargo fmt --all -- --check
+
+# Dependencies point one way: no cycle between modules; the domain (src/chat) uses no adapter or edge.
+MODULE_ROOTS := src emulator/src bench/src runtime-api/src
+.PHONY: check-modules
+check-modules: ## No cycle between the modules of any crate, and the function's domain depends on nothing outside it
+	python3 scripts/check-module-deps.py $(MODULE_ROOTS) --domain=src=chat
+
+.PHONY: check-features
+check-features: ## Every member resolves its dependencies' features as the workspace does (workspace-hack/ complete)
+	python3 scripts/check-features.py
 
 .PHONY: clippy
 clippy: ## cargo clippy on every crate and target, warnings are errors
