@@ -39,7 +39,7 @@ invoke: $(VENV)/.installed ## Send EVENT=events/<name>.json to the function unde
 	cargo lambda invoke start-chat --invoke-address 127.0.0.1 --invoke-port $(FUNCTION_PORT) --data-file $(EVENT)
 
 .PHONY: test
-test: check-docs fmt-check check-modules check-features clippy test-rust test-conformance lint-template test-template build test-e2e test-local-stack schemathesis ## What CI runs: the checks, template tests, build and real-client tests
+test: check-docs fmt-check check-modules check-features check-members clippy test-rust test-conformance lint-template test-template build test-e2e test-local-stack schemathesis ## What CI runs: the checks, template tests, build and real-client tests
 
 .PHONY: check
 check: fmt-check check-modules ## The contributor's loop, seconds on a warm tree: fmt, module cycles, clippy and unit tests of the function
@@ -65,6 +65,13 @@ check-modules: ## No cycle between the modules of any crate, and the function's 
 .PHONY: check-features
 check-features: ## Every member resolves its dependencies' features as the workspace does (workspace-hack/ complete)
 	python3 scripts/check-features.py
+
+# tests/model/members.toml lists every input member of the AWS operations the function calls and the
+# emulator serves, as supported (where) or not accepted (why); bumping botocore names what AWS added.
+.PHONY: check-members
+check-members: $(VENV)/.installed ## Every input member of the operations called or emulated is supported or listed with a reason (botocore models)
+	$(VENV_BIN)/python tests/model/check_members.py
+	$(VENV_BIN)/python -m unittest discover --start-directory tests/model --pattern 'test_*.py'
 
 .PHONY: clippy
 clippy: ## cargo clippy on every crate and target, warnings are errors
