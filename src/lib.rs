@@ -3,6 +3,7 @@
 //! The folder layout is the architecture:
 //! - [`config`]: the server-side policy, read once from the environment at cold start;
 //! - [`chat`]: the domain: what an acceptable chat request is, and the port to Connect;
+//! - [`push`]: the domain of push notifications for mobile chats, and its port to Connect;
 //! - [`auth`]: signed customers: the website's token, verified;
 //! - [`connect`]: the adapter that implements the port with `aws-sdk-connect`;
 //! - [`secrets`]: the adapter that reads the deployment's secret from Secrets Manager at cold start;
@@ -14,5 +15,6 @@ pub mod chat;
 pub mod config;
 pub mod connect;
 pub mod http;
+pub mod push;
 pub mod secrets;
 pub mod telemetry;

@@ -23,6 +23,7 @@ pub use command::{
 };
 pub use continuation::{ContinuationRefusal, ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
 pub use field::FieldError;
+pub(crate) use idempotency::random_uuid;
 pub use names::{KEY_CHARS, is_key, is_uuid};
 pub(crate) use parse::parse_object as parse_json_object;
 pub use parse::{LinkRefusal, Rejection};
