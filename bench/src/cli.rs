@@ -1,5 +1,5 @@
 //! The command line (clap derive): `lambda-bench [bench] …` measures, `soak` runs the soak, `probe` runs
-//! one process under a profiler. `--help` lists every flag.
+//! one process under a profiler, `record` writes the dated record of a run. `--help` lists every flag.
 
 use crate::by_memory::MemoryPlan;
 use crate::cpu_share::{InitMode, LAMBDA_PERIOD};
@@ -13,6 +13,7 @@ pub enum Command {
     Bench(Box<BenchArgs>),
     Soak(SoakArgs),
     Probe(ProbeArgs),
+    Record(RecordArgs),
 }
 
 /// Reads the process's arguments; `--help`, `--version` and errors end the process (status 2 on errors).
@@ -48,6 +49,8 @@ enum CliCommand {
     Soak(SoakArgs),
     /// One process of a function, a few invocations, and a shell command between phases (profilers)
     Probe(ProbeArgs),
+    /// Write the dated record of a run (results.json and soak.json of --out) into --runs
+    Record(RecordArgs),
 }
 
 impl Cli {
@@ -55,6 +58,7 @@ impl Cli {
         let flags = match self.command {
             Some(CliCommand::Soak(args)) => return Ok(Command::Soak(args)),
             Some(CliCommand::Probe(args)) => return Ok(Command::Probe(args)),
+            Some(CliCommand::Record(args)) => return Ok(Command::Record(args)),
             Some(CliCommand::Bench(flags)) => flags,
             None => self.bench,
         };
@@ -295,6 +299,16 @@ fn key_value(value: &str) -> Result<(String, String), String> {
         .split_once('=')
         .map(|(key, value)| (key.to_owned(), value.to_owned()))
         .ok_or_else(|| format!("'{value}' is not KEY=VALUE"))
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Where the run wrote results.json and soak.json
+    #[arg(long, value_name = "DIR", default_value = "target/bench")]
+    pub out: PathBuf,
+    /// Where the records are kept: <date>.md, or <date>-<HHMM>.md when the day has one already
+    #[arg(long, value_name = "DIR", default_value = "bench/runs")]
+    pub runs: PathBuf,
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! function (a Runtime API on 127.0.0.1, `AWS_LAMBDA_RUNTIME_API`), against the Connect emulator in
 //! this process. Nothing is compiled in the timed path: `make bench` builds first, then runs this.
 //!
-//! Commands: `bench` (the default, [`bench`]), `soak` ([`soak`]), `probe` ([`probe`]); flags:
-//! `lambda-bench --help` ([`cli`]).
+//! Commands: `bench` (the default, [`bench`]), `soak` ([`soak`]), `probe` ([`probe`]), `record`
+//! ([`record`]); flags: `lambda-bench --help` ([`cli`]).
 
 mod bench;
 mod by_memory;
@@ -19,6 +19,7 @@ mod probe;
 mod process;
 mod procfs;
 mod progress;
+mod record;
 mod report;
 mod samples;
 mod setup;
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => runtime.block_on(bench::run(*args)),
         Command::Soak(args) => runtime.block_on(soak::run(args)),
         Command::Probe(args) => runtime.block_on(probe::run(args)),
+        Command::Record(args) => record::write(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

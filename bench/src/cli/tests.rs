@@ -100,3 +100,12 @@ fn the_probe_takes_variables() {
     assert_eq!(probe.invocations, 3);
     assert!(parse(&["probe", "--program", "p", "--env", "novalue"]).is_err());
 }
+
+#[test]
+fn the_record_has_defaults() {
+    let Ok(Command::Record(record)) = parse(&["record"]) else {
+        panic!("expected a record command");
+    };
+    assert_eq!(record.out, PathBuf::from("target/bench"));
+    assert_eq!(record.runs, PathBuf::from("bench/runs"));
+}
