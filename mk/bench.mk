@@ -10,8 +10,8 @@ BENCH_TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 # The harness may be built elsewhere than the release artefact (e.g. the shared dev target dir).
 BENCH_HARNESS_TARGET_DIR ?= $(BENCH_TARGET_DIR)
 BENCH_BOOTSTRAP := $(BENCH_TARGET_DIR)/lambda/start-chat/bootstrap
-BENCH_HARNESS := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/lambda-bench
-BENCH_FLOOR := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/floor-lambda
+BENCH_HARNESS := $(BENCH_HARNESS_TARGET_DIR)/$(CARGO_BUILD_TARGET)/bench-harness/lambda-bench
+BENCH_FLOOR := $(BENCH_HARNESS_TARGET_DIR)/$(CARGO_BUILD_TARGET)/bench-harness/floor-lambda
 # The CPU the harness and the functions share (`taskset -c`); empty to let them spread over all CPUs.
 # One CPU by default: a Lambda function of up to 1,769 MB has at most one vCPU's worth, and a wake-up
 # across idle vCPUs would swamp the per-invocation figures (BENCHMARKS.md, Method).

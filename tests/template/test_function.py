@@ -1,5 +1,6 @@
 """The function resource: build, runtime, logging and the environment contract."""
 
+import re
 import unittest
 
 import cfn_model as m
@@ -101,6 +102,15 @@ class Runtime(unittest.TestCase):
             "ReservedConcurrentExecutions",
             m.stack(ReservedConcurrency="-1").resources()["StartChatFunction"]["Properties"],
         )
+
+    def test_make_local_runs_as_many_instances_as_the_default_reservation(self):
+        # scripts/local.sh runs cargo lambda with as many concurrent instances as a deployed function gets
+        # by default, so a burst against `make local` meets what production would.
+        script = (m.ROOT / "scripts" / "local.sh").read_text()
+        local = re.search(r"^default_concurrency=(\d+)$", script, re.MULTILINE)
+        self.assertIsNotNone(local, "scripts/local.sh sets default_concurrency")
+        self.assertIn('--concurrency "${FUNCTION_CONCURRENCY:-$default_concurrency}"', script)
+        self.assertEqual(local.group(1), str(m.load_template()["Parameters"]["ReservedConcurrency"]["Default"]))
 
     def test_tracing_from_parameter(self):
         self.assertEqual(m.stack(EnableTracing="true").resources()["StartChatFunction"]["Properties"]["Tracing"], "Active")
