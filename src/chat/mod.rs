@@ -24,8 +24,8 @@ mod started;
 mod strict_json;
 
 pub use command::{
-    ChatMessage, ConnectionType, ContentType, PersistentChat, RehydrationType, SegmentValue,
-    StartChatCommand,
+    ChatMessage, ConnectionType, ContentType, PersistentChat, RehydrationType, ResponseMode,
+    SegmentValue, StartChatCommand,
 };
 pub use continuation::{ContinuationRefusal, ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
 pub use field::FieldError;

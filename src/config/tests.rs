@@ -47,7 +47,8 @@ fn the_two_required_ids_are_enough_and_defaults_are_strict() {
     let defaults = settings(&[]);
     assert!(defaults.allowed_contact_flow_ids.is_empty());
     assert_eq!(defaults.allowed_segment_attribute_keys, ["connect:Subtype"]);
-    assert!(defaults.allow_customer_id);
+    assert!(!defaults.allow_customer_id);
+    assert!(!defaults.allow_incremental_responses);
     assert_eq!(defaults.max_chat_duration_minutes, 1500);
     assert_eq!(
         config.http.origins.allowed,
@@ -62,6 +63,19 @@ fn the_two_required_ids_are_enough_and_defaults_are_strict() {
     assert_eq!(config.metrics_namespace, "StartChat");
     assert!(!config.policy.allows_persistent_chat());
     assert_eq!(defaults.default_content_types, [ContentType::Plain]);
+}
+
+#[test]
+fn customer_ids_and_streamed_replies_are_switched_on_by_name() {
+    let on = settings(&[
+        ("ALLOW_CUSTOMER_ID", "true"),
+        ("ALLOW_INCREMENTAL_RESPONSES", "TRUE"),
+    ]);
+    assert!(on.allow_customer_id && on.allow_incremental_responses);
+    assert_eq!(
+        failing_variable(&[("ALLOW_INCREMENTAL_RESPONSES", "yes")]),
+        "ALLOW_INCREMENTAL_RESPONSES"
+    );
 }
 
 #[test]
