@@ -4,7 +4,9 @@
 use lambda_runtime::{Error, LambdaEvent, Runtime, layers::TracingLayer, service_fn};
 use serde_json::Value;
 use start_chat::config::Settings;
-use start_chat::connect::{SdkChatStarter, aws_config, connect_client, warm_connection};
+use start_chat::connect::{
+    SdkChatStarter, SdkPushRegistrations, aws_config, connect_client, warm_connection,
+};
 use start_chat::http::{ChatHandler, ProxyResponse};
 use start_chat::secrets::read_secret;
 use start_chat::telemetry::{self, HoldOutputLayer, LogSettings, Metrics};
@@ -50,13 +52,19 @@ async fn main() -> ExitCode {
     };
     // The runtime requires the service's futures to be `'static`; leaking the handler once (it lives as
     // long as the process anyway) lets every invocation borrow it instead of cloning or reference-counting.
-    let handler: &'static ChatHandler<SdkChatStarter> = Box::leak(Box::new(ChatHandler::new(
-        config.http,
-        config.policy,
-        config.customer_tokens,
-        SdkChatStarter::new(client),
-        metrics,
-    )));
+    let push = config
+        .push
+        .map(|policy| (policy, SdkPushRegistrations::new(client.clone())));
+    let handler: &'static ChatHandler<SdkChatStarter, SdkPushRegistrations> = Box::leak(Box::new(
+        ChatHandler::new(
+            config.http,
+            config.policy,
+            config.customer_tokens,
+            SdkChatStarter::new(client),
+            metrics,
+        )
+        .with_push(push),
+    ));
 
     let service = service_fn(move |event: LambdaEvent<Value>| async move {
         let response = handler

@@ -1,9 +1,10 @@
-//! The adapter: [`crate::chat::ChatStarter`] implemented with `aws-sdk-connect`. Only this module knows
-//! the SDK and its errors.
+//! The adapter: [`crate::chat::ChatStarter`] and [`crate::push::PushRegistrations`] implemented with
+//! `aws-sdk-connect`. Only this module knows the SDK and its errors.
 
 mod adapter;
 mod client;
 mod errors;
+mod push;
 mod retry;
 mod warmup;
 
@@ -12,5 +13,6 @@ pub use client::{
     API_TIMEOUT_MS_RANGE, ConnectSettings, DEFAULT_API_TIMEOUT, aws_config, aws_config_with,
     connect_client, connect_client_with,
 };
+pub use push::SdkPushRegistrations;
 pub use retry::{MAX_ATTEMPTS, worst_case_backoff};
 pub use warmup::{WARMUP_PATH, warm_connection};

@@ -6,10 +6,14 @@ use super::error::ApiError;
 use super::event::{PayloadVersion, ProxyResponse, request_from_event};
 use super::message::{HttpRequest, HttpResponse};
 use super::outcome::{Handled, Outcome};
+use super::push_registrations::PushOperations;
 use super::route::Route;
 use super::start_chat::StartChat;
 use crate::auth::CustomerTokenVerifier;
-use crate::chat::{ChatPolicy, ChatStarter};
+use crate::chat::{ChatPolicy, ChatStarter, ConnectFailure};
+use crate::push::{
+    PushPolicy, PushRegistrations, RegisterDeviceCommand, RegistrationId, RemoveRegistrationCommand,
+};
 use crate::telemetry::{Metrics, RequestRecord};
 use serde_json::Value;
 use std::time::Instant;
@@ -25,11 +29,25 @@ pub struct HttpSettings {
 }
 
 /// The function: built once at cold start, then called for every request. It holds each route's
-/// operation.
-pub struct ChatHandler<C> {
+/// operation; the push routes' only when push notifications are configured ([`ChatHandler::with_push`]).
+pub struct ChatHandler<C, P = PushOff> {
     origins: OriginPolicy,
     start_chat: StartChat<C>,
+    push: Option<PushOperations<P>>,
     metrics: Metrics,
+}
+
+/// The push port of a handler built without push notifications: it has no value, so it is never called.
+pub enum PushOff {}
+
+impl PushRegistrations for PushOff {
+    async fn register(&self, _: &RegisterDeviceCommand) -> Result<RegistrationId, ConnectFailure> {
+        match *self {}
+    }
+
+    async fn remove(&self, _: &RemoveRegistrationCommand) -> Result<(), ConnectFailure> {
+        match *self {}
+    }
 }
 
 impl<C: ChatStarter> ChatHandler<C> {
@@ -49,10 +67,34 @@ impl<C: ChatStarter> ChatHandler<C> {
                 max_body_bytes: settings.max_body_bytes,
                 attachments_enabled: settings.attachments_enabled,
             },
+            push: None,
             metrics,
         }
     }
 
+    /// The push routes, answered with `policy` and `registrations` when given; without them they
+    /// answer 404 `PUSH_NOTIFICATIONS_DISABLED`. Signed customers prove a chat with the same keys as
+    /// the start.
+    pub fn with_push<Q: PushRegistrations>(
+        self,
+        push: Option<(PushPolicy, Q)>,
+    ) -> ChatHandler<C, Q> {
+        let push = push.map(|(policy, registrations)| PushOperations {
+            policy,
+            customer_tokens: self.start_chat.customer_tokens.clone(),
+            registrations,
+            max_body_bytes: self.start_chat.max_body_bytes,
+        });
+        ChatHandler {
+            origins: self.origins,
+            start_chat: self.start_chat,
+            push,
+            metrics: self.metrics,
+        }
+    }
+}
+
+impl<C: ChatStarter, P: PushRegistrations> ChatHandler<C, P> {
     /// A Lambda event in, the proxy response document out. Never fails and never panics: an event that is
     /// not an HTTP request is answered with a JSON 400 too.
     pub async fn handle_event(&self, event: &Value, request_id: &str) -> ProxyResponse {
@@ -95,6 +137,7 @@ impl<C: ChatStarter> ChatHandler<C> {
         let record = RequestRecord {
             request_id,
             method: &request.method,
+            route: Route::of(request).name(),
             status: response.status,
             latency: started.elapsed(),
             origin: origin.log_label(),
@@ -107,7 +150,8 @@ impl<C: ChatStarter> ChatHandler<C> {
     }
 
     /// A disallowed origin is refused before anything else; then each route answers its methods, and
-    /// OPTIONS (the preflight) on every route.
+    /// OPTIONS (the preflight) on every route. The push routes answer 404 while push is off, and a path
+    /// deeper under them 404 whatever the method.
     async fn respond(&self, request: &HttpRequest, origin: &OriginCheck) -> Handled {
         match origin {
             OriginCheck::Denied => return ApiError::OriginNotAllowed.into(),
@@ -116,13 +160,23 @@ impl<C: ChatStarter> ChatHandler<C> {
             }
             _ => {}
         }
-        match (Route::of(request), request.method.as_str()) {
-            (route, "OPTIONS") => Outcome::Preflight(route).into(),
-            (Route::Chat, "POST") => self.start_chat.handle(request).await,
-            (route, _) => ApiError::MethodNotAllowed(route).into(),
+        let (route, id_segment) = Route::resolve(&request.path);
+        match (route, request.method.as_str(), &self.push) {
+            (route, "OPTIONS", _) => Outcome::Preflight(route).into(),
+            (Route::Chat, "POST", _) => self.start_chat.handle(request).await,
+            (Route::Chat, _, _) => ApiError::MethodNotAllowed(route).into(),
+            (_, _, None) => ApiError::PushNotificationsDisabled.into(),
+            (Route::UnknownPushPath, _, Some(_)) => ApiError::NotFound.into(),
+            (Route::PushRegistrations, "POST", Some(push)) => push.register(request).await,
+            (Route::PushRegistration, "DELETE", Some(push)) => {
+                push.remove(request, id_segment.unwrap_or_default()).await
+            }
+            (route, _, Some(_)) => ApiError::MethodNotAllowed(route).into(),
         }
     }
 }
 
+#[cfg(test)]
+mod push_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! `POST` on the chat route: the customer token, the body, the policy's command, one Connect call.
 
 use super::body::read_body;
+use super::connect_call::ConnectCall;
 use super::error::ApiError;
 use super::message::HttpRequest;
 use super::outcome::{Handled, Outcome};
@@ -21,24 +22,13 @@ pub(super) struct StartChat<C> {
     pub attachments_enabled: bool,
 }
 
-/// The one `Authorization` header; two of them are passed on as one unreadable value, which the
-/// verifier refuses.
-fn authorization(request: &HttpRequest) -> Option<&str> {
-    let mut values = request.headers.get_all("authorization");
-    let first = values.next()?;
-    Some(match values.next() {
-        None => first,
-        Some(_) => "",
-    })
-}
-
 impl<C: ChatStarter> StartChat<C> {
     pub(super) async fn handle(&self, request: &HttpRequest) -> Handled {
         let now = SystemTime::now();
         // The token is checked before the body is read: an unsigned caller gets nothing parsed.
         let signed = match &self.customer_tokens {
             None => None,
-            Some(verifier) => match verifier.verify(authorization(request), now) {
+            Some(verifier) => match verifier.verify(request.authorization(), now) {
                 Ok(customer) => Some(customer),
                 Err(error) => return ApiError::Unauthorized(error).into(),
             },
@@ -67,7 +57,7 @@ impl<C: ChatStarter> StartChat<C> {
                     attachments: self.attachments_enabled,
                 },
             },
-            Err(failure) => Outcome::ConnectFailed(failure),
+            Err(failure) => Outcome::ConnectFailed(failure, ConnectCall::StartChatContact),
         };
         Handled {
             outcome,

@@ -3,7 +3,7 @@
 //! handed unchecked data.
 
 use super::device::{DeviceToken, DeviceType};
-use super::request::REGISTRATION_ID_MAX;
+use super::limits::REGISTRATION_ID_MAX;
 use aws_lc_rs::{digest, hmac};
 use std::fmt::Write;
 
@@ -111,15 +111,20 @@ impl RegisterDeviceCommand {
     }
 }
 
-/// The id Connect gave a registration: 1 to 256 characters, none of them a control character.
+/// The id Connect gave a registration: 1 to 256 visible ASCII characters, no `/` (it travels as one
+/// segment of the caller's URL path).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationId(String);
 
+/// The rule, for the field error.
+pub(crate) const REGISTRATION_ID_RULE: &str = "must be the RegistrationId the registration answered with (1 to 256 visible ASCII characters, no '/')";
+
 impl RegistrationId {
     pub fn parse(text: &str) -> Option<Self> {
-        let length = text.chars().count();
-        let shaped =
-            (1..=REGISTRATION_ID_MAX).contains(&length) && !text.chars().any(char::is_control);
+        let shaped = (1..=REGISTRATION_ID_MAX).contains(&text.len())
+            && text
+                .bytes()
+                .all(|byte| byte.is_ascii_graphic() && byte != b'/');
         shaped.then(|| Self(text.to_owned()))
     }
 

@@ -2,11 +2,9 @@
 //! app on one phone: whoever holds it can have notifications sent there, so it is a secret. It is
 //! never printed, logged or quoted back, not even in a field error.
 
+use super::limits::DEVICE_TOKEN_MAX;
 use crate::chat::Secret;
 use std::fmt;
-
-/// Connect's limit on `DeviceToken`, in characters.
-pub(crate) const DEVICE_TOKEN_MAX: usize = 500;
 
 /// The push service behind the device: Apple's (production or sandbox) or Firebase Cloud Messaging.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

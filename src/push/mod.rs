@@ -8,6 +8,7 @@
 
 mod command;
 mod device;
+mod limits;
 mod policy;
 mod port;
 mod rejection;

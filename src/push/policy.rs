@@ -3,9 +3,10 @@
 //! (signed customers). Anything else is refused before Amazon Connect is called: whoever registers a
 //! device reads every message the agent writes in that chat.
 
-use super::command::{RegisterDeviceCommand, RegistrationId, RemoveRegistrationCommand};
+use super::command::{RegisterDeviceCommand, RemoveRegistrationCommand};
+use super::limits::CONTACT_ID_MAX;
 use super::rejection::PushRejection;
-use super::request::{CONTACT_ID_MAX, parse_register, parse_remove};
+use super::request::{parse_register, parse_remove};
 use crate::chat::{ContinuationTokens, FieldError, ServerSecret};
 use aws_lc_rs::hmac;
 use serde_json::{Map, Value};
@@ -145,14 +146,16 @@ impl PushPolicy {
     }
 
     /// `DELETE …/push-registrations/{RegistrationId}`, with the same checks.
+    /// `registration_id` is the last segment of the request's path, decoded; it is checked with the
+    /// body's fields.
     pub fn authorize_remove(
         &self,
-        registration_id: RegistrationId,
+        registration_id: &str,
         body: &[u8],
         voucher: Option<&ContactVoucher>,
         now: SystemTime,
     ) -> Result<RemoveRegistrationCommand, PushRejection> {
-        let request = parse_remove(body)?;
+        let request = parse_remove(registration_id, body)?;
         let instance_id = self.instance(request.instance_id)?;
         self.check_proof(
             &instance_id,
@@ -164,7 +167,7 @@ impl PushPolicy {
         Ok(RemoveRegistrationCommand {
             instance_id,
             contact_id: request.contact_id,
-            registration_id,
+            registration_id: request.registration_id,
         })
     }
 

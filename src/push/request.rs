@@ -2,16 +2,12 @@
 //! [`PushRejection`] naming every offending field. As for the start, unknown members are ignored, `null`
 //! counts as absent and a member named twice is refused.
 
+use super::command::{REGISTRATION_ID_RULE, RegistrationId};
 use super::device::{DeviceToken, DeviceType};
+use super::limits::{CONTACT_ID_MAX, CONTINUATION_TOKEN_MAX, INSTANCE_ID_MAX};
 use super::rejection::PushRejection;
 use crate::chat::{FieldError, parse_json_object, random_uuid};
 use serde_json::{Map, Value};
-
-pub(crate) const CONTACT_ID_MAX: usize = 256;
-pub(crate) const INSTANCE_ID_MAX: usize = 100;
-pub(crate) const REGISTRATION_ID_MAX: usize = 256;
-/// This service's own member: a continuation token is about 150 characters.
-pub(crate) const CONTINUATION_TOKEN_MAX: usize = 1024;
 
 /// `POST …/push-registrations`, read.
 #[derive(Debug)]
@@ -26,9 +22,10 @@ pub(super) struct RegisterRequest {
     pub continuation_token: Option<String>,
 }
 
-/// `DELETE …/push-registrations/{RegistrationId}`'s body, read.
+/// `DELETE …/push-registrations/{RegistrationId}`, read.
 #[derive(Debug)]
 pub(super) struct RemoveRequest {
+    pub registration_id: RegistrationId,
     pub contact_id: String,
     pub instance_id: Option<String>,
     pub continuation_token: Option<String>,
@@ -60,18 +57,29 @@ pub(super) fn parse_register(body: &[u8]) -> Result<RegisterRequest, PushRejecti
     }
 }
 
-pub(super) fn parse_remove(body: &[u8]) -> Result<RemoveRequest, PushRejection> {
+/// `registration_id` is the path's last segment, decoded.
+pub(super) fn parse_remove(
+    registration_id: &str,
+    body: &[u8],
+) -> Result<RemoveRequest, PushRejection> {
     let root = parse_json_object(body).map_err(PushRejection::InvalidJson)?;
     let mut fields = Fields::new(&root);
+    let id = RegistrationId::parse(registration_id);
+    if id.is_none() {
+        fields.error("RegistrationId", REGISTRATION_ID_RULE);
+    }
     let contact_id = fields.required_string("ContactId", CONTACT_ID_MAX);
     let instance_id = fields.instance_id();
     let continuation_token = fields.continuation_token();
-    match contact_id {
-        Some(contact_id) if fields.errors.is_empty() => Ok(RemoveRequest {
-            contact_id,
-            instance_id,
-            continuation_token,
-        }),
+    match (id, contact_id) {
+        (Some(registration_id), Some(contact_id)) if fields.errors.is_empty() => {
+            Ok(RemoveRequest {
+                registration_id,
+                contact_id,
+                instance_id,
+                continuation_token,
+            })
+        }
         _ => Err(PushRejection::Invalid(fields.errors)),
     }
 }

@@ -397,7 +397,7 @@ fn signed_callers_prove_the_chat_with_the_websites_token_only() {
         );
     }
     let remove = signed().authorize_remove(
-        RegistrationId::parse("r-1").expect("valid"),
+        "r-1",
         &body(
             json!({ "ContactId": CONTACT, "ContinuationToken": continuation(INSTANCE, CONTACT) }),
         ),
@@ -433,35 +433,33 @@ fn the_contact_claim_is_checked() {
 
 #[test]
 fn a_removal_names_its_registration_and_proves_the_chat() {
-    let id = RegistrationId::parse("6a1b2c3d-registration").expect("valid");
-    let command = anonymous()
-        .authorize_remove(
-            id.clone(),
-            &body(json!({ "ContactId": CONTACT, "ContinuationToken": continuation(INSTANCE, CONTACT) })),
-            None,
-            SystemTime::now(),
-        )
-        .expect("accepted");
-    assert_eq!(command.registration_id(), &id);
+    let proven = || {
+        body(json!({ "ContactId": CONTACT, "ContinuationToken": continuation(INSTANCE, CONTACT) }))
+    };
+    let remove =
+        |id: &str, body: &[u8]| anonymous().authorize_remove(id, body, None, SystemTime::now());
+    let command = remove("6a1b2c3d-registration", &proven()).expect("accepted");
+    assert_eq!(command.registration_id().as_str(), "6a1b2c3d-registration");
     assert_eq!(
         (command.instance_id(), command.contact_id()),
         (INSTANCE, CONTACT)
     );
-    let refused = anonymous().authorize_remove(
-        id.clone(),
-        &body(json!({ "ContactId": CONTACT })),
-        None,
-        SystemTime::now(),
+    assert_eq!(
+        remove("r-1", &body(json!({ "ContactId": CONTACT }))),
+        Err(PushRejection::ContinuationTokenRequired)
     );
-    assert_eq!(refused, Err(PushRejection::ContinuationTokenRequired));
-    let refused = anonymous().authorize_remove(id, &body(json!({})), None, SystemTime::now());
+    let refused = remove("r/1", &body(json!({})));
     assert!(
-        matches!(refused, Err(PushRejection::Invalid(errors)) if paths(&errors) == ["ContactId"])
+        matches!(&refused, Err(PushRejection::Invalid(errors)) if paths(errors) == ["RegistrationId", "ContactId"]),
+        "{refused:?}"
     );
-
-    assert!(RegistrationId::parse("").is_none());
-    assert!(RegistrationId::parse(&"r".repeat(257)).is_none());
-    assert!(RegistrationId::parse("r\n1").is_none());
+    for bad in ["", "r 1", "r\n1", "r/1", "é", &"r".repeat(257)] {
+        assert!(RegistrationId::parse(bad).is_none(), "{bad:?}");
+        assert!(
+            matches!(remove(bad, &proven()), Err(PushRejection::Invalid(_))),
+            "{bad:?}"
+        );
+    }
     assert_eq!(
         RegistrationId::parse(&"r".repeat(256)).map(|id| id.as_str().len()),
         Some(256)

@@ -10,12 +10,14 @@ use tracing::Level;
 pub struct RequestRecord<'a> {
     pub request_id: &'a str,
     pub method: &'a str,
+    /// Which resource the path named (`chat`, `push-registrations`, …): never the path itself.
+    pub route: &'static str,
     pub status: u16,
     pub latency: Duration,
     /// Whether the origin was `absent`, `allowed` or `denied` (never the origin itself).
     pub origin: &'static str,
     pub result: RequestResult<'a>,
-    /// How long the StartChatContact call took, if one was made.
+    /// How long the call to Amazon Connect took, if one was made.
     pub connect_latency: Option<Duration>,
 }
 
@@ -26,17 +28,23 @@ pub enum RequestResult<'a> {
     Preflight,
     /// The contact id is not a secret, and it is what support needs to find the chat.
     ChatStarted { contact_id: &'a str },
+    /// A device was registered for the chat's notifications (the device token is never recorded).
+    PushRegistered { contact_id: &'a str },
+    /// A registration was removed.
+    PushRemoved { contact_id: &'a str },
     /// Refused before Amazon Connect was called.
     Refused {
         metric: RequestMetric,
         error_code: &'static str,
         invalid_fields: usize,
     },
-    /// Amazon Connect did not start the chat; logged at `level`, with what AWS said.
+    /// Amazon Connect did not do what was asked; logged at `level`, with the operation and what AWS
+    /// said.
     ConnectFailed {
         metric: RequestMetric,
         error_code: &'static str,
         level: Level,
+        operation: &'static str,
         failure: &'a ConnectFailure,
     },
 }
@@ -47,6 +55,8 @@ impl RequestResult<'_> {
         match self {
             Self::Preflight => None,
             Self::ChatStarted { .. } => Some(RequestMetric::ChatStarted),
+            Self::PushRegistered { .. } => Some(RequestMetric::PushRegistered),
+            Self::PushRemoved { .. } => Some(RequestMetric::PushRemoved),
             Self::Refused { metric, .. } | Self::ConnectFailed { metric, .. } => Some(*metric),
         }
     }
@@ -56,10 +66,14 @@ impl RequestResult<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestMetric {
     ChatStarted,
+    PushRegistered,
+    PushRemoved,
     /// Connect's per-second quota (ThrottlingException), after retries.
     ConnectThrottled,
     /// Connect's quota of concurrent chats (LimitExceededException).
     ConnectChatLimit,
+    /// Another of Connect's quotas (ServiceQuotaExceededException: push registrations, for one).
+    ConnectQuotaExceeded,
     /// Connect failed, timed out, could not be reached, answered unreadably, or refused our credentials.
     ConnectFailed,
     /// Connect refused the request itself (400/404).
@@ -67,17 +81,21 @@ pub enum RequestMetric {
     RefusedOrigin,
     /// Not a request we can read: method, size, media type, JSON, fields.
     RefusedValidation,
-    /// Readable, but outside the server's policy: instance, flow, persistent chat.
+    /// Readable, but outside the server's policy: instance, flow, persistent chat, a push route while push
+    /// is off, a device registration not proven by the chat's customer.
     RefusedPolicy,
     /// Signed-customer mode: a missing or invalid token.
     RefusedAuth,
 }
 
 impl RequestMetric {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 12] = [
         Self::ChatStarted,
+        Self::PushRegistered,
+        Self::PushRemoved,
         Self::ConnectThrottled,
         Self::ConnectChatLimit,
+        Self::ConnectQuotaExceeded,
         Self::ConnectFailed,
         Self::ConnectRejected,
         Self::RefusedOrigin,
@@ -90,8 +108,11 @@ impl RequestMetric {
     pub fn name(self) -> &'static str {
         match self {
             Self::ChatStarted => "ChatStarted",
+            Self::PushRegistered => "PushRegistered",
+            Self::PushRemoved => "PushRemoved",
             Self::ConnectThrottled => "ConnectThrottled",
             Self::ConnectChatLimit => "ConnectChatLimit",
+            Self::ConnectQuotaExceeded => "ConnectQuotaExceeded",
             Self::ConnectFailed => "ConnectFailed",
             Self::ConnectRejected => "ConnectRejected",
             Self::RefusedOrigin => "RefusedOrigin",

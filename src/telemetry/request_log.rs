@@ -10,14 +10,20 @@ fn milliseconds(duration: Duration) -> f64 {
 
 impl RequestRecord<'_> {
     pub fn log(&self) {
-        let (request_id, method, status, origin) =
-            (self.request_id, self.method, self.status, self.origin);
+        let (request_id, method, route, status, origin) = (
+            self.request_id,
+            self.method,
+            self.route,
+            self.status,
+            self.origin,
+        );
         let latency_ms = milliseconds(self.latency);
         let connect_latency_ms = self.connect_latency.map(milliseconds);
         match self.result {
             RequestResult::Preflight => tracing::info!(
                 request_id,
                 method,
+                route,
                 status,
                 latency_ms,
                 origin,
@@ -27,11 +33,36 @@ impl RequestRecord<'_> {
             RequestResult::ChatStarted { contact_id } => tracing::info!(
                 request_id,
                 method,
+                route,
                 status,
                 latency_ms,
                 connect_latency_ms,
                 origin,
                 outcome = "chat_started",
+                contact_id,
+                "request handled"
+            ),
+            RequestResult::PushRegistered { contact_id } => tracing::info!(
+                request_id,
+                method,
+                route,
+                status,
+                latency_ms,
+                connect_latency_ms,
+                origin,
+                outcome = "push_registered",
+                contact_id,
+                "request handled"
+            ),
+            RequestResult::PushRemoved { contact_id } => tracing::info!(
+                request_id,
+                method,
+                route,
+                status,
+                latency_ms,
+                connect_latency_ms,
+                origin,
+                outcome = "push_removed",
                 contact_id,
                 "request handled"
             ),
@@ -42,6 +73,7 @@ impl RequestRecord<'_> {
             } => tracing::info!(
                 request_id,
                 method,
+                route,
                 status,
                 latency_ms,
                 origin,
@@ -55,6 +87,7 @@ impl RequestRecord<'_> {
                 metric,
                 error_code,
                 level,
+                operation,
                 failure,
             } => {
                 let reason = metric.name();
@@ -69,6 +102,7 @@ impl RequestRecord<'_> {
                         tracing::$level!(
                             request_id,
                             method,
+                            route,
                             status,
                             latency_ms,
                             connect_latency_ms,
@@ -77,6 +111,7 @@ impl RequestRecord<'_> {
                             reason,
                             error_code,
                             failure = kind,
+                            connect_operation = operation,
                             connect_error,
                             connect_message,
                             connect_request_id,
@@ -87,7 +122,11 @@ impl RequestRecord<'_> {
                 if level == Level::ERROR {
                     failure_line!(error, "connect_failed", "Amazon Connect call failed");
                 } else {
-                    failure_line!(warn, "connect_refused", "Amazon Connect refused the chat");
+                    failure_line!(
+                        warn,
+                        "connect_refused",
+                        "Amazon Connect refused the request"
+                    );
                 }
             }
         }
