@@ -154,6 +154,25 @@ mod tests {
     }
 
     #[test]
+    fn the_agent_s_files_notify_with_their_name_as_the_raw_message() {
+        let file = Item::attachment(
+            "c1",
+            &author(Role::Agent),
+            crate::chat::item::AttachmentItem {
+                content_type: "application/pdf".to_owned(),
+                attachment_id: "a1".to_owned(),
+                attachment_name: "invoice.pdf".to_owned(),
+                status: "APPROVED",
+            },
+        );
+        let sent = notifications_for(&file, "c1", &[registration(true)]);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].message_type, "ATTACHMENT");
+        assert_eq!(sent[0].content_type.as_deref(), Some("application/pdf"));
+        assert_eq!(sent[0].content.as_deref(), Some("invoice.pdf"));
+    }
+
+    #[test]
     fn the_customer_s_messages_and_events_notify_nobody() {
         let customer = Item::message("c1", &author(Role::Customer), TEXT_PLAIN, "Hi");
         assert!(notifications_for(&customer, "c1", &[registration(true)]).is_empty());
