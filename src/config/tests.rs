@@ -356,9 +356,7 @@ fn push_notifications_need_an_application_and_a_way_to_prove_a_chat() {
             .push
             .is_some()
     );
-    let error = load(&[("PUSH_APPLICATION_ARN", APP)])
-        .err()
-        .expect("no proof possible");
+    let error = load(&[("PUSH_APPLICATION_ARN", APP)]).expect_err("no proof possible");
     assert_eq!(error.variable, "PUSH_APPLICATION_ARN");
     assert!(error.problem.contains("server secret"), "{}", error.problem);
     for bad in [

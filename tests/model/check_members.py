@@ -77,6 +77,7 @@ class Member:
     wire: str  # its name on the wire (a header, query string parameter or path label may differ)
     location: Optional[str]  # None (body), "header", "querystring", "uri"
     parent: Optional[str]  # the enclosing member's path
+    route: Optional[str] = None  # for a path label: the operation's path as a regex, labels as wildcards
 
 
 def members_of(service: ServiceModel, operation: str) -> dict:
@@ -96,10 +97,18 @@ def members_of(service: ServiceModel, operation: str) -> dict:
         elif shape.type_name == "map" and shape.value.name not in seen:
             walk(shape.value, path + "{}", parent, seen | {shape.value.name})
 
-    input_shape = service.operation_model(operation).input_shape
-    if input_shape is not None:
-        walk(input_shape, "", None, frozenset({input_shape.name}))
-    return found
+    model = service.operation_model(operation)
+    if model.input_shape is not None:
+        walk(model.input_shape, "", None, frozenset({model.input_shape.name}))
+    route = route_regex(model.http.get("requestUri", ""))
+    return {path: Member(**{**m.__dict__, "route": route}) if m.location == "uri" else m
+            for path, m in found.items()}
+
+
+def route_regex(request_uri: str) -> str:
+    """The operation's path as a regular expression over route literals: each `{Label}` any label."""
+    pattern = re.escape(request_uri.split("?")[0])
+    return re.sub(r"\\\{[A-Za-z0-9_]+(\\\+)?\\\}", r"\\{[A-Za-z0-9_*]+\\}", pattern)
 
 
 def load_models() -> dict:
@@ -175,7 +184,9 @@ def rust_evidence(texts: list, member: Member) -> bool:
         for literal in text.literals:
             if literal == member.wire or (member.location == "header" and literal.lower() == member.wire.lower()):
                 return True
-            if member.location == "uri" and f"{{{snake}}}" in literal:
+            # A route declared with the operation's path hands its labels over by position.
+            if member.location == "uri" and (f"{{{snake}}}" in literal
+                                             or (member.route and re.fullmatch(member.route, literal))):
                 return True
     return False
 
@@ -291,9 +302,7 @@ def served_by_emulator(repo: Path, models: dict) -> set:
                 if f"{prefix}.{operation}" in literals:
                     found.add((service, operation))
                 continue
-            path = op.http["requestUri"].split("?")[0]
-            pattern = re.escape(path)
-            pattern = re.sub(r"\\\{[A-Za-z0-9_]+(\\\+)?\\\}", r"\\{[A-Za-z0-9_*]+\\}", pattern)
+            pattern = route_regex(op.http["requestUri"])
             method = op.http["method"].lower()
             if any(method in methods and re.fullmatch(pattern, route) for route, methods in routes):
                 found.add((service, operation))

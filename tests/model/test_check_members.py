@@ -152,7 +152,7 @@ class Entries(unittest.TestCase):
     def test_an_expected_side_left_out_fails(self):
         found = problems(entries=self.entries(lambda e: e["connect"].pop("GetCurrentMetricData")))
         self.assertIn("connect.GetCurrentMetricData.function: the function calls it (expected): list its members in members.toml", found)
-        self.assertIn("connect.GetCurrentMetricData.emulator: the emulator serves it (expected): list its members in members.toml", found)
+        self.assertIn("connect.GetCurrentMetricData.emulator: the emulator serves it: list its members in members.toml", found)
 
 
 class Detection(unittest.TestCase):
@@ -205,6 +205,11 @@ class Detection(unittest.TestCase):
         text = cm.lex_rust('fn r() { q.get("contactId"); route("/push-notification/{instance_id}/registrations/{registration_id}"); }')
         self.assertTrue(cm.rust_evidence([text], members["ContactId"]))
         self.assertTrue(cm.rust_evidence([text], members["RegistrationId"]))
+        # A label named otherwise (`{hours_id}`) is read by position from the operation's own route.
+        hours = cm.members_of(model, "GetEffectiveHoursOfOperations")["HoursOfOperationId"]
+        route = cm.lex_rust('fn r() { x.route("/effective-hours-of-operations/{instance_id}/{hours_id}", get(h)); }')
+        self.assertTrue(cm.rust_evidence([route], hours))
+        self.assertFalse(cm.rust_evidence([cm.lex_rust('x.route("/queues/{instance_id}/{queue_id}", get(h));')], hours))
         bearer = cm.members_of(models()["connectparticipant"], "SendMessage")["ConnectionToken"]
         self.assertTrue(cm.rust_evidence([cm.lex_rust('h.get("x-amz-bearer")')], bearer))
         self.assertFalse(cm.rust_evidence([cm.lex_rust('h.get("x-amz-date")')], bearer))
