@@ -18,10 +18,7 @@ fn inject_on_every_attempt(emulator: &Emulator, fault: Fault) {
     }
 }
 
-async fn start_chat(
-    handler: &ChatHandler<SdkChatStarter>,
-    body: Option<Value>,
-) -> (u16, Value, Option<String>) {
+async fn start_chat(handler: &Handler, body: Option<Value>) -> (u16, Value, Option<String>) {
     let mut event = event_json("http-api-v2.json");
     if let Some(body) = body {
         event = with_body(event, &body);

@@ -60,6 +60,16 @@ const EXPECTED: &[Expected] = &[
     refused("disallowed-flow.json", 403, "CONTACT_FLOW_NOT_ALLOWED"),
     refused("disallowed-instance.json", 403, "INSTANCE_NOT_ALLOWED"),
     refused("customer-id.json", 400, "VALIDATION_FAILED"),
+    refused(
+        "push-register-without-token.json",
+        403,
+        "CONTINUATION_TOKEN_REQUIRED",
+    ),
+    refused(
+        "push-remove-rest-v1.json",
+        403,
+        "CONTINUATION_TOKEN_INVALID",
+    ),
     refused("oversize-body.json", 413, "PAYLOAD_TOO_LARGE"),
     refused("unsupported-media-type.json", 415, "UNSUPPORTED_MEDIA_TYPE"),
     refused("wrong-method.json", 405, "METHOD_NOT_ALLOWED"),
