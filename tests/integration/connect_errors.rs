@@ -5,8 +5,7 @@
 use crate::support::*;
 use connect_emulator::{ConnectErrorKind, Emulator, Fault};
 use serde_json::{Value, json};
-use start_chat::connect::{MAX_ATTEMPTS, SdkChatStarter, warm_connection};
-use start_chat::http::ChatHandler;
+use start_chat::connect::{MAX_ATTEMPTS, warm_connection};
 use std::time::{Duration, Instant};
 
 const BROWSER_TOKEN: &str = "9b2f3c4d-1e5a-4f6b-8c7d-0e1f2a3b4c5d";

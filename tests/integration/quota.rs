@@ -5,8 +5,6 @@
 use crate::support::*;
 use connect_emulator::{Fault, QuotaConfig};
 use serde_json::{Value, json};
-use start_chat::connect::SdkChatStarter;
-use start_chat::http::ChatHandler;
 use std::time::{Duration, Instant};
 
 /// The widget gives up on a start after this long.
