@@ -185,6 +185,7 @@ fn connect_answer(kind: ConnectFailureKind) -> (u16, &'static str) {
         ConnectFailureKind::NotFound => (404, "CHAT_RESOURCE_NOT_FOUND"),
         ConnectFailureKind::Throttled => (429, "TOO_MANY_REQUESTS"),
         ConnectFailureKind::ChatLimitExceeded => (429, "CHAT_LIMIT_EXCEEDED"),
+        ConnectFailureKind::QuotaExceeded => (429, "SERVICE_QUOTA_EXCEEDED"),
         ConnectFailureKind::Misconfigured => (502, "SERVICE_MISCONFIGURED"),
         ConnectFailureKind::ServiceError | ConnectFailureKind::InvalidResponse => (502, "UPSTREAM_ERROR"),
         ConnectFailureKind::Unavailable => (503, "SERVICE_UNAVAILABLE"),
