@@ -53,7 +53,7 @@ async fn main() -> ExitCode {
     let handler: &'static ChatHandler<SdkChatStarter> = Box::leak(Box::new(ChatHandler::new(
         config.http,
         config.policy,
-        config.signed_customers,
+        config.customer_tokens,
         SdkChatStarter::new(client),
         metrics,
     )));

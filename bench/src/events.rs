@@ -3,6 +3,7 @@
 
 use connect_emulator::{LOCAL_INSTANCE_ID, LOCAL_SALES_FLOW_ID};
 use serde_json::{Map, Value, json};
+use std::path::Path;
 
 /// Keys and values of all attributes together, in UTF-8 bytes: StartChatContact's limit.
 pub const ATTRIBUTES_TOTAL_BYTES: usize = 32_768;
@@ -132,6 +133,13 @@ pub fn maximal_body() -> Value {
         "ConnectionTypes": ["WEBSOCKET", "CONNECTION_CREDENTIALS"],
         "Username": "ada",
     })
+}
+
+/// `events/http-api-v2.json`: the typical request, an HTTP API event with the widget's body.
+pub fn load_typical(events: &Path) -> Result<Value, String> {
+    let path = events.join("http-api-v2.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The typical event with its body replaced by the maximal one (same API Gateway v2 envelope).

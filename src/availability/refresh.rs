@@ -9,7 +9,7 @@ use super::port::{
     QueueStatus,
 };
 use super::schedule::Schedule;
-use crate::chat::{ConnectFailure, FailureKind};
+use crate::chat::{ConnectFailure, ConnectFailureKind};
 use futures_util::future::join_all;
 use jiff::{Timestamp, ToSpan};
 use std::collections::HashMap;
@@ -136,7 +136,9 @@ pub async fn run<P: AvailabilitySource>(
             let hours = join_all(hours_ids.iter().map(|hours_id| async move {
                 match window {
                     Some(window) => calls.bounded(port.effective_hours(hours_id, window)).await,
-                    None => Attempt::NotMade(ConnectFailure::new(FailureKind::InvalidResponse)),
+                    None => {
+                        Attempt::NotMade(ConnectFailure::new(ConnectFailureKind::InvalidResponse))
+                    }
                 }
             }))
             .await;
@@ -207,7 +209,7 @@ fn schedules_by_hours(
                 operation: Operation::GetEffectiveHoursOfOperations,
                 failure: ConnectFailure {
                     message: Some(problem.to_string()),
-                    ..ConnectFailure::new(FailureKind::InvalidResponse)
+                    ..ConnectFailure::new(ConnectFailureKind::InvalidResponse)
                 },
             }),
         }
@@ -255,7 +257,7 @@ impl Calls {
         if Deadline::now() >= self.deadline {
             return Attempt::NotMade(ConnectFailure {
                 message: Some("the availability budget was spent before this call".to_owned()),
-                ..ConnectFailure::new(FailureKind::Timeout)
+                ..ConnectFailure::new(ConnectFailureKind::Timeout)
             });
         }
         match tokio::time::timeout_at(self.deadline, call).await {
@@ -279,7 +281,7 @@ impl Calls {
                 self.made += 1;
                 ConnectFailure {
                     message: Some("no answer within AVAILABILITY_TIMEOUT_MS".to_owned()),
-                    ..ConnectFailure::new(FailureKind::Timeout)
+                    ..ConnectFailure::new(ConnectFailureKind::Timeout)
                 }
             }
             Attempt::NotMade(failure) => failure,

@@ -1,6 +1,6 @@
 //! SDK errors become [`ConnectFailure`]s: the kind decides what the browser is told, the rest is logged.
 
-use crate::chat::{ConnectFailure, FailureKind};
+use crate::chat::{ConnectFailure, ConnectFailureKind};
 use aws_sdk_connect::config::http::HttpResponse;
 use aws_sdk_connect::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_connect::operation::RequestId;
@@ -11,13 +11,13 @@ pub(crate) fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> 
         SdkError::ServiceError(service) => {
             service_failure_kind(service.err(), service.raw().status().as_u16())
         }
-        SdkError::TimeoutError(_) => FailureKind::Timeout,
-        SdkError::DispatchFailure(dispatch) if dispatch.is_timeout() => FailureKind::Timeout,
-        SdkError::DispatchFailure(_) => FailureKind::Unavailable,
-        SdkError::ResponseError(_) => FailureKind::InvalidResponse,
+        SdkError::TimeoutError(_) => ConnectFailureKind::Timeout,
+        SdkError::DispatchFailure(dispatch) if dispatch.is_timeout() => ConnectFailureKind::Timeout,
+        SdkError::DispatchFailure(_) => ConnectFailureKind::Unavailable,
+        SdkError::ResponseError(_) => ConnectFailureKind::InvalidResponse,
         // Nothing was sent: the request could not be built or signed (no credentials, for instance).
-        SdkError::ConstructionFailure(_) => FailureKind::Misconfigured,
-        _ => FailureKind::ServiceError,
+        SdkError::ConstructionFailure(_) => ConnectFailureKind::Misconfigured,
+        _ => ConnectFailureKind::ServiceError,
     };
     let (code, message) = match &error {
         SdkError::ServiceError(service) => (
@@ -34,13 +34,19 @@ pub(crate) fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> 
     }
 }
 
-fn service_failure_kind(error: &StartChatContactError, status: u16) -> FailureKind {
+fn service_failure_kind(error: &StartChatContactError, status: u16) -> ConnectFailureKind {
     match error {
         StartChatContactError::InvalidRequestException(_)
-        | StartChatContactError::InvalidParameterException(_) => return FailureKind::Rejected,
-        StartChatContactError::ResourceNotFoundException(_) => return FailureKind::NotFound,
-        StartChatContactError::LimitExceededException(_) => return FailureKind::ChatLimitExceeded,
-        StartChatContactError::InternalServiceException(_) => return FailureKind::ServiceError,
+        | StartChatContactError::InvalidParameterException(_) => {
+            return ConnectFailureKind::Rejected;
+        }
+        StartChatContactError::ResourceNotFoundException(_) => return ConnectFailureKind::NotFound,
+        StartChatContactError::LimitExceededException(_) => {
+            return ConnectFailureKind::ChatLimitExceeded;
+        }
+        StartChatContactError::InternalServiceException(_) => {
+            return ConnectFailureKind::ServiceError;
+        }
         _ => {}
     }
     // Errors any AWS API can answer, which the operation's model does not list.
@@ -50,7 +56,7 @@ fn service_failure_kind(error: &StartChatContactError, status: u16) -> FailureKi
             | "TooManyRequestsException"
             | "Throttling"
             | "RequestLimitExceeded",
-        ) => FailureKind::Throttled,
+        ) => ConnectFailureKind::Throttled,
         Some(
             "AccessDeniedException"
             | "UnrecognizedClientException"
@@ -61,15 +67,17 @@ fn service_failure_kind(error: &StartChatContactError, status: u16) -> FailureKi
             | "InvalidClientTokenId"
             | "ExpiredTokenException"
             | "RequestExpired",
-        ) => FailureKind::Misconfigured,
-        Some("ServiceUnavailable" | "ServiceUnavailableException") => FailureKind::Unavailable,
+        ) => ConnectFailureKind::Misconfigured,
+        Some("ServiceUnavailable" | "ServiceUnavailableException") => {
+            ConnectFailureKind::Unavailable
+        }
         _ => match status {
-            429 => FailureKind::Throttled,
+            429 => ConnectFailureKind::Throttled,
             // An unknown 4xx means the endpoint or the account is not what we think it is.
-            400..=499 => FailureKind::Misconfigured,
-            503 => FailureKind::Unavailable,
-            500..=599 => FailureKind::ServiceError,
-            _ => FailureKind::InvalidResponse,
+            400..=499 => ConnectFailureKind::Misconfigured,
+            503 => ConnectFailureKind::Unavailable,
+            500..=599 => ConnectFailureKind::ServiceError,
+            _ => ConnectFailureKind::InvalidResponse,
         },
     }
 }

@@ -9,7 +9,8 @@ mod warmup;
 
 pub use adapter::SdkChatStarter;
 pub use client::{
-    ConnectSettings, aws_config, aws_config_with, connect_client, connect_client_with,
+    API_TIMEOUT_MS_RANGE, ConnectSettings, DEFAULT_API_TIMEOUT, aws_config, aws_config_with,
+    connect_client, connect_client_with,
 };
 pub use retry::{MAX_ATTEMPTS, worst_case_backoff};
 pub use warmup::{WARMUP_PATH, warm_connection};

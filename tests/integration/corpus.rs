@@ -6,18 +6,16 @@
 mod build;
 mod check;
 mod openapi;
-mod oracle;
-mod spec;
 
 use crate::support::*;
 use build::{Entry, build_event, corpus_dir, load_configs, load_entries};
 use check::{Observed, check};
 use connect_emulator::{Emulator, EmulatorConfig, QuotaConfig};
 use local_runtime_api::{InvocationOutcome, LambdaProcess};
-use oracle::Allowed;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use test_support::oracle::Allowed;
 
 /// The issue asks for at least this many; the corpus only grows.
 const CORPUS_MIN_ENTRIES: usize = 200;

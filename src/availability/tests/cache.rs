@@ -3,7 +3,7 @@
 
 use super::fake::{FakeConnect, Fault, ManualTime};
 use super::*;
-use crate::chat::FailureKind;
+use crate::chat::ConnectFailureKind;
 use futures_util::future::join_all;
 use std::sync::Arc;
 use std::time::Duration;
@@ -119,7 +119,7 @@ async fn the_schedule_is_evaluated_against_the_clock_on_every_request() {
 async fn a_failed_refresh_is_not_retried_before_its_ttl() {
     let (cache, time, connect) = setup(settings());
     for operation in [Operation::DescribeQueue, Operation::GetCurrentMetricData] {
-        connect.fault(operation, Some(Fault::Fail(FailureKind::Throttled)));
+        connect.fault(operation, Some(Fault::Fail(ConnectFailureKind::Throttled)));
     }
     let first = cache.availability(&connect).await;
     assert_eq!(reason(&first), Reason::Unknown);
@@ -130,8 +130,11 @@ async fn a_failed_refresh_is_not_retried_before_its_ttl() {
         .iter()
         .map(|failure| (failure.operation, failure.failure.kind))
         .collect();
-    assert!(failed.contains(&(Operation::GetCurrentMetricData, FailureKind::Throttled)));
-    assert!(failed.contains(&(Operation::DescribeQueue, FailureKind::Throttled)));
+    assert!(failed.contains(&(
+        Operation::GetCurrentMetricData,
+        ConnectFailureKind::Throttled
+    )));
+    assert!(failed.contains(&(Operation::DescribeQueue, ConnectFailureKind::Throttled)));
     for _ in 0..140 {
         time.advance(Duration::from_millis(100));
         let answer = cache.availability(&connect).await;
@@ -177,7 +180,7 @@ async fn a_stalled_connect_is_unknown_within_the_budget() {
             .report
             .failures
             .iter()
-            .all(|failure| failure.failure.kind == FailureKind::Timeout)
+            .all(|failure| failure.failure.kind == ConnectFailureKind::Timeout)
     );
     // The timeouts count as failures: not asked again before the TTL.
     let again = cache.availability(&connect).await;
@@ -213,7 +216,7 @@ async fn a_failed_schedule_refresh_keeps_the_hours_it_had() {
     time.advance(Duration::from_secs(300));
     connect.fault(
         Operation::DescribeQueue,
-        Some(Fault::Fail(FailureKind::ServiceError)),
+        Some(Fault::Fail(ConnectFailureKind::ServiceError)),
     );
     let answer = cache.availability(&connect).await;
     assert_eq!(answer.report.failures.len(), 1);

@@ -1,7 +1,7 @@
 //! A counting stand-in for Connect behind the port, and a clock the test moves by hand.
 
 use super::*;
-use crate::chat::{ConnectFailure, FailureKind};
+use crate::chat::{ConnectFailure, ConnectFailureKind};
 use jiff::ToSpan;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -45,7 +45,7 @@ impl TimeSource for ManualTime {
 /// What an operation does instead of answering.
 #[derive(Debug, Clone, Copy)]
 pub enum Fault {
-    Fail(FailureKind),
+    Fail(ConnectFailureKind),
     /// Never answers.
     Stall,
 }
@@ -131,7 +131,7 @@ impl AvailabilitySource for FakeConnect {
         self.queues
             .get(queue)
             .cloned()
-            .ok_or_else(|| ConnectFailure::new(FailureKind::NotFound))
+            .ok_or_else(|| ConnectFailure::new(ConnectFailureKind::NotFound))
     }
 
     async fn effective_hours(
@@ -142,7 +142,7 @@ impl AvailabilitySource for FakeConnect {
         self.enter(Operation::GetEffectiveHoursOfOperations).await?;
         self.windows.lock().expect("not poisoned").push(window);
         if hours_of_operation_id != HOURS {
-            return Err(ConnectFailure::new(FailureKind::NotFound));
+            return Err(ConnectFailure::new(ConnectFailureKind::NotFound));
         }
         let mut days = Vec::new();
         let mut date = window.from;

@@ -2,12 +2,12 @@
 //! headers, CORS exactly for allowed origins, and Amazon Connect reached only by accepted requests.
 
 use super::build::Entry;
-use super::oracle::{
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use test_support::oracle::{
     Allowed, CODES_WITH_FIELDS, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS,
     expected_allow_origin,
 };
-use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 
 /// Codes whose answer means Amazon Connect was called.
 pub const CONNECT_CODES: [&str; 8] = [

@@ -1,3 +1,12 @@
+//! A request's fields: how an offending one is named ([`FieldError`], its JSON path), the collector every
+//! member reader reports to ([`FieldErrors`]), and the JSON reading they share.
+
+mod errors;
+mod json;
+
+pub(crate) use errors::{FieldErrors, one_of};
+pub(crate) use json::{kind, member, whole_number};
+
 use serde::Serialize;
 use std::fmt::Write;
 

@@ -2,233 +2,14 @@
 //! invocations, all under the local Runtime API and against the in-process Connect emulator.
 
 use crate::events::{self, EventTemplate};
+use crate::function::Function;
+use crate::process::{finish, spawn};
 use crate::procfs;
-use connect_emulator::{
-    AgentConfig, Emulator, EmulatorConfig, EmulatorCredentials, LOCAL_ACCESS_KEY_ID, LOCAL_REGION,
-    LOCAL_SECRET_ACCESS_KEY, QuotaConfig,
-};
+use crate::samples::{BREAKDOWN_INVOCATIONS, Breakdown, ColdSample, WarmRun, WarmSample};
+use connect_emulator::Emulator;
 use local_runtime_api::{Invocation, InvocationOutcome, LambdaProcess};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// Lambda gives a function temporary credentials, so requests carry a session token.
-pub const SESSION_TOKEN: &str = "bench-session-token-for-the-local-emulator-only";
-
-/// The environment `template.yaml` adds for the allocator: mimalloc commits memory as it is used, not a
-/// segment at a time (BENCHMARKS.md, change 5).
-pub const DEPLOYED_RUNTIME_ENV: [(&str, &str); 2] = [
-    ("MIMALLOC_EAGER_COMMIT", "0"),
-    ("MIMALLOC_ARENA_EAGER_COMMIT", "0"),
-];
-
-/// A function under test: the program Lambda would start and its environment.
-#[derive(Debug, Clone)]
-pub struct Function {
-    /// For messages.
-    pub label: String,
-    pub program: PathBuf,
-    pub env: Vec<(String, String)>,
-}
-
-impl Function {
-    /// The environment both functions get: the local configuration of `make local` and the tests (the
-    /// emulator as Connect's and Secrets Manager's endpoint, the secret read at init as in AWS), with a
-    /// session token as Lambda's credentials carry one.
-    pub fn new(label: &str, program: PathBuf, endpoint: &str) -> Self {
-        let mut env: Vec<(String, String)> = connect_emulator::local::function_env(endpoint)
-            .into_iter()
-            .map(|(key, value)| (key.to_owned(), value))
-            .collect();
-        env.push(("AWS_SESSION_TOKEN".to_owned(), SESSION_TOKEN.to_owned()));
-        set_secrets_endpoint(&mut env, endpoint);
-        Self {
-            label: label.to_owned(),
-            program,
-            env,
-        }
-    }
-
-    /// The environment `template.yaml` gives the deployed Rust function on top of its settings, so the
-    /// benchmark measures what runs in Lambda.
-    pub fn deployed(mut self) -> Self {
-        for (key, value) in DEPLOYED_RUNTIME_ENV {
-            self.env.push((key.to_owned(), value.to_owned()));
-        }
-        self
-    }
-
-    pub fn with_env(mut self, label: &str, key: &str, value: &str) -> Self {
-        self.label = label.to_owned();
-        self.env.push((key.to_owned(), value.to_owned()));
-        self
-    }
-
-    /// The same function calling Connect through the emulator's TLS front (`url`), trusting its CA.
-    pub fn over_tls(&self, url: &str, ca_file: &Path) -> Self {
-        let mut function = self.clone();
-        function.label = format!("{} over HTTPS", self.label);
-        for (key, value) in &mut function.env {
-            if key == "AWS_ENDPOINT_URL_CONNECT" {
-                url.clone_into(value);
-            }
-        }
-        set_secrets_endpoint(&mut function.env, url);
-        let ca_file = ca_file.display().to_string();
-        function
-            .env
-            .push(("SSL_CERT_FILE".to_owned(), ca_file.clone()));
-        function
-            .env
-            .push(("NODE_EXTRA_CA_CERTS".to_owned(), ca_file));
-        function
-    }
-}
-
-/// Points Secrets Manager at the emulator under the other name of the same address (`localhost` for
-/// `127.0.0.1` and back). In AWS the secret comes from another host than Connect, over a connection of its
-/// own; under the same name, the SDK's shared connection pool would hand the init's secret connection to
-/// the first StartChatContact and hide what the warm-up does.
-fn set_secrets_endpoint(env: &mut [(String, String)], connect_endpoint: &str) {
-    let other = if connect_endpoint.contains("://127.0.0.1") {
-        connect_endpoint.replacen("://127.0.0.1", "://localhost", 1)
-    } else {
-        connect_endpoint.replacen("://localhost", "://127.0.0.1", 1)
-    };
-    for (key, value) in env.iter_mut() {
-        if key == "AWS_ENDPOINT_URL_SECRETS_MANAGER" {
-            value.clone_from(&other);
-        }
-    }
-}
-
-/// The emulator as the benchmark runs it: local credentials plus a session token, no simulated agent
-/// (no WebSocket client connects anyway), and one record kept so reading the latest is cheap.
-pub async fn start_emulator() -> Result<Emulator, String> {
-    let mut config = EmulatorConfig {
-        credentials: EmulatorCredentials {
-            access_key_id: LOCAL_ACCESS_KEY_ID.to_owned(),
-            secret_access_key: LOCAL_SECRET_ACCESS_KEY.to_owned(),
-            session_token: Some(SESSION_TOKEN.to_owned()),
-        },
-        agent: AgentConfig {
-            enabled: false,
-            ..AgentConfig::default()
-        },
-        flow_greeting: String::new(),
-        // The harness starts thousands of chats as fast as it can: Connect's rate quota is not
-        // what it measures.
-        quota: QuotaConfig::OFF,
-        max_records: 1,
-        max_stored_chats: 2_000,
-        ..EmulatorConfig::local()
-    };
-    config.region = LOCAL_REGION.to_owned();
-    let address = "127.0.0.1:0"
-        .parse()
-        .map_err(|e| format!("bad address: {e}"))?;
-    Emulator::start(config, address)
-        .await
-        .map_err(|e| format!("the Connect emulator did not start: {e}"))
-}
-
-/// One cold start.
-#[derive(Debug, Clone, Copy)]
-pub struct ColdSample {
-    /// Spawn to the first `/next` poll.
-    pub init: Duration,
-    /// Spawn to the first StartChatContact response received by the Runtime API.
-    pub first_response: Duration,
-    /// The process's peak RSS when it had answered.
-    pub hwm_kib: Option<u64>,
-}
-
-/// One warm invocation.
-#[derive(Debug, Clone, Copy)]
-pub struct WarmSample {
-    pub elapsed: Duration,
-    /// The emulator's own time for the StartChatContact request, when it reports it.
-    pub service: Option<Duration>,
-}
-
-impl WarmSample {
-    /// The function's overhead: the invocation minus the emulator's own time.
-    pub fn overhead_us(&self) -> f64 {
-        let service = self.service.unwrap_or_default();
-        self.elapsed.saturating_sub(service).as_secs_f64() * 1e6
-    }
-}
-
-/// A long run of one process.
-#[derive(Debug, Clone, Default)]
-pub struct WarmRun {
-    pub typical: Vec<WarmSample>,
-    pub maximal: Vec<WarmSample>,
-    /// RSS after the warm-up, then every `rss_every` measured invocations, in KiB.
-    pub rss_trace_kib: Vec<u64>,
-    pub rss_after_warmup_kib: u64,
-    pub rss_end_kib: u64,
-    pub hwm_kib: u64,
-    pub init: Duration,
-    /// CPU time the function used per invocation (all its threads), µs, per kind.
-    pub typical_cpu_us: Option<f64>,
-    pub maximal_cpu_us: Option<f64>,
-    /// Where the time of the last invocations went, from the function's own log lines (Rust only).
-    pub typical_breakdown: Option<Breakdown>,
-    pub maximal_breakdown: Option<Breakdown>,
-}
-
-/// How many of the last invocations of each kind the breakdown covers.
-const BREAKDOWN_INVOCATIONS: usize = 200;
-
-/// An invocation split with the function's request log line (`latency_ms`: the handler, from request
-/// to response; `connect_latency_ms`: the StartChatContact call inside it), in µs medians.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Breakdown {
-    pub invocations: usize,
-    /// Runtime API round trip, event and response (de)serialisation in `lambda_runtime`/`lambda_http`,
-    /// the log and metrics lines written after the handler returns.
-    pub runtime_us: f64,
-    /// The handler outside the SDK call: CORS, body, validation, response JSON.
-    pub handler_us: f64,
-    /// The SDK call minus the emulator's own time: serialisation, signing, HTTP, parsing.
-    pub sdk_us: f64,
-}
-
-impl Breakdown {
-    fn from_logs(recent: &[(String, WarmSample)], lines: &[String]) -> Option<Self> {
-        let logged: std::collections::HashMap<String, (f64, f64)> = lines
-            .iter()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter_map(|line| {
-                let id = line["request_id"].as_str()?.to_owned();
-                let latency = line["latency_ms"].as_f64()? * 1e3;
-                let connect = line["connect_latency_ms"].as_f64()? * 1e3;
-                Some((id, (latency, connect)))
-            })
-            .collect();
-        let mut runtime = Vec::new();
-        let mut handler = Vec::new();
-        let mut sdk = Vec::new();
-        for (id, sample) in recent {
-            let Some((latency, connect)) = logged.get(id) else {
-                continue;
-            };
-            let elapsed = sample.elapsed.as_secs_f64() * 1e6;
-            let service = sample.service.unwrap_or_default().as_secs_f64() * 1e6;
-            runtime.push(elapsed - latency);
-            handler.push(latency - connect);
-            sdk.push(connect - service);
-        }
-        let median = |values: &[f64]| crate::stats::Summary::of(values).map(|s| s.p50);
-        Some(Self {
-            invocations: runtime.len(),
-            runtime_us: median(&runtime)?,
-            handler_us: median(&handler)?,
-            sdk_us: median(&sdk)?,
-        })
-    }
-}
 
 /// The two requests the benchmark sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,7 +74,7 @@ impl Driver {
         Ok(invocation)
     }
 
-    pub(crate) async fn invoke_kind(
+    pub async fn invoke_kind(
         &mut self,
         process: &mut LambdaProcess,
         kind: RequestKind,
@@ -506,52 +287,6 @@ impl Driver {
         }
         Ok(runs)
     }
-}
-
-/// Waits for the function's first `/next`: its init time, and its pid for `/proc` readings.
-pub(crate) async fn until_ready(process: &mut LambdaProcess) -> Result<(Duration, u32), String> {
-    let init = process
-        .wait_until_ready()
-        .await
-        .map_err(|e| format!("init failed: {e}"))?;
-    let pid = process.pid().ok_or("the function has no pid")?;
-    Ok((init, pid))
-}
-
-pub(crate) async fn spawn(function: &Function) -> Result<LambdaProcess, String> {
-    LambdaProcess::spawn(&function.program, &function.env)
-        .await
-        .map_err(|e| {
-            format!(
-                "{}: cannot start {}: {e}",
-                function.label,
-                function.program.display()
-            )
-        })
-}
-
-/// Stops the process; on failure, adds the end of its output to the error.
-pub(crate) async fn finish<T>(
-    process: LambdaProcess,
-    outcome: Result<T, String>,
-    function: &Function,
-) -> Result<T, String> {
-    let output = process.stop().await;
-    outcome.map_err(|error| {
-        let tail: Vec<&String> = output
-            .stdout
-            .iter()
-            .chain(&output.stderr)
-            .rev()
-            .take(10)
-            .collect();
-        let tail: Vec<&str> = tail.into_iter().rev().map(String::as_str).collect();
-        format!(
-            "{}: {error}\n  last output:\n    {}",
-            function.label,
-            tail.join("\n    ")
-        )
-    })
 }
 
 /// The started chat's contact id, if any, or why the invocation is not a 200 answer.

@@ -1,6 +1,6 @@
 //! Rules of the documented answers, stated independently of the function's code: which
 //! `Access-Control-Allow-Origin` an event must get, which headers may appear, how long the field list
-//! and an error body may be. Shared with the fuzz target (`fuzz/`), so it uses serde_json only.
+//! and an error body may be.
 
 use serde_json::Value;
 use std::collections::BTreeSet;

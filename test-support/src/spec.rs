@@ -1,5 +1,4 @@
 //! Reading openapi.yaml: its `$ref`s, the responses of `/chat` and the error codes each status lists.
-//! Shared with the fuzz target (`fuzz/`), so it uses serde_json and serde_norway only.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
