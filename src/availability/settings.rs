@@ -15,15 +15,19 @@ pub const SCHEDULE_TTL_SECONDS_RANGE: RangeInclusive<u64> = 10..=3600;
 pub const TIMEOUT_MS_DEFAULT: u64 = 1000;
 pub const TIMEOUT_MS_RANGE: RangeInclusive<u64> = 100..=5000;
 
-/// A name a browser can ask about (`default`, or a contact flow alias) and the queue its flow routes to.
+/// A name a browser can ask about (`default`, or a contact flow alias), its contact flow, and the queue
+/// that flow routes to (set inside the flow, so configured here).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryPoint {
     pub name: String,
+    pub contact_flow_id: String,
     pub queue: QueueId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AvailabilitySettings {
+    /// The instance the queues belong to (`INSTANCE_ID`).
+    pub instance_id: String,
     /// `default` first, then the aliases.
     pub entry_points: Vec<EntryPoint>,
     /// Agent counts and queue depth in the answer (business information: off by default).
@@ -32,18 +36,33 @@ pub struct AvailabilitySettings {
     pub schedule_ttl: Duration,
     /// The time one refresh may take, every call together.
     pub budget: Duration,
+    pub refuse_start_when: RefuseStartWhen,
 }
 
 impl AvailabilitySettings {
-    /// The defaults, for these entry points.
-    pub fn new(entry_points: Vec<EntryPoint>) -> Self {
+    /// The defaults, for these entry points of the instance.
+    pub fn new(instance_id: impl Into<String>, entry_points: Vec<EntryPoint>) -> Self {
         Self {
+            instance_id: instance_id.into(),
             entry_points,
             details: false,
             metrics_ttl: Duration::from_secs(METRICS_TTL_SECONDS_DEFAULT),
             schedule_ttl: Duration::from_secs(SCHEDULE_TTL_SECONDS_DEFAULT),
             budget: Duration::from_millis(TIMEOUT_MS_DEFAULT),
+            refuse_start_when: RefuseStartWhen::Never,
         }
+    }
+
+    /// The entry point a start on this instance and flow came through: `default` for the default flow,
+    /// else the first alias naming the flow. `None` for a flow no entry point names (an allowed flow id
+    /// sent as is), or another instance: nothing is known about its queue.
+    pub fn entry_point_of(&self, instance_id: &str, contact_flow_id: &str) -> Option<&EntryPoint> {
+        if instance_id != self.instance_id {
+            return None;
+        }
+        self.entry_points
+            .iter()
+            .find(|entry_point| entry_point.contact_flow_id == contact_flow_id)
     }
 
     /// Each configured queue once, in a stable order.

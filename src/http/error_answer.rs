@@ -34,11 +34,20 @@ pub struct ErrorAnswer<'a> {
     /// The invalid fields, for the answers that list them.
     pub fields: Option<&'a [FieldError]>,
     /// Seconds a client should wait before retrying, for the answers a retry can fix.
-    pub retry_after_seconds: Option<&'static str>,
+    pub retry_after_seconds: Option<Cow<'static, str>>,
+    /// Why a start was refused as closed, and when it opens (`CHAT_CLOSED` only).
+    pub closed: Option<Closed>,
     /// The methods a 405's route answers.
     pub allow: Option<&'static str>,
     pub metric: RequestMetric,
     pub level: Level,
+}
+
+/// The members a `CHAT_CLOSED` answer adds: the availability reason and, when known, the opening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closed {
+    pub reason: &'static str,
+    pub opens_at: Option<String>,
 }
 
 /// A refusal: logged at INFO, never retried.
@@ -54,6 +63,7 @@ fn refused(
         message: message.into(),
         fields: None,
         retry_after_seconds: None,
+        closed: None,
         allow: None,
         metric,
         level: Level::INFO,
@@ -74,7 +84,11 @@ const fn connect(
         code,
         message: Cow::Borrowed(message),
         fields: None,
-        retry_after_seconds,
+        retry_after_seconds: match retry_after_seconds {
+            Some(seconds) => Some(Cow::Borrowed(seconds)),
+            None => None,
+        },
+        closed: None,
         allow: None,
         metric,
         level,
@@ -136,6 +150,33 @@ impl<'a> ErrorAnswer<'a> {
                 refused(401, code, RequestMetric::RefusedAuth, message)
             }
             ApiError::Rejected(rejection) => rejection_refusal(rejection),
+            ApiError::AvailabilityNotConfigured => refused(
+                404,
+                "AVAILABILITY_NOT_CONFIGURED",
+                RefusedValidation,
+                "This service does not answer availability: POST to start a chat.",
+            ),
+            ApiError::ChatClosed {
+                reason,
+                opens_at,
+                retry_after_seconds,
+            } => ErrorAnswer {
+                retry_after_seconds: retry_after_seconds.map(|seconds| seconds.to_string().into()),
+                closed: Some(Closed {
+                    reason: reason.as_str(),
+                    opens_at: opens_at.map(|at| at.to_string()),
+                }),
+                ..refused(
+                    409,
+                    "CHAT_CLOSED",
+                    RequestMetric::RefusedClosed,
+                    if opens_at.is_some() {
+                        "Chat is closed now; it opens again at opensAt."
+                    } else {
+                        "Chat is closed now."
+                    },
+                )
+            },
         };
         ErrorAnswer {
             fields: error.fields(),
@@ -227,6 +268,11 @@ impl<'a> ErrorAnswer<'a> {
                 code: self.code,
                 message: &self.message,
                 field_count: self.fields.map(<[FieldError]>::len),
+                reason: self.closed.as_ref().map(|closed| closed.reason),
+                opens_at: self
+                    .closed
+                    .as_ref()
+                    .and_then(|closed| closed.opens_at.as_deref()),
                 fields: self
                     .fields
                     .map(|fields| &fields[..fields.len().min(LISTED_FIELDS_MAX)]),
@@ -240,8 +286,8 @@ impl<'a> ErrorAnswer<'a> {
         if self.status == 401 {
             response.set_header("www-authenticate", "Bearer");
         }
-        if let Some(seconds) = self.retry_after_seconds {
-            response.set_header("retry-after", seconds);
+        if let Some(seconds) = &self.retry_after_seconds {
+            response.set_header("retry-after", seconds.clone());
         }
         response
     }
@@ -381,6 +427,10 @@ struct ErrorDetail<'a> {
     fields: Option<&'a [FieldError]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     field_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opens_at: Option<&'a str>,
     request_id: &'a str,
 }
 

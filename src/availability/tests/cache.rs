@@ -8,6 +8,9 @@ use futures_util::future::join_all;
 use std::sync::Arc;
 use std::time::Duration;
 
+const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
+const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const SALES_FLOW: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
 const QUEUE: &str = "a1b2c3d4-0000-4000-8000-000000000001";
 const SALES_QUEUE: &str = "a1b2c3d4-0000-4000-8000-000000000002";
 /// A Monday in London, during office hours.
@@ -27,10 +30,14 @@ fn staffed(agents: f64) -> QueueMetrics {
 }
 
 fn settings() -> AvailabilitySettings {
-    AvailabilitySettings::new(vec![EntryPoint {
-        name: DEFAULT_ENTRY_POINT.to_owned(),
-        queue: queue(QUEUE),
-    }])
+    AvailabilitySettings::new(
+        INSTANCE,
+        vec![EntryPoint {
+            name: DEFAULT_ENTRY_POINT.to_owned(),
+            contact_flow_id: FLOW.to_owned(),
+            queue: queue(QUEUE),
+        }],
+    )
 }
 
 /// A cache on a hand-moved clock whose wall time is years away from Connect's, and a fake Connect
@@ -263,10 +270,12 @@ async fn every_queue_is_asked_once_and_a_queue_without_figures_has_nobody_staffe
     let mut settings = settings();
     settings.entry_points.push(EntryPoint {
         name: "sales".to_owned(),
+        contact_flow_id: SALES_FLOW.to_owned(),
         queue: queue(SALES_QUEUE),
     });
     settings.entry_points.push(EntryPoint {
         name: "support".to_owned(),
+        contact_flow_id: SALES_FLOW.to_owned(),
         queue: queue(QUEUE),
     });
     let (cache, _time, connect) = setup(settings);
@@ -288,4 +297,25 @@ async fn every_queue_is_asked_once_and_a_queue_without_figures_has_nobody_staffe
         reasons,
         [Reason::Open, Reason::NoAgentsStaffed, Reason::Open]
     );
+}
+
+#[test]
+fn a_start_belongs_to_the_first_entry_point_of_its_flow_on_the_instance() {
+    let mut settings = settings();
+    for name in ["sales", "support"] {
+        settings.entry_points.push(EntryPoint {
+            name: name.to_owned(),
+            contact_flow_id: SALES_FLOW.to_owned(),
+            queue: queue(SALES_QUEUE),
+        });
+    }
+    let name = |instance: &str, flow: &str| {
+        settings
+            .entry_point_of(instance, flow)
+            .map(|entry_point| entry_point.name.as_str())
+    };
+    assert_eq!(name(INSTANCE, FLOW), Some("default"));
+    assert_eq!(name(INSTANCE, SALES_FLOW), Some("sales"));
+    assert_eq!(name(INSTANCE, QUEUE), None, "a flow no entry point names");
+    assert_eq!(name(SALES_FLOW, FLOW), None, "another instance");
 }
