@@ -11,26 +11,30 @@
 //! control plane also serves Secrets Manager's GetSecretValue. [`local`] holds the local setup.
 //! What it emulates, its flags, configuration file, faults and control API: `emulator/README.md`.
 
-mod admin;
-mod agent;
-mod aws_error;
-mod chat;
+// The layers, bottom up: leaves (clock, ids, sync, local, config); the chats and the other stores;
+// the state that holds them; the scripted agent; HTTP shared by the planes; the routes (control
+// plane, participant service, WebSocket, control API); this facade.
 mod clock;
 mod config;
-mod control;
-mod faults;
 mod ids;
 pub mod local;
-mod participant;
-mod quota;
-mod records;
-mod secrets;
-mod server;
-mod state;
 mod sync;
-pub mod tls_front;
-mod validation;
+
+mod chat;
+mod stores;
+
+mod state;
+
+mod agent;
+
+mod http;
+
+mod admin;
+mod control;
+mod participant;
 mod ws;
+
+pub mod tls_front;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,9 +50,9 @@ pub use config::{
     LOCAL_REGION, LOCAL_SALES_FLOW_ID, LOCAL_SECRET_ACCESS_KEY, PastChatConfig, PastMessage,
     PastRole, QuotaConfig,
 };
-pub use faults::{ConnectErrorKind, Fault};
-pub use quota::QuotaStatus;
-pub use records::{RecordedRequest, RecordedSecretCall, RecordedStartChat};
+pub use stores::faults::{ConnectErrorKind, Fault};
+pub use stores::quota::QuotaStatus;
+pub use stores::records::{RecordedRequest, RecordedSecretCall, RecordedStartChat};
 
 use crate::state::AppState;
 
@@ -68,7 +72,7 @@ impl Emulator {
             TcpListener::bind(SocketAddr::new(addr.ip(), config.participant_port)).await?;
         let control_addr = control_listener.local_addr()?;
         let participant_addr = participant_listener.local_addr()?;
-        let host = server::url_host(participant_addr);
+        let host = http::layers::url_host(participant_addr);
         let participant_url = format!("http://{host}:{}", participant_addr.port());
         let websocket_base = format!("ws://{host}:{}", participant_addr.port());
 
@@ -78,14 +82,14 @@ impl Emulator {
             websocket_base,
             tokio::runtime::Handle::current(),
         ));
-        server::serve(
-            &state,
+        http::server::serve(
+            &state.tasks,
             control_listener,
-            control::router(Arc::clone(&state)),
+            control::router(Arc::clone(&state), admin::router()),
             "control",
         );
-        server::serve(
-            &state,
+        http::server::serve(
+            &state.tasks,
             participant_listener,
             participant::router(Arc::clone(&state)),
             "participant",
@@ -102,7 +106,7 @@ impl Emulator {
     pub fn endpoint_url(&self) -> String {
         format!(
             "http://{}:{}",
-            server::url_host(self.control_addr),
+            http::layers::url_host(self.control_addr),
             self.control_addr.port()
         )
     }

@@ -1,16 +1,16 @@
 //! State shared by every handler and task of one emulator.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::runtime::Handle;
 
 use crate::chat::archive::ArchivedChat;
 use crate::chat::store::ChatStore;
 use crate::config::{AgentConfig, EmulatorConfig};
-use crate::faults::FaultQueue;
-use crate::quota::Quotas;
-use crate::records::Records;
-use crate::secrets::SecretStore;
+use crate::stores::faults::FaultQueue;
+use crate::stores::quota::Quotas;
+use crate::stores::records::Records;
+use crate::stores::secrets::SecretStore;
 use crate::sync::{TaskTracker, lock};
 
 pub(crate) struct AppState {
@@ -25,7 +25,7 @@ pub(crate) struct AppState {
     pub(crate) secrets: SecretStore,
     chats: Mutex<ChatStore>,
     agent_script: Mutex<AgentConfig>,
-    pub(crate) tasks: TaskTracker,
+    pub(crate) tasks: Arc<TaskTracker>,
 }
 
 impl AppState {
@@ -59,7 +59,7 @@ impl AppState {
             secrets,
             chats: Mutex::new(ChatStore::with_archive(archive)),
             agent_script,
-            tasks: TaskTracker::new(runtime),
+            tasks: Arc::new(TaskTracker::new(runtime)),
         }
     }
 

@@ -16,13 +16,13 @@ use super::request::{
     Call, ConnectionToken, Members, access_denied, check, conflict, not_connected, validation_error,
 };
 use crate::agent::{self, CustomerInput};
-use crate::aws_error::AwsError;
 use crate::chat::attachment::{Attachment, Disposition, DownloadGrant};
 use crate::chat::item::{AttachmentItem, Item, Role};
 use crate::clock;
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::ids;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 /// The service's attachment size limit.
 const MAX_ATTACHMENT_BYTES: i64 = 20 * 1024 * 1024;

@@ -9,10 +9,10 @@ use axum::extract::State;
 use serde_json::json;
 
 use super::request::{Call, Members, ParticipantToken, check, not_connected};
-use crate::aws_error::AwsError;
 use crate::chat::item::Item;
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 const CONNECTION_TYPES: [&str; 3] = ["WEBSOCKET", "CONNECTION_CREDENTIALS", "WEBRTC_CONNECTION"];
 

@@ -10,15 +10,15 @@ use super::request::{
     Call, ConnectionToken, Members, access_denied, check, not_connected, validation_error,
 };
 use crate::agent::{self, CustomerInput};
-use crate::aws_error::AwsError;
 use crate::chat::item::{
     CHAT_MESSAGE_CONTENT_TYPES, CONNECTION_ACKNOWLEDGED, Item, MESSAGE_DELIVERED, MESSAGE_READ,
     Role, TYPING,
 };
 use crate::clock;
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::ids;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 const EVENT_CONTENT_TYPES: [&str; 4] = [
     TYPING,

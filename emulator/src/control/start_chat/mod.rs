@@ -1,6 +1,7 @@
 //! StartChatContact (`PUT /contact/chat`): faults, SigV4, validation, resources,
 //! ClientToken idempotency, then a new chat with its opening transcript.
 
+mod attributes;
 mod request;
 mod validate;
 
@@ -18,15 +19,15 @@ use serde_json::{Value, json};
 
 use self::request::StartChatRequest;
 use super::{ReceivedAt, SignatureVerdict};
-use crate::aws_error::AwsError;
 use crate::chat::contact::{Contact, NewContact};
 use crate::chat::item::{Author, Item, PARTICIPANT_JOINED, Role, TEXT_PLAIN};
 use crate::chat::store::{ChatStore, ParticipantKey};
-use crate::faults::{ConnectErrorKind, Fault};
+use crate::http::aws_error::AwsError;
+use crate::http::server::{Abort, ConnectionContext};
 use crate::ids;
-use crate::records::RecordedStartChat;
-use crate::server::{Abort, ConnectionContext};
 use crate::state::AppState;
+use crate::stores::faults::{ConnectErrorKind, Fault};
+use crate::stores::records::RecordedStartChat;
 
 /// A successful answer.
 struct Started {

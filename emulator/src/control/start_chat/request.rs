@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::aws_error::AwsError;
+use crate::http::aws_error::AwsError;
 
 #[derive(Debug, Default)]
 pub(crate) struct ParticipantDetails {

@@ -4,7 +4,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use crate::faults::ConnectErrorKind;
+use crate::stores::faults::ConnectErrorKind;
 
 pub(crate) const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
 

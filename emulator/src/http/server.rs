@@ -8,13 +8,9 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::http::HeaderValue;
-use axum::middleware::Next;
-use axum::response::Response;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -23,9 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, oneshot};
 use tower_service::Service;
 
-use crate::ids;
-use crate::state::AppState;
-use crate::sync::lock;
+use crate::sync::{TaskTracker, lock};
 
 /// How a handler ends its connection without answering the request in flight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,13 +164,13 @@ async fn stall(mut stream: TcpStream) {
 
 /// Serves `router` on `listener` until the emulator's tasks are stopped.
 pub(crate) fn serve(
-    state: &Arc<AppState>,
+    tasks: &Arc<TaskTracker>,
     listener: TcpListener,
     router: Router,
     plane: &'static str,
 ) {
-    let tracker_state = Arc::clone(state);
-    state.tasks.spawn(async move {
+    let connection_tasks = Arc::clone(tasks);
+    tasks.spawn(async move {
         loop {
             let (stream, peer) = match listener.accept().await {
                 Ok(accepted) => accepted,
@@ -188,9 +182,7 @@ pub(crate) fn serve(
                 }
             };
             let _ = stream.set_nodelay(true);
-            tracker_state
-                .tasks
-                .spawn(serve_connection(stream, peer, router.clone()));
+            connection_tasks.spawn(serve_connection(stream, peer, router.clone()));
         }
     });
 }
@@ -237,47 +229,5 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, router: Router) {
     drop(connection);
     if let Ok(stream) = stalled.await {
         stall(stream).await;
-    }
-}
-
-/// Adds `x-amzn-RequestId` to every response (the SDKs read it into their metadata).
-pub(crate) async fn request_id_layer(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    if !response.headers().contains_key("x-amzn-requestid")
-        && let Ok(value) = HeaderValue::from_str(&ids::request_id())
-    {
-        response.headers_mut().insert("x-amzn-requestid", value);
-    }
-    response
-}
-
-/// Logs method, path (never the query: it carries tokens), status and duration to stderr.
-pub(crate) async fn access_log_layer(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    let elapsed_ms = started.elapsed().as_millis();
-    match response
-        .headers()
-        .get("x-amzn-errortype")
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(error_type) => {
-            tracing::info!("{method} {path} -> {status} {error_type} ({elapsed_ms} ms)")
-        }
-        None => tracing::info!("{method} {path} -> {status} ({elapsed_ms} ms)"),
-    }
-    response
-}
-
-/// The host part of URLs handed to clients: chatjs only accepts `ws://127.0.0.1:PORT`.
-pub(crate) fn url_host(addr: SocketAddr) -> String {
-    match addr {
-        SocketAddr::V4(v4) if v4.ip().is_unspecified() => "127.0.0.1".to_owned(),
-        SocketAddr::V4(v4) => v4.ip().to_string(),
-        SocketAddr::V6(v6) if v6.ip().is_unspecified() => "127.0.0.1".to_owned(),
-        SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
-use crate::faults::{Fault, fault_json};
+use crate::stores::faults::{Fault, fault_json};
 use crate::sync::lock;
 
 /// One request received on the control plane (the `/_emulator` routes are not recorded).

@@ -3,13 +3,17 @@
 //! The same structs load from a JSON file (`--config`); every field is optional there and
 //! falls back to [`EmulatorConfig::local`].
 
-use std::time::Duration;
-
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::local;
+
+mod agent;
+mod quota;
+
+pub use agent::AgentConfig;
+pub use quota::QuotaConfig;
 
 // The local setup lives in `crate::local`; these names stay for the code that already uses them.
 /// Region of the local defaults ([`local::REGION`]).
@@ -66,62 +70,6 @@ pub struct EmulatorConfig {
     pub max_records: usize,
 }
 
-/// StartChatContact's rate quota: a token bucket holding up to `burst` calls, refilled at
-/// `rate_per_second`. Amazon Connect's default is 5 per second with a burst of 8, per account and
-/// Region. Every StartChatContact call with a valid signature takes a token, idempotent replays
-/// included; without one, the call is answered `ThrottlingException` (429).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct QuotaConfig {
-    /// When false, no call is ever throttled.
-    pub enabled: bool,
-    /// Tokens added per second (may be fractional; 0 never refills).
-    pub rate_per_second: f64,
-    /// The bucket's size: how many calls may come at once after a quiet spell.
-    pub burst: u32,
-}
-
-impl QuotaConfig {
-    /// Amazon Connect's default StartChatContact quota: 5 per second, burst 8.
-    pub const CONNECT_DEFAULT: QuotaConfig = QuotaConfig {
-        enabled: true,
-        rate_per_second: 5.0,
-        burst: 8,
-    };
-
-    /// No rate quota: for tests and benchmarks that start many chats on purpose.
-    pub const OFF: QuotaConfig = QuotaConfig {
-        enabled: false,
-        ..QuotaConfig::CONNECT_DEFAULT
-    };
-
-    /// Largest accepted rate and burst: beyond them the quota means nothing anyway.
-    const MAX_RATE_PER_SECOND: f64 = 1_000_000.0;
-    const MAX_BURST: u32 = 1_000_000;
-
-    /// Why this quota cannot be used, if it cannot.
-    pub fn check(&self) -> Result<(), String> {
-        if !(self.rate_per_second.is_finite()
-            && (0.0..=Self::MAX_RATE_PER_SECOND).contains(&self.rate_per_second))
-        {
-            return Err(format!(
-                "ratePerSecond must be a number from 0 to {}",
-                Self::MAX_RATE_PER_SECOND
-            ));
-        }
-        if self.burst > Self::MAX_BURST {
-            return Err(format!("burst must be at most {}", Self::MAX_BURST));
-        }
-        Ok(())
-    }
-}
-
-impl Default for QuotaConfig {
-    fn default() -> Self {
-        QuotaConfig::CONNECT_DEFAULT
-    }
-}
-
 /// The credentials the control plane verifies SigV4 signatures against.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -166,33 +114,6 @@ pub enum PastRole {
     Customer,
     Agent,
     System,
-}
-
-/// Behaviour of the simulated agent. Timings are short so tests run fast.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct AgentConfig {
-    /// When false no agent ever joins or answers.
-    pub enabled: bool,
-    /// The agent's `DisplayName`.
-    pub display_name: String,
-    /// Delay between the customer's first subscribed WebSocket and the agent joining.
-    #[serde(rename = "joinDelayMs", with = "duration_ms")]
-    pub join_delay: Duration,
-    /// A message the agent sends right after joining; `None` sends nothing.
-    pub welcome_message: Option<String>,
-    /// Canned replies used in turn (cycling); empty means echo: `You said: <text>`.
-    pub replies: Vec<String>,
-    /// Whether the agent sends delivered and read receipts for customer messages.
-    pub send_receipts: bool,
-    /// Delay before the delivered receipt, and again before the read receipt.
-    #[serde(rename = "receiptDelayMs", with = "duration_ms")]
-    pub receipt_delay: Duration,
-    /// Time the agent "types" (after its typing event) before its reply arrives.
-    #[serde(rename = "replyDelayMs", with = "duration_ms")]
-    pub reply_delay: Duration,
-    /// After replying to this many customer messages the agent ends the chat.
-    pub end_after_messages: Option<u32>,
 }
 
 impl EmulatorConfig {
@@ -273,64 +194,6 @@ impl Default for EmulatorConfig {
     }
 }
 
-impl Default for AgentConfig {
-    fn default() -> Self {
-        AgentConfig {
-            enabled: true,
-            display_name: "Agent Alex".to_owned(),
-            join_delay: Duration::from_millis(300),
-            welcome_message: Some("Hi, I'm Alex. How can I help you today?".to_owned()),
-            replies: Vec::new(),
-            send_receipts: true,
-            receipt_delay: Duration::from_millis(100),
-            reply_delay: Duration::from_millis(300),
-            end_after_messages: None,
-        }
-    }
-}
-
-impl AgentConfig {
-    /// Applies a partial JSON object (the control API's agent script) on top of this config.
-    pub fn patched(&self, patch: &serde_json::Value) -> Result<AgentConfig, String> {
-        let serde_json::Value::Object(changes) = patch else {
-            return Err("the agent script must be a JSON object".to_owned());
-        };
-        let mut merged = serde_json::to_value(self).map_err(|e| e.to_string())?;
-        if let serde_json::Value::Object(fields) = &mut merged {
-            for (key, value) in changes {
-                fields.insert(key.clone(), value.clone());
-            }
-        }
-        let mut config: AgentConfig =
-            serde_json::from_value(merged).map_err(|e| format!("invalid agent script: {e}"))?;
-        // 0 reads naturally as "never" in JSON.
-        if config.end_after_messages == Some(0) {
-            config.end_after_messages = None;
-        }
-        Ok(config)
-    }
-}
-
-/// Durations as integer milliseconds in JSON.
-mod duration_ms {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(
-        value: &Duration,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_u64(u64::try_from(value.as_millis()).unwrap_or(u64::MAX))
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Duration, D::Error> {
-        u64::deserialize(deserializer).map(Duration::from_millis)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,28 +205,11 @@ mod tests {
                 .unwrap();
         assert_eq!(config.region, "eu-west-2");
         assert_eq!(config.credentials.access_key_id, LOCAL_ACCESS_KEY_ID);
-        assert_eq!(config.agent.reply_delay, Duration::from_millis(5));
+        assert_eq!(
+            config.agent.reply_delay,
+            std::time::Duration::from_millis(5)
+        );
         assert_eq!(config.agent.display_name, "Agent Alex");
         assert!(EmulatorConfig::from_json(r#"{"regoin":"x"}"#).is_err());
-    }
-
-    #[test]
-    fn agent_patch_merges_and_rejects_bad_fields() {
-        let base = AgentConfig::default();
-        let patched = base
-            .patched(
-                &serde_json::json!({"replies": ["Sure"], "endAfterMessages": 2, "joinDelayMs": 0}),
-            )
-            .unwrap();
-        assert_eq!(patched.replies, vec!["Sure".to_owned()]);
-        assert_eq!(patched.end_after_messages, Some(2));
-        assert_eq!(patched.join_delay, Duration::ZERO);
-        assert_eq!(patched.display_name, base.display_name);
-        let cleared = patched
-            .patched(&serde_json::json!({"endAfterMessages": 0}))
-            .unwrap();
-        assert_eq!(cleared.end_after_messages, None);
-        assert!(base.patched(&serde_json::json!({"nope": 1})).is_err());
-        assert!(base.patched(&serde_json::json!([1])).is_err());
     }
 }
