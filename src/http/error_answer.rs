@@ -7,12 +7,16 @@
 //! CORS. Internal details (AWS messages, codes, Connect's request ids) are logged by telemetry and never
 //! appear here.
 
+mod closed;
+mod token;
+
+pub use closed::Closed;
+
 use super::cors::OriginCheck;
 use super::error::ApiError;
 use super::event::EventError;
 use super::message::HttpResponse;
 use super::response::json_response;
-use crate::auth::TokenError;
 use crate::chat::{
     ConnectFailure, ConnectFailureKind, ContinuationRefusal, FieldError, LinkRefusal, Rejection,
 };
@@ -43,15 +47,8 @@ pub struct ErrorAnswer<'a> {
     pub level: Level,
 }
 
-/// The members a `CHAT_CLOSED` answer adds: the availability reason and, when known, the opening.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Closed {
-    pub reason: &'static str,
-    pub opens_at: Option<String>,
-}
-
 /// A refusal: logged at INFO, never retried.
-fn refused(
+pub(super) fn refused(
     status: u16,
     code: &'static str,
     metric: RequestMetric,
@@ -146,7 +143,7 @@ impl<'a> ErrorAnswer<'a> {
                 "Send the body as JSON, with Content-Type application/json or text/plain (UTF-8).",
             ),
             ApiError::Unauthorized(error) => {
-                let (code, message) = token_refusal(error);
+                let (code, message) = token::token_refusal(error);
                 refused(401, code, RequestMetric::RefusedAuth, message)
             }
             ApiError::Rejected(rejection) => rejection_refusal(rejection),
@@ -160,23 +157,7 @@ impl<'a> ErrorAnswer<'a> {
                 reason,
                 opens_at,
                 retry_after_seconds,
-            } => ErrorAnswer {
-                retry_after_seconds: retry_after_seconds.map(|seconds| seconds.to_string().into()),
-                closed: Some(Closed {
-                    reason: reason.as_str(),
-                    opens_at: opens_at.map(|at| at.to_string()),
-                }),
-                ..refused(
-                    409,
-                    "CHAT_CLOSED",
-                    RequestMetric::RefusedClosed,
-                    if opens_at.is_some() {
-                        "Chat is closed now; it opens again at opensAt."
-                    } else {
-                        "Chat is closed now."
-                    },
-                )
-            },
+            } => closed::chat_closed(*reason, *opens_at, *retry_after_seconds),
         };
         ErrorAnswer {
             fields: error.fields(),
@@ -369,49 +350,6 @@ fn rejection_refusal(rejection: &Rejection) -> ErrorAnswer<'static> {
 }
 
 const SIGNED_ONLY: &str = "Only the signed customer token may name a previous contact.";
-
-/// The code, and what the site's developer needs to fix their signer; never the token itself.
-fn token_refusal(error: &TokenError) -> (&'static str, &'static str) {
-    match error {
-        TokenError::Missing => (
-            "TOKEN_MISSING",
-            "Send the customer token as Authorization: Bearer <token>.",
-        ),
-        TokenError::Malformed => (
-            "TOKEN_MALFORMED",
-            "The customer token is not a well-formed JWT.",
-        ),
-        TokenError::AlgorithmNotAllowed => (
-            "TOKEN_ALGORITHM_NOT_ALLOWED",
-            "The customer token must be signed with HS256.",
-        ),
-        TokenError::SignatureInvalid => (
-            "TOKEN_SIGNATURE_INVALID",
-            "The customer token's signature does not verify.",
-        ),
-        TokenError::Expired => ("TOKEN_EXPIRED", "The customer token has expired."),
-        TokenError::NotYetValid => (
-            "TOKEN_NOT_YET_VALID",
-            "The customer token is not valid yet (iat or nbf in the future).",
-        ),
-        TokenError::LifetimeTooLong => (
-            "TOKEN_LIFETIME_TOO_LONG",
-            "The customer token's exp must be at most 10 minutes after its iat.",
-        ),
-        TokenError::AudienceInvalid => (
-            "TOKEN_AUDIENCE_INVALID",
-            "The customer token is not for this service (aud).",
-        ),
-        TokenError::TooLarge => (
-            "TOKEN_TOO_LARGE",
-            "The customer token is larger than 6144 bytes.",
-        ),
-        TokenError::ClaimsInvalid(_) => (
-            "TOKEN_CLAIMS_INVALID",
-            "The customer token's claims are invalid.",
-        ),
-    }
-}
 
 #[derive(Serialize)]
 struct ErrorBody<'a> {
