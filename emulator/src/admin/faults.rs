@@ -3,10 +3,10 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{Shared, bad_request, parse_json};
-use crate::stores::faults::{self, fault_json};
+use crate::stores::faults::{self, pending_json};
 
 pub(super) async fn add_faults(State(state): Shared, body: Bytes) -> Response {
     let value = match parse_json(&body) {
@@ -16,8 +16,8 @@ pub(super) async fn add_faults(State(state): Shared, body: Bytes) -> Response {
     match faults::parse_faults(&value) {
         Ok(parsed) => {
             let count = parsed.len();
-            for fault in parsed {
-                state.faults.push(fault);
+            for (operation, fault) in parsed {
+                state.faults.push(operation, fault);
             }
             axum::Json(json!({ "queued": count, "pending": state.faults.pending().len() }))
                 .into_response()
@@ -27,6 +27,5 @@ pub(super) async fn add_faults(State(state): Shared, body: Bytes) -> Response {
 }
 
 pub(super) async fn list_faults(State(state): Shared) -> Response {
-    let pending: Vec<Value> = state.faults.pending().iter().map(fault_json).collect();
-    axum::Json(json!(pending)).into_response()
+    axum::Json(pending_json(&state.faults.pending())).into_response()
 }

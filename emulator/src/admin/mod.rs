@@ -1,11 +1,15 @@
-//! The `/_emulator` control API: faults, quotas, secrets, records, reset, and scripting the agent.
+//! The `/_emulator` control API: faults, quotas, secrets, records, reset, scripting the agent, the
+//! queues, hours and agents behind the chats, the clock, and the recorded push notifications.
 //! Served on the control-plane port, unsigned and unrecorded. Bad input is a 400 JSON error naming
 //! what is wrong.
 
 mod agent_script;
 mod chats;
+mod clock;
 mod faults;
+mod push;
 mod quota;
+mod routing;
 mod secrets;
 
 use std::sync::Arc;
@@ -13,7 +17,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 
 use crate::agent::ChatActionError;
@@ -41,6 +45,34 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/agent/end", post(agent_script::agent_end))
         .route("/chats", get(chats::chats))
         .route("/chats/{contact_id}/transcript", get(chats::transcript))
+        .route("/calls", get(calls))
+        .route("/clock", get(clock::clock).post(clock::set_clock))
+        .route("/queues", get(routing::queues).post(routing::set_queues))
+        .route(
+            "/queues/{queue_id}",
+            get(routing::queue)
+                .post(routing::patch_queue)
+                .delete(routing::remove_queue),
+        )
+        .route("/hours", get(routing::all_hours).post(routing::set_hours))
+        .route(
+            "/hours/{hours_id}",
+            get(routing::hours).delete(routing::remove_hours),
+        )
+        .route(
+            "/hours/{hours_id}/overrides",
+            post(routing::add_overrides).delete(routing::remove_overrides),
+        )
+        .route(
+            "/hours/{hours_id}/overrides/{override_id}",
+            delete(routing::remove_override),
+        )
+        .route("/agents", get(routing::agents).post(routing::set_agents))
+        .route(
+            "/push-notifications",
+            get(push::notifications).delete(push::clear_notifications),
+        )
+        .route("/push-registrations", get(push::registrations))
 }
 
 pub(super) fn bad_request(message: impl Into<String>) -> Response {
@@ -81,6 +113,10 @@ async fn start_chat_calls(State(state): Shared) -> Response {
 
 async fn secret_calls(State(state): Shared) -> Response {
     axum::Json(state.records.secret_calls()).into_response()
+}
+
+async fn calls(State(state): Shared) -> Response {
+    axum::Json(state.records.operation_calls()).into_response()
 }
 
 async fn reset(State(state): Shared) -> Response {

@@ -11,9 +11,16 @@ use crate::local;
 
 mod agent;
 mod quota;
+mod routing;
 
 pub use agent::AgentConfig;
 pub use quota::QuotaConfig;
+
+use crate::operation::Operation;
+use crate::routing::hours::HoursOfOperation;
+use crate::routing::presence::AgentPresence;
+use crate::routing::queue::Queue;
+use crate::routing::{RoutingError, RoutingStore};
 
 // The local setup lives in `crate::local`; these names stay for the code that already uses them.
 /// Region of the local defaults ([`local::REGION`]).
@@ -68,6 +75,19 @@ pub struct EmulatorConfig {
     /// Memory bound: beyond this many entries in `requests()` / `start_chat_calls()` the
     /// oldest tenth is dropped.
     pub max_records: usize,
+    /// The AWS account in the ARNs the emulator writes (`QueueArn`, `Queue.Arn`).
+    pub account_id: String,
+    /// The rate quotas of the operations other than StartChatContact (whose quota is `quota`), by
+    /// name (`GetCurrentMetricData`, ...); one left out keeps Connect's default.
+    pub operation_quotas: BTreeMap<String, QuotaConfig>,
+    /// Queues (DescribeQueue, GetCurrentMetricData).
+    pub queues: Vec<Queue>,
+    /// Hours of operation, overrides included (GetEffectiveHoursOfOperations).
+    pub hours_of_operation: Vec<HoursOfOperation>,
+    /// Agents and queue depth per queue and channel (GetCurrentMetricData).
+    pub agent_presence: Vec<AgentPresence>,
+    /// The End User Messaging (Pinpoint) applications CreatePushNotificationRegistration accepts.
+    pub push_application_arns: Vec<String>,
 }
 
 /// The credentials the control plane verifies SigV4 signatures against.
@@ -162,14 +182,46 @@ impl EmulatorConfig {
             }],
             max_stored_chats: 20_000,
             max_records: 100_000,
+            account_id: local::ACCOUNT_ID.to_owned(),
+            operation_quotas: BTreeMap::new(),
+            queues: routing::local_queues(),
+            hours_of_operation: routing::local_hours(),
+            agent_presence: routing::local_presence(),
+            push_application_arns: vec![local::PUSH_APPLICATION_ARN.to_owned()],
         }
     }
 
-    /// This configuration without the rate quota: for tests and benchmarks that start many chats
-    /// on purpose.
+    /// This configuration without any rate quota (StartChatContact's and every other operation's):
+    /// for tests and benchmarks that call many times on purpose.
     pub fn without_quota(mut self) -> Self {
         self.quota = QuotaConfig::OFF;
+        self.operation_quotas = Operation::ALL
+            .into_iter()
+            .filter(|op| *op != Operation::StartChatContact)
+            .map(|op| (op.name().to_owned(), QuotaConfig::OFF))
+            .collect();
         self
+    }
+
+    /// Every operation's configured quota: `quota` for StartChatContact, `operation_quotas` for the
+    /// others.
+    pub(crate) fn quotas(&self) -> Result<BTreeMap<Operation, QuotaConfig>, String> {
+        let mut quotas = BTreeMap::from([(Operation::StartChatContact, self.quota.clone())]);
+        for (name, quota) in &self.operation_quotas {
+            let operation = Operation::from_name(name)
+                .filter(|op| *op != Operation::StartChatContact)
+                .ok_or_else(|| {
+                    format!(
+                        "operationQuotas: {name:?} is not one of {} (StartChatContact's is \"quota\")",
+                        Operation::known_names()
+                    )
+                })?;
+            quota
+                .check()
+                .map_err(|e| format!("operationQuotas: {name}: {e}"))?;
+            quotas.insert(operation, quota.clone());
+        }
+        Ok(quotas)
     }
 
     /// Parses a JSON configuration; missing fields take the local defaults.
@@ -180,7 +232,27 @@ impl EmulatorConfig {
             .quota
             .check()
             .map_err(|e| format!("invalid emulator configuration: quota: {e}"))?;
+        config
+            .quotas()
+            .map_err(|e| format!("invalid emulator configuration: {e}"))?;
+        config
+            .routing(0)
+            .map_err(|e| format!("invalid emulator configuration: {e}"))?;
         Ok(config)
+    }
+
+    /// The queues, hours and presence configured, checked against each other and the instances.
+    pub(crate) fn routing(&self, now_ms: i64) -> Result<RoutingStore, RoutingError> {
+        RoutingStore::new(
+            self.instances
+                .iter()
+                .map(|i| i.instance_id.clone())
+                .collect(),
+            &self.hours_of_operation,
+            &self.queues,
+            &self.agent_presence,
+            now_ms,
+        )
     }
 
     pub(crate) fn instance(&self, instance_id: &str) -> Option<&InstanceConfig> {
@@ -211,5 +283,32 @@ mod tests {
         );
         assert_eq!(config.agent.display_name, "Agent Alex");
         assert!(EmulatorConfig::from_json(r#"{"regoin":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn the_contact_centre_is_checked_when_the_config_is_read() {
+        let config = EmulatorConfig::from_json(
+            r#"{"instances": [{"instanceId": "i-other", "contactFlowIds": ["f"]}]}"#,
+        )
+        .expect("the local queues follow the first instance");
+        let routing = config.routing(0).expect("valid");
+        assert!(
+            routing
+                .queue_in("i-other", local::DEFAULT_QUEUE_ID)
+                .is_some()
+        );
+        let orphan = r#"{"queues": [{"queueId": "q", "name": "Q", "status": "ENABLED",
+            "hoursOfOperationId": "missing"}]}"#;
+        let error = EmulatorConfig::from_json(orphan).expect_err("no such hours");
+        assert!(error.contains("missing"), "{error}");
+        let error = EmulatorConfig::from_json(r#"{"operationQuotas": {"StartChat": {}}}"#)
+            .expect_err("no such operation");
+        assert!(error.contains("StartChat"), "{error}");
+        let off = EmulatorConfig::local()
+            .without_quota()
+            .quotas()
+            .expect("valid");
+        assert!(off.values().all(|quota| !quota.enabled));
+        assert_eq!(off.len(), Operation::ALL.len());
     }
 }

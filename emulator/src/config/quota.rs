@@ -1,11 +1,13 @@
-//! StartChatContact's rate quota as configured.
+//! The rate quotas of the Connect operations, as configured.
 
 use serde::{Deserialize, Serialize};
 
-/// StartChatContact's rate quota: a token bucket holding up to `burst` calls, refilled at
-/// `rate_per_second`. Amazon Connect's default is 5 per second with a burst of 8, per account and
-/// Region. Every StartChatContact call with a valid signature takes a token, idempotent replays
-/// included; without one, the call is answered `ThrottlingException` (429).
+use crate::operation::Operation;
+
+/// An operation's rate quota: a token bucket holding up to `burst` calls, refilled at
+/// `rate_per_second`, per account and Region as Amazon Connect counts. Every call with a valid
+/// signature takes a token (StartChatContact's idempotent replays included); without one, the call
+/// is answered `ThrottlingException` (429).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct QuotaConfig {
@@ -24,6 +26,24 @@ impl QuotaConfig {
         rate_per_second: 5.0,
         burst: 8,
     };
+
+    /// Amazon Connect's default for the APIs without a quota of their own: 2 per second, burst 5.
+    pub const OTHER_API_DEFAULT: QuotaConfig = QuotaConfig {
+        enabled: true,
+        rate_per_second: 2.0,
+        burst: 5,
+    };
+
+    /// Amazon Connect's default quota of an operation: 5 per second, burst 8, for StartChatContact
+    /// and GetCurrentMetricData; 2 per second, burst 5, for the others.
+    pub fn connect_default(operation: Operation) -> QuotaConfig {
+        match operation {
+            Operation::StartChatContact | Operation::GetCurrentMetricData => {
+                QuotaConfig::CONNECT_DEFAULT
+            }
+            _ => QuotaConfig::OTHER_API_DEFAULT,
+        }
+    }
 
     /// No rate quota: for tests and benchmarks that start many chats on purpose.
     pub const OFF: QuotaConfig = QuotaConfig {

@@ -1,7 +1,14 @@
-//! The Connect control plane: `PUT /contact/chat` (StartChatContact) behind SigV4, every
-//! request recorded, and the `/_emulator` control API nested beside it. Secrets Manager's GetSecretValue
+//! The Connect control plane behind SigV4, every request recorded: StartChatContact, DescribeQueue,
+//! GetEffectiveHoursOfOperations, GetCurrentMetricData and the push notification registrations,
+//! with the `/_emulator` control API nested beside them. Secrets Manager's GetSecretValue
 //! (`POST /`, awsJson1.1) shares the port, so one endpoint URL serves both SDK clients.
 
+mod hours;
+pub(crate) mod members;
+mod metrics;
+pub(crate) mod operation;
+mod push;
+mod queues;
 mod recording;
 mod secrets_manager;
 mod sigv4;
@@ -14,7 +21,7 @@ use axum::Router;
 use axum::http::Method;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{post, put};
+use axum::routing::{delete, get, post, put};
 
 use self::sigv4::SigV4Error;
 use crate::http::aws_error::AwsError;
@@ -36,6 +43,26 @@ pub(crate) fn router(state: Arc<AppState>, control_api: Router<Arc<AppState>>) -
         .route(
             "/contact/chat",
             put(start_chat::handle).fallback(unknown_operation),
+        )
+        .route(
+            "/queues/{instance_id}/{queue_id}",
+            get(queues::describe_queue).fallback(unknown_operation),
+        )
+        .route(
+            "/effective-hours-of-operations/{instance_id}/{hours_id}",
+            get(hours::get_effective_hours).fallback(unknown_operation),
+        )
+        .route(
+            "/metrics/current/{instance_id}",
+            post(metrics::get_current_metric_data).fallback(unknown_operation),
+        )
+        .route(
+            "/push-notification/{instance_id}/registrations",
+            put(push::create_registration).fallback(unknown_operation),
+        )
+        .route(
+            "/push-notification/{instance_id}/registrations/{registration_id}",
+            delete(push::delete_registration).fallback(unknown_operation),
         )
         .route(
             "/",

@@ -67,7 +67,7 @@ pub(super) async fn record_and_verify(
                 credentials: &state.config.credentials,
                 region: &state.config.region,
                 service,
-                now_secs: clock::now_ms() / 1000,
+                now_secs: clock::system_now_ms() / 1000,
             };
             verifier.verify(&parts.method, &parts.uri, &parts.headers, bytes)
         }
@@ -83,7 +83,7 @@ pub(super) async fn record_and_verify(
         signature_error: verdict.as_ref().err().map(|e| e.code().to_owned()),
         access_key_id: sigv4::access_key_id(&parts.headers),
         headers: redacted_headers(&parts.headers),
-        received_at_ms: clock::now_ms(),
+        received_at_ms: clock::system_now_ms(),
     });
 
     let Some(body) = body else {

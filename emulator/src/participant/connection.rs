@@ -59,7 +59,7 @@ pub(crate) async fn create(
         contact.connection_acknowledged = true;
         if let Some(author) = contact.author(&key.participant_id).cloned() {
             let item = Item::connection_ack(&contact.contact_id, &author);
-            contact.push(&item);
+            contact.push(item);
         }
     }
     Ok(Json(answer))

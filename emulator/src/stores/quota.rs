@@ -1,15 +1,18 @@
-//! StartChatContact's quotas: the request-rate token bucket and the cap on concurrent chats, both
-//! changeable at run time.
+//! The quotas: a request-rate token bucket per operation, and StartChatContact's cap on concurrent
+//! chats, all changeable at run time.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::config::QuotaConfig;
+use crate::operation::Operation;
 use crate::sync::lock;
 
-/// The quotas in force and the bucket's fill, as `GET /_emulator/quota` and `Emulator::quota` show them.
+/// The quotas in force and the buckets' fill, as `GET /_emulator/quota` and `Emulator::quota` show
+/// them. The top-level rate fields are StartChatContact's; `operations` has every operation's.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaStatus {
@@ -22,6 +25,18 @@ pub struct QuotaStatus {
     pub max_active_chats: Option<usize>,
     /// Chats active now.
     pub active_chats: usize,
+    /// Every operation's bucket, by operation name.
+    pub operations: BTreeMap<String, BucketStatus>,
+}
+
+/// One operation's rate quota and its bucket's fill.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BucketStatus {
+    pub enabled: bool,
+    pub rate_per_second: f64,
+    pub burst: u32,
+    pub available_tokens: f64,
 }
 
 struct Bucket {
@@ -47,24 +62,51 @@ impl Bucket {
             (self.tokens + elapsed * self.config.rate_per_second).min(f64::from(self.config.burst));
         self.refilled_at = now;
     }
+
+    fn status(&mut self) -> BucketStatus {
+        self.refill(Instant::now());
+        BucketStatus {
+            enabled: self.config.enabled,
+            rate_per_second: self.config.rate_per_second,
+            burst: self.config.burst,
+            available_tokens: self.tokens,
+        }
+    }
 }
 
 pub(crate) struct Quotas {
-    bucket: Mutex<Bucket>,
+    buckets: Mutex<BTreeMap<Operation, Bucket>>,
     max_active_chats: Mutex<Option<usize>>,
 }
 
 impl Quotas {
-    pub(crate) fn new(config: QuotaConfig, max_active_chats: Option<usize>) -> Self {
+    /// Each operation's quota from `configured`, else Connect's default for it.
+    pub(crate) fn new(
+        configured: &BTreeMap<Operation, QuotaConfig>,
+        max_active_chats: Option<usize>,
+    ) -> Self {
+        let buckets = Operation::ALL
+            .into_iter()
+            .map(|operation| {
+                let config = configured
+                    .get(&operation)
+                    .cloned()
+                    .unwrap_or_else(|| QuotaConfig::connect_default(operation));
+                (operation, Bucket::full(config))
+            })
+            .collect();
         Quotas {
-            bucket: Mutex::new(Bucket::full(config)),
+            buckets: Mutex::new(buckets),
             max_active_chats: Mutex::new(max_active_chats),
         }
     }
 
-    /// Takes a token for one call; false when the bucket is empty (the call is throttled).
-    pub(crate) fn try_take(&self) -> bool {
-        let mut bucket = lock(&self.bucket);
+    /// Takes a token for one call of `operation`; false when its bucket is empty (throttled).
+    pub(crate) fn try_take(&self, operation: Operation) -> bool {
+        let mut buckets = lock(&self.buckets);
+        let Some(bucket) = buckets.get_mut(&operation) else {
+            return true;
+        };
         if !bucket.config.enabled {
             return true;
         }
@@ -77,20 +119,23 @@ impl Quotas {
         }
     }
 
-    pub(crate) fn config(&self) -> QuotaConfig {
-        lock(&self.bucket).config.clone()
+    pub(crate) fn config(&self, operation: Operation) -> QuotaConfig {
+        lock(&self.buckets).get(&operation).map_or_else(
+            || QuotaConfig::connect_default(operation),
+            |b| b.config.clone(),
+        )
     }
 
-    /// Puts a new rate quota in force, with a full bucket.
-    pub(crate) fn set(&self, config: QuotaConfig) {
-        *lock(&self.bucket) = Bucket::full(config);
+    /// Puts a new rate quota in force for `operation`, with a full bucket.
+    pub(crate) fn set(&self, operation: Operation, config: QuotaConfig) {
+        lock(&self.buckets).insert(operation, Bucket::full(config));
     }
 
-    /// Fills the bucket, keeping the quota in force.
+    /// Fills every bucket, keeping the quotas in force.
     pub(crate) fn refill_fully(&self) {
-        let mut bucket = lock(&self.bucket);
-        let config = bucket.config.clone();
-        *bucket = Bucket::full(config);
+        for bucket in lock(&self.buckets).values_mut() {
+            *bucket = Bucket::full(bucket.config.clone());
+        }
     }
 
     pub(crate) fn max_active_chats(&self) -> Option<usize> {
@@ -102,15 +147,28 @@ impl Quotas {
     }
 
     pub(crate) fn status(&self, active_chats: usize) -> QuotaStatus {
-        let mut bucket = lock(&self.bucket);
-        bucket.refill(Instant::now());
+        let mut buckets = lock(&self.buckets);
+        let operations: BTreeMap<String, BucketStatus> = buckets
+            .iter_mut()
+            .map(|(operation, bucket)| (operation.name().to_owned(), bucket.status()))
+            .collect();
+        let start_chat = operations
+            .get(Operation::StartChatContact.name())
+            .cloned()
+            .unwrap_or(BucketStatus {
+                enabled: false,
+                rate_per_second: 0.0,
+                burst: 0,
+                available_tokens: 0.0,
+            });
         QuotaStatus {
-            enabled: bucket.config.enabled,
-            rate_per_second: bucket.config.rate_per_second,
-            burst: bucket.config.burst,
-            available_tokens: bucket.tokens,
+            enabled: start_chat.enabled,
+            rate_per_second: start_chat.rate_per_second,
+            burst: start_chat.burst,
+            available_tokens: start_chat.available_tokens,
             max_active_chats: self.max_active_chats(),
             active_chats,
+            operations,
         }
     }
 }
@@ -142,18 +200,37 @@ mod tests {
 
     #[test]
     fn throttles_once_empty_and_never_when_disabled() {
-        let quotas = Quotas::new(quota(0.0, 3), None);
-        assert_eq!((0..5).filter(|_| quotas.try_take()).count(), 3);
+        let start_chat = Operation::StartChatContact;
+        let quotas = Quotas::new(&BTreeMap::from([(start_chat, quota(0.0, 3))]), None);
+        assert_eq!((0..5).filter(|_| quotas.try_take(start_chat)).count(), 3);
         quotas.refill_fully();
-        assert!(quotas.try_take());
-        quotas.set(QuotaConfig::OFF);
-        assert!((0..100).all(|_| quotas.try_take()));
+        assert!(quotas.try_take(start_chat));
+        quotas.set(start_chat, QuotaConfig::OFF);
+        assert!((0..100).all(|_| quotas.try_take(start_chat)));
         assert!(!quotas.status(0).enabled);
     }
 
     #[test]
+    fn each_operation_has_its_own_bucket_with_connect_s_default() {
+        let quotas = Quotas::new(&BTreeMap::new(), None);
+        let status = quotas.status(0);
+        assert_eq!(status.operations.len(), Operation::ALL.len());
+        assert_eq!(status.operations["GetCurrentMetricData"].burst, 8);
+        assert_eq!(status.operations["DescribeQueue"].burst, 5);
+        assert_eq!(status.operations["DescribeQueue"].rate_per_second, 2.0);
+        let describe = Operation::DescribeQueue;
+        assert_eq!((0..9).filter(|_| quotas.try_take(describe)).count(), 5);
+        assert!(quotas.try_take(Operation::GetEffectiveHoursOfOperations));
+        assert_eq!(
+            quotas.status(0).available_tokens,
+            8.0,
+            "StartChatContact's is untouched"
+        );
+    }
+
+    #[test]
     fn the_active_chat_cap_changes_at_run_time() {
-        let quotas = Quotas::new(QuotaConfig::CONNECT_DEFAULT, Some(2));
+        let quotas = Quotas::new(&BTreeMap::new(), Some(2));
         assert_eq!(quotas.status(1).max_active_chats, Some(2));
         quotas.set_max_active_chats(None);
         let status = quotas.status(1);

@@ -1,4 +1,5 @@
-//! What the control plane saw: every request, and every StartChatContact call with its outcome.
+//! What the control plane saw: every request, every StartChatContact call with its outcome, every
+//! call of the other Connect operations, and the GetSecretValue calls.
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -6,6 +7,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use crate::operation::Operation;
 use crate::stores::faults::{Fault, fault_json};
 use crate::sync::lock;
 
@@ -64,6 +66,24 @@ fn optional_fault<S: Serializer>(value: &Option<Fault>, serializer: S) -> Result
     value.as_ref().map(fault_json).serialize(serializer)
 }
 
+/// One call of a Connect operation other than StartChatContact (whose calls are
+/// [`RecordedStartChat`]s) and how it was answered. Bodies are not kept: they may hold device tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedCall {
+    pub operation: Operation,
+    /// The instance the path names.
+    pub instance_id: String,
+    /// The HTTP status answered; 0 when a fault ended the connection without an answer.
+    pub status: u16,
+    /// The `x-amzn-ErrorType` answered, if an error.
+    pub error_code: Option<String>,
+    /// The injected fault this call met, if any.
+    #[serde(serialize_with = "optional_fault")]
+    pub fault: Option<Fault>,
+    pub peer: SocketAddr,
+}
+
 /// One Secrets Manager GetSecretValue call and how it was answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -86,6 +106,7 @@ pub(crate) struct Records {
     requests: Mutex<Vec<RecordedRequest>>,
     start_chat_calls: Mutex<Vec<RecordedStartChat>>,
     secret_calls: Mutex<Vec<RecordedSecretCall>>,
+    operation_calls: Mutex<Vec<RecordedCall>>,
 }
 
 /// Appends, dropping the oldest tenth first when the list is full (benchmarks run long).
@@ -104,6 +125,7 @@ impl Records {
             requests: Mutex::default(),
             start_chat_calls: Mutex::default(),
             secret_calls: Mutex::default(),
+            operation_calls: Mutex::default(),
         }
     }
 
@@ -117,6 +139,14 @@ impl Records {
 
     pub(crate) fn push_secret_call(&self, call: RecordedSecretCall) {
         push_bounded(&mut lock(&self.secret_calls), call, self.limit);
+    }
+
+    pub(crate) fn push_operation_call(&self, call: RecordedCall) {
+        push_bounded(&mut lock(&self.operation_calls), call, self.limit);
+    }
+
+    pub(crate) fn operation_calls(&self) -> Vec<RecordedCall> {
+        lock(&self.operation_calls).clone()
     }
 
     pub(crate) fn secret_calls(&self) -> Vec<RecordedSecretCall> {
@@ -135,6 +165,7 @@ impl Records {
         lock(&self.requests).clear();
         lock(&self.start_chat_calls).clear();
         lock(&self.secret_calls).clear();
+        lock(&self.operation_calls).clear();
     }
 }
 

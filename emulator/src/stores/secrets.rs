@@ -55,7 +55,7 @@ impl SecretStore {
                     StoredSecret {
                         secret_string: secret_string.to_owned(),
                         version_id: ids::random_uuid(),
-                        created: clock::now_ms() as f64 / 1000.0,
+                        created: clock::system_now_ms() as f64 / 1000.0,
                     },
                 );
             }

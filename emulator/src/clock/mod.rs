@@ -1,10 +1,20 @@
-//! Wall-clock helpers: the two time formats AWS uses on these APIs, through the `time` crate.
+//! Time: the system clock, the emulator's own settable clock ([`EmulatorClock`]), and the formats
+//! AWS uses on these APIs, through the `time` crate.
+//!
+//! Which clock is which: SigV4's `X-Amz-Date` check, token and URL expiries, quotas and the request
+//! records follow the system clock (clients check them against theirs); what the emulated service
+//! reports as "now" (transcript times, chat start and end, `DataSnapshotTime`, push notifications)
+//! follows the emulator's clock, so a test can move it across an opening time.
+
+mod emulated;
+
+pub(crate) use emulated::EmulatorClock;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use time::format_description::FormatItem;
 use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// `yyyy-MM-ddTHH:mm:ss.SSSZ`: `AbsoluteTime` and the expiries.
 const ISO8601_MS: &[FormatItem<'static>] =
@@ -12,12 +22,14 @@ const ISO8601_MS: &[FormatItem<'static>] =
 /// `yyyy-MM-ddTHH:mm:ssZ`.
 const ISO8601_SECS: &[FormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+/// `yyyy-MM-dd`: the dates of hours of operation.
+const DATE: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
 /// `yyyyMMddTHHmmssZ`: SigV4's `X-Amz-Date`.
 const AMZ_DATE: &[FormatItem<'static>] =
     format_description!("[year][month][day]T[hour][minute][second]Z");
 
-/// Milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> i64 {
+/// Milliseconds since the Unix epoch, by the system clock.
+pub(crate) fn system_now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -58,6 +70,20 @@ pub fn iso8601_utc(time: SystemTime) -> String {
         Err(before) => -i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX),
     };
     format(epoch_ms, ISO8601_SECS)
+}
+
+/// Parses a calendar date `yyyy-MM-dd` (a real date: no February 30th).
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
+    if text.len() != 10 {
+        return None;
+    }
+    Date::parse(text, DATE).ok()
+}
+
+/// `yyyy-MM-dd`.
+pub(crate) fn format_date(date: Date) -> String {
+    date.format(DATE)
+        .unwrap_or_else(|_| "1970-01-01".to_owned())
 }
 
 /// Parses `yyyyMMddTHHmmssZ` into epoch seconds.
@@ -136,6 +162,21 @@ mod tests {
             "2024010\u{e9}T00000Z",
         ] {
             assert_eq!(parse_amz_date(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        let leap = parse_date("2024-02-29").expect("a leap day");
+        assert_eq!(format_date(leap), "2024-02-29");
+        for text in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-1-01",
+            "20240101",
+            "2024-01-01T",
+        ] {
+            assert_eq!(parse_date(text), None, "{text}");
         }
     }
 

@@ -1,4 +1,5 @@
-//! Injected faults: each queued fault applies to the next StartChatContact request.
+//! Injected faults: each queued fault applies to the next request of its operation
+//! (StartChatContact unless it names another).
 //!
 //! Two kinds: those answered *instead of* processing the request (`Error`, `DropConnection`,
 //! `Stall`: no chat, no quota token), and those applied to the answer *after* processing it (`Delay`,
@@ -9,11 +10,14 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde_json::{Value, json};
-
+use crate::operation::Operation;
 use crate::sync::lock;
 
-/// A fault applied to one StartChatContact request.
+mod json;
+
+pub(crate) use json::{fault_json, parse_faults, pending_json};
+
+/// A fault applied to one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// Answer with this service error instead of starting a chat.
@@ -30,7 +34,7 @@ pub enum Fault {
     /// half-way). Error answers are sent unchanged.
     MalformedBody,
     /// Process the request; a successful answer becomes a 200 without `ParticipantToken`. Error
-    /// answers are sent unchanged.
+    /// answers are sent unchanged. StartChatContact only.
     MissingParticipantToken,
     /// Process the request (a chat is started and counted), then reset the TCP connection instead
     /// of answering: the answer is lost, as when a network fails after the service acted.
@@ -38,8 +42,13 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// Whether this fault can apply to `operation` (all but `MissingParticipantToken` apply to any).
+    pub(crate) fn applies_to(&self, operation: Operation) -> bool {
+        *self != Fault::MissingParticipantToken || operation == Operation::StartChatContact
+    }
+
     /// The faults that take no value in JSON (`{"stall": true}`), by their JSON name.
-    const FLAGS: [(&'static str, Fault); 5] = [
+    pub(super) const FLAGS: [(&'static str, Fault); 5] = [
         ("dropConnection", Fault::DropConnection),
         ("stall", Fault::Stall),
         ("malformedBody", Fault::MalformedBody),
@@ -129,21 +138,25 @@ impl ConnectErrorKind {
     }
 }
 
+/// The pending faults, in the order they were queued, each for one operation.
 #[derive(Default)]
 pub(crate) struct FaultQueue {
-    pending: Mutex<VecDeque<Fault>>,
+    pending: Mutex<VecDeque<(Operation, Fault)>>,
 }
 
 impl FaultQueue {
-    pub(crate) fn push(&self, fault: Fault) {
-        lock(&self.pending).push_back(fault);
+    pub(crate) fn push(&self, operation: Operation, fault: Fault) {
+        lock(&self.pending).push_back((operation, fault));
     }
 
-    pub(crate) fn next(&self) -> Option<Fault> {
-        lock(&self.pending).pop_front()
+    /// The oldest pending fault of `operation`, taken off the queue.
+    pub(crate) fn next(&self, operation: Operation) -> Option<Fault> {
+        let mut pending = lock(&self.pending);
+        let index = pending.iter().position(|(op, _)| *op == operation)?;
+        pending.remove(index).map(|(_, fault)| fault)
     }
 
-    pub(crate) fn pending(&self) -> Vec<Fault> {
+    pub(crate) fn pending(&self) -> Vec<(Operation, Fault)> {
         lock(&self.pending).iter().cloned().collect()
     }
 
@@ -152,149 +165,25 @@ impl FaultQueue {
     }
 }
 
-/// Parses the control API's fault JSON: one object or an array of them. Each object is
-/// `{"error": "ThrottlingException"}`, `{"delayMs": 6000}`, or one of the flags `{"dropConnection":
-/// true}`, `{"stall": true}`, `{"malformedBody": true}`, `{"missingParticipantToken": true}`,
-/// `{"resetAfterProcessing": true}`; optionally with `"count": n` to queue it n times.
-pub(crate) fn parse_faults(value: &Value) -> Result<Vec<Fault>, String> {
-    match value {
-        Value::Array(items) => {
-            let mut faults = Vec::new();
-            for item in items {
-                faults.extend(parse_one(item)?);
-            }
-            Ok(faults)
-        }
-        other => parse_one(other),
-    }
-}
-
-fn known_fields() -> String {
-    let mut names = vec!["\"error\"".to_owned(), "\"delayMs\"".to_owned()];
-    names.extend(Fault::FLAGS.iter().map(|(name, _)| format!("\"{name}\"")));
-    names.join(", ")
-}
-
-fn parse_one(value: &Value) -> Result<Vec<Fault>, String> {
-    let Value::Object(fields) = value else {
-        return Err("a fault must be a JSON object".to_owned());
-    };
-    let mut kinds = Vec::new();
-    for (key, field) in fields {
-        match key.as_str() {
-            "error" => {
-                let code = field.as_str().ok_or("\"error\" must be a string")?;
-                let kind = ConnectErrorKind::from_code(code).ok_or_else(|| {
-                    let known: Vec<&str> = ConnectErrorKind::ALL.iter().map(|k| k.code()).collect();
-                    format!("unknown error {code:?}; known: {}", known.join(", "))
-                })?;
-                kinds.push(Fault::Error(kind));
-            }
-            "delayMs" => {
-                let millis = field
-                    .as_u64()
-                    .filter(|ms| *ms <= MAX_DELAY_MS)
-                    .ok_or(format!(
-                        "\"delayMs\" must be an integer from 0 to {MAX_DELAY_MS}"
-                    ))?;
-                kinds.push(Fault::Delay(Duration::from_millis(millis)));
-            }
-            "count" => {}
-            other => {
-                let Some((_, flag)) = Fault::FLAGS.iter().find(|(name, _)| *name == other) else {
-                    return Err(format!(
-                        "unknown fault field {other:?}; known: {}, \"count\"",
-                        known_fields()
-                    ));
-                };
-                match field {
-                    Value::Bool(true) => kinds.push(flag.clone()),
-                    Value::Bool(false) => {}
-                    _ => return Err(format!("\"{other}\" must be a boolean")),
-                }
-            }
-        }
-    }
-    let fault = match kinds.as_slice() {
-        [one] => one.clone(),
-        [] => return Err(format!("a fault needs one of {}", known_fields())),
-        _ => return Err(format!("a fault takes only one of {}", known_fields())),
-    };
-    let count = match fields.get("count") {
-        None => 1,
-        Some(count) => count
-            .as_u64()
-            .filter(|c| (1..=1000).contains(c))
-            .ok_or("\"count\" must be an integer from 1 to 1000")?,
-    };
-    Ok(vec![fault; usize::try_from(count).unwrap_or(1)])
-}
-
-/// Longest injectable delay: a day is "never" for any client, and larger values overflow timers.
-const MAX_DELAY_MS: u64 = 24 * 60 * 60 * 1000;
-
-/// The JSON form of a fault, as `GET /_emulator/faults` lists it.
-pub(crate) fn fault_json(fault: &Fault) -> Value {
-    match fault {
-        Fault::Error(kind) => json!({ "error": kind.code() }),
-        Fault::Delay(delay) => {
-            json!({ "delayMs": u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) })
-        }
-        flag => {
-            let name = Fault::FLAGS
-                .iter()
-                .find(|(_, known)| known == flag)
-                .map_or("unknown", |(name, _)| name);
-            json!({ name: true })
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_every_form() {
+    fn each_operation_takes_its_own_faults_in_order() {
+        let queue = FaultQueue::default();
+        queue.push(Operation::StartChatContact, Fault::Stall);
+        queue.push(Operation::GetCurrentMetricData, Fault::DropConnection);
+        queue.push(Operation::StartChatContact, Fault::MalformedBody);
         assert_eq!(
-            parse_faults(&json!({"error": "ThrottlingException"})).unwrap(),
-            vec![Fault::Error(ConnectErrorKind::Throttling)]
+            queue.next(Operation::GetCurrentMetricData),
+            Some(Fault::DropConnection)
         );
-        assert_eq!(
-            parse_faults(&json!({"error": "AccessDenied", "count": 2})).unwrap(),
-            vec![Fault::Error(ConnectErrorKind::AccessDenied); 2]
-        );
-        assert_eq!(
-            parse_faults(&json!([{"delayMs": 6000}, {"dropConnection": true}])).unwrap(),
-            vec![Fault::Delay(Duration::from_secs(6)), Fault::DropConnection]
-        );
-        for (name, fault) in Fault::FLAGS {
-            assert_eq!(
-                parse_faults(&json!({ name: true })).expect("a known flag"),
-                vec![fault.clone()]
-            );
-            assert_eq!(fault_json(&fault), json!({ name: true }));
-        }
-    }
-
-    #[test]
-    fn rejects_bad_faults() {
-        for bad in [
-            json!({}),
-            json!({"error": "Nope"}),
-            json!({"error": 1}),
-            json!({"delayMs": -1}),
-            json!({"delayMs": u64::MAX}),
-            json!({"stall": 1}),
-            json!({"stall": true, "malformedBody": true}),
-            json!({"delayMs": 1, "error": "ThrottlingException"}),
-            json!({"dropConnection": "yes"}),
-            json!({"error": "ThrottlingException", "count": 0}),
-            json!({"other": 1}),
-            json!("ThrottlingException"),
-        ] {
-            assert!(parse_faults(&bad).is_err(), "{bad}");
-        }
+        assert_eq!(queue.next(Operation::DescribeQueue), None);
+        assert_eq!(queue.next(Operation::StartChatContact), Some(Fault::Stall));
+        assert_eq!(queue.pending().len(), 1);
+        assert!(!Fault::MissingParticipantToken.applies_to(Operation::DescribeQueue));
+        assert!(Fault::Stall.applies_to(Operation::DescribeQueue));
     }
 
     #[test]
