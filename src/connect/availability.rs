@@ -159,8 +159,10 @@ impl AvailabilitySource for SdkAvailabilitySource {
                     .channels(Channel::Chat)
                     .build(),
             )
+            // ESTIMATED_WAIT_TIME needs both groupings; with the one channel, one result per queue
+            // (the configuration allows at most 100 queues: one page).
             .groupings(Grouping::Queue)
-            // One result per queue: the configuration allows at most 100 queues, so one page.
+            .groupings(Grouping::Channel)
             .max_results(100);
         for (name, unit) in METRICS {
             call = call.current_metrics(CurrentMetric::builder().name(name).unit(unit).build());
