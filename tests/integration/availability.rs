@@ -18,7 +18,10 @@ async fn function(emulator: &Emulator, extra: &[(&str, &str)]) -> LambdaProcess 
     let mut function = LambdaProcess::spawn(env!("CARGO_BIN_EXE_start-chat"), &env)
         .await
         .expect("spawn");
-    function.wait_until_ready().await.expect("the function starts");
+    function
+        .wait_until_ready()
+        .await
+        .expect("the function starts");
     function
 }
 
@@ -27,7 +30,11 @@ async fn call(function: &mut LambdaProcess, event: &Value) -> Reply {
         .invoke(event.to_string().into_bytes())
         .await
         .expect("an answer");
-    reply_from(&invocation.response_json().expect("a response, not a Lambda error"))
+    reply_from(
+        &invocation
+            .response_json()
+            .expect("a response, not a Lambda error"),
+    )
 }
 
 async fn get(function: &mut LambdaProcess) -> Reply {
@@ -135,7 +142,10 @@ async fn open_turns_closed_when_the_emulators_clock_passes_the_closing_time() {
 async fn agents_leaving_make_it_unavailable() {
     let emulator = start_emulator().await;
     let mut function = function(&emulator, &[("AVAILABILITY_METRICS_TTL_SECONDS", "1")]).await;
-    assert_eq!(entry(&get(&mut function).await, "default")["reason"], "OPEN");
+    assert_eq!(
+        entry(&get(&mut function).await, "default")["reason"],
+        "OPEN"
+    );
 
     emulator
         .set_agent_presence(AgentPresence::empty(DEFAULT_QUEUE_ID, Channel::Chat))
@@ -223,7 +233,11 @@ async fn many_requests_cost_connect_at_most_the_documented_calls() {
         .sum();
     assert_eq!(reported, 5);
     assert_eq!(lines[0]["availability_cache"], "refreshed");
-    assert!(lines[1..].iter().all(|line| line["availability_cache"] == "hit"));
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|line| line["availability_cache"] == "hit")
+    );
 }
 
 #[tokio::test]

@@ -159,7 +159,8 @@ pub fn check(
             });
             // Only the availability answer may be kept by browsers and CDNs: the others carry tokens
             // or are about one request.
-            if (availability && !cacheable) || (!availability && cache_control != Some("no-store")) {
+            if (availability && !cacheable) || (!availability && cache_control != Some("no-store"))
+            {
                 problems.push(format!("cache-control {cache_control:?}"));
             }
             match serde_json::from_str::<Value>(text) {
