@@ -4,6 +4,8 @@
 //! `main`), which `make check-modules` enforces:
 //! - [`chat`]: the domain: what an acceptable chat request is, and the port to Connect; it uses nothing
 //!   outside itself;
+//! - [`availability`]: the domain of "can a customer chat now": hours, agents, the cache, its port
+//!   (it may use `chat`, nothing else);
 //! - [`push`]: the domain of push notifications for mobile chats, and its port to Connect; it uses
 //!   only [`chat`];
 //! - [`auth`]: signed customers: the website's token, verified;
@@ -26,6 +28,7 @@
 //! | a route | a variant of `http::Route` (`http/route.rs`), a file for its operation, a line in the dispatch (`http/handler.rs`) |
 
 pub mod auth;
+pub mod availability;
 pub mod chat;
 pub mod config;
 pub mod connect;

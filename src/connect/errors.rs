@@ -7,9 +7,10 @@ use aws_sdk_connect::config::http::HttpResponse;
 use aws_sdk_connect::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_connect::operation::RequestId;
 
+/// Any Connect operation's error (StartChatContact's, and availability's calls).
 pub(crate) fn classify<E>(error: SdkError<E, HttpResponse>) -> ConnectFailure
 where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let kind = match &error {
         SdkError::ServiceError(service) => {
@@ -38,9 +39,10 @@ where
     }
 }
 
+/// By the error's code: the errors the operations' models list (the same names for every Connect
+/// operation this function calls), then the ones any AWS API can answer, then the HTTP status.
 fn service_failure_kind(code: Option<&str>, status: u16) -> ConnectFailureKind {
     match code {
-        // The errors StartChatContact's and the push registrations' models list.
         Some("InvalidRequestException" | "InvalidParameterException") => {
             ConnectFailureKind::Rejected
         }
@@ -48,7 +50,6 @@ fn service_failure_kind(code: Option<&str>, status: u16) -> ConnectFailureKind {
         Some("LimitExceededException") => ConnectFailureKind::ChatLimitExceeded,
         Some("ServiceQuotaExceededException") => ConnectFailureKind::QuotaExceeded,
         Some("InternalServiceException") => ConnectFailureKind::ServiceError,
-        // Errors any AWS API can answer, which the operations' models need not list.
         Some(
             "ThrottlingException"
             | "TooManyRequestsException"

@@ -4,8 +4,10 @@
 use super::event::EventError;
 use super::route::Route;
 use crate::auth::TokenError;
+use crate::availability::Reason;
 use crate::chat::{FieldError, Rejection};
 use crate::push::PushRejection;
+use jiff::Timestamp;
 
 /// Why a request was refused before Amazon Connect was called.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +31,14 @@ pub enum ApiError {
     NotFound,
     /// The push domain's verdict: unreadable, invalid, or not the chat's own customer.
     PushRejected(PushRejection),
+    /// A `GET` while availability is not configured.
+    AvailabilityNotConfigured,
+    /// `REFUSE_START_WHEN`: the start's entry point is known to be closed (or unstaffed).
+    ChatClosed {
+        reason: Reason,
+        opens_at: Option<Timestamp>,
+        retry_after_seconds: Option<u64>,
+    },
 }
 
 impl From<Rejection> for ApiError {

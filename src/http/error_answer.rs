@@ -1,5 +1,6 @@
 //! The one place a failed request becomes an HTTP answer. For each refusal ([`ApiError`]; the domains'
-//! verdicts and the token's in `refusals.rs`) and each way Amazon Connect can fail
+//! verdicts in `refusals.rs`, the token's in `token.rs`, a closed entry point's in `closed.rs`) and each
+//! way Amazon Connect can fail
 //! ([`ConnectFailureKind`]) one row decides the status, the stable code, the message, `Retry-After`, the
 //! metric it counts in and the level it is logged at. The matches have no wildcard, so a new refusal or
 //! failure kind does not compile until it has a row here.
@@ -7,6 +8,12 @@
 //! Every answer has the body `{"error":{"code","message","fields"?,"fieldCount"?,"requestId"}}`, with
 //! CORS. Internal details (AWS messages, codes, Connect's request ids) are logged by telemetry and never
 //! appear here.
+
+mod closed;
+mod refusals;
+mod token;
+
+pub use closed::Closed;
 
 use super::connect_call::ConnectCall;
 use super::cors::OriginCheck;
@@ -16,7 +23,7 @@ use super::message::HttpResponse;
 use super::response::json_response;
 use crate::chat::{ConnectFailure, ConnectFailureKind, FieldError};
 use crate::telemetry::RequestMetric;
-use refusals::{push_rejection_refusal, rejection_refusal, token_refusal};
+use refusals::{push_rejection_refusal, rejection_refusal};
 use serde::Serialize;
 use std::borrow::Cow;
 use tracing::Level;
@@ -34,7 +41,9 @@ pub struct ErrorAnswer<'a> {
     /// The invalid fields, for the answers that list them.
     pub fields: Option<&'a [FieldError]>,
     /// Seconds a client should wait before retrying, for the answers a retry can fix.
-    pub retry_after_seconds: Option<&'static str>,
+    pub retry_after_seconds: Option<Cow<'static, str>>,
+    /// Why a start was refused as closed, and when it opens (`CHAT_CLOSED` only).
+    pub closed: Option<Closed>,
     /// The methods a 405's route answers.
     pub allow: Option<&'static str>,
     pub metric: RequestMetric,
@@ -54,6 +63,7 @@ pub(super) fn refused(
         message: message.into(),
         fields: None,
         retry_after_seconds: None,
+        closed: None,
         allow: None,
         metric,
         level: Level::INFO,
@@ -74,7 +84,11 @@ const fn connect(
         code,
         message: Cow::Borrowed(message),
         fields: None,
-        retry_after_seconds,
+        retry_after_seconds: match retry_after_seconds {
+            Some(seconds) => Some(Cow::Borrowed(seconds)),
+            None => None,
+        },
+        closed: None,
         allow: None,
         metric,
         level,
@@ -132,10 +146,21 @@ impl<'a> ErrorAnswer<'a> {
                 "Send the body as JSON, with Content-Type application/json or text/plain (UTF-8).",
             ),
             ApiError::Unauthorized(error) => {
-                let (code, message) = token_refusal(error);
+                let (code, message) = token::token_refusal(error);
                 refused(401, code, RequestMetric::RefusedAuth, message)
             }
             ApiError::Rejected(rejection) => rejection_refusal(rejection),
+            ApiError::AvailabilityNotConfigured => refused(
+                404,
+                "AVAILABILITY_NOT_CONFIGURED",
+                RefusedValidation,
+                "This service does not answer availability: POST to start a chat.",
+            ),
+            ApiError::ChatClosed {
+                reason,
+                opens_at,
+                retry_after_seconds,
+            } => closed::chat_closed(*reason, *opens_at, *retry_after_seconds),
             ApiError::PushNotificationsDisabled => refused(
                 404,
                 "PUSH_NOTIFICATIONS_DISABLED",
@@ -268,6 +293,11 @@ impl<'a> ErrorAnswer<'a> {
                 code: self.code,
                 message: &self.message,
                 field_count: self.fields.map(<[FieldError]>::len),
+                reason: self.closed.as_ref().map(|closed| closed.reason),
+                opens_at: self
+                    .closed
+                    .as_ref()
+                    .and_then(|closed| closed.opens_at.as_deref()),
                 fields: self
                     .fields
                     .map(|fields| &fields[..fields.len().min(LISTED_FIELDS_MAX)]),
@@ -281,8 +311,8 @@ impl<'a> ErrorAnswer<'a> {
         if self.status == 401 {
             response.set_header("www-authenticate", "Bearer");
         }
-        if let Some(seconds) = self.retry_after_seconds {
-            response.set_header("retry-after", seconds);
+        if let Some(seconds) = &self.retry_after_seconds {
+            response.set_header("retry-after", seconds.clone());
         }
         response
     }
@@ -302,9 +332,12 @@ struct ErrorDetail<'a> {
     fields: Option<&'a [FieldError]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     field_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opens_at: Option<&'a str>,
     request_id: &'a str,
 }
 
-mod refusals;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! One request, start to finish: the origin, then the route's operation for the method; then the
 //! response, the log line and the metric, all from the one [`Outcome`].
 
+use super::availability::{CheckAvailability, NoAvailability};
 use super::cors::{OriginCheck, OriginPolicy};
 use super::error::ApiError;
 use super::event::{PayloadVersion, ProxyResponse, request_from_event};
@@ -10,6 +11,7 @@ use super::push_registrations::PushOperations;
 use super::route::Route;
 use super::start_chat::StartChat;
 use crate::auth::CustomerTokenVerifier;
+use crate::availability::{AvailabilityCache, AvailabilitySettings, AvailabilitySource};
 use crate::chat::{ChatPolicy, ChatStarter, ConnectFailure};
 use crate::push::{
     PushPolicy, PushRegistrations, RegisterDeviceCommand, RegistrationId, RemoveRegistrationCommand,
@@ -29,10 +31,12 @@ pub struct HttpSettings {
 }
 
 /// The function: built once at cold start, then called for every request. It holds each route's
-/// operation; the push routes' only when push notifications are configured ([`ChatHandler::with_push`]).
-pub struct ChatHandler<C, P = PushOff> {
+/// operation: the start through `C`, availability (when configured) through `A`, the push routes (when
+/// configured) through `P`.
+pub struct ChatHandler<C, A = NoAvailability, P = PushOff> {
     origins: OriginPolicy,
     start_chat: StartChat<C>,
+    availability: Option<CheckAvailability<A>>,
     push: Option<PushOperations<P>>,
     metrics: Metrics,
 }
@@ -67,8 +71,30 @@ impl<C: ChatStarter> ChatHandler<C> {
                 max_body_bytes: settings.max_body_bytes,
                 attachments_enabled: settings.attachments_enabled,
             },
+            availability: None,
             push: None,
             metrics,
+        }
+    }
+}
+
+impl<C: ChatStarter, A: AvailabilitySource, P: PushRegistrations> ChatHandler<C, A, P> {
+    /// The same handler, answering `GET` with availability from the source (and gating starts when the
+    /// settings' `refuse_start_when` says so); `None` leaves availability off (`GET` answers 404), with
+    /// the same handler type. Its cache lives as long as the handler.
+    pub fn with_availability<B: AvailabilitySource>(
+        self,
+        availability: Option<(AvailabilitySettings, B)>,
+    ) -> ChatHandler<C, B, P> {
+        ChatHandler {
+            origins: self.origins,
+            start_chat: self.start_chat,
+            availability: availability.map(|(settings, source)| CheckAvailability {
+                cache: AvailabilityCache::new(settings),
+                source,
+            }),
+            push: self.push,
+            metrics: self.metrics,
         }
     }
 
@@ -78,7 +104,7 @@ impl<C: ChatStarter> ChatHandler<C> {
     pub fn with_push<Q: PushRegistrations>(
         self,
         push: Option<(PushPolicy, Q)>,
-    ) -> ChatHandler<C, Q> {
+    ) -> ChatHandler<C, A, Q> {
         let push = push.map(|(policy, registrations)| PushOperations {
             policy,
             customer_tokens: self.start_chat.customer_tokens.clone(),
@@ -88,13 +114,12 @@ impl<C: ChatStarter> ChatHandler<C> {
         ChatHandler {
             origins: self.origins,
             start_chat: self.start_chat,
+            availability: self.availability,
             push,
             metrics: self.metrics,
         }
     }
-}
 
-impl<C: ChatStarter, P: PushRegistrations> ChatHandler<C, P> {
     /// A Lambda event in, the proxy response document out. Never fails and never panics: an event that is
     /// not an HTTP request is answered with a JSON 400 too.
     pub async fn handle_event(&self, event: &Value, request_id: &str) -> ProxyResponse {
@@ -143,6 +168,7 @@ impl<C: ChatStarter, P: PushRegistrations> ChatHandler<C, P> {
             origin: origin.log_label(),
             result,
             connect_latency: handled.connect_latency,
+            availability: handled.availability(),
         };
         record.log();
         self.metrics.record(&record);
@@ -163,7 +189,15 @@ impl<C: ChatStarter, P: PushRegistrations> ChatHandler<C, P> {
         let (route, id_segment) = Route::resolve(&request.path);
         match (route, request.method.as_str(), &self.push) {
             (route, "OPTIONS", _) => Outcome::Preflight(route).into(),
-            (Route::Chat, "POST", _) => self.start_chat.handle(request).await,
+            (Route::Chat, "POST", _) => {
+                self.start_chat
+                    .handle(request, self.availability.as_ref())
+                    .await
+            }
+            (Route::Chat, "GET", _) => match &self.availability {
+                Some(availability) => availability.handle().await,
+                None => ApiError::AvailabilityNotConfigured.into(),
+            },
             (Route::Chat, _, _) => ApiError::MethodNotAllowed(route).into(),
             (_, _, None) => ApiError::PushNotificationsDisabled.into(),
             (Route::UnknownPushPath, _, Some(_)) => ApiError::NotFound.into(),

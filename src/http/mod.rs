@@ -1,10 +1,13 @@
 //! The HTTP edge: API Gateway REST (payload 1.0), HTTP API (2.0) and function URL events in, JSON out.
 //!
 //! `event.rs` reads the Lambda event, `handler.rs` checks the origin and dispatches on the [`Route`]
-//! (`route.rs`) and the method to the route's operation (`start_chat.rs`, `push_registrations.rs`);
-//! every failure is an [`ApiError`] (`error.rs`) or a Connect failure, answered in one place
-//! (`error_answer.rs`); `outcome.rs` turns what happened into the response and the record telemetry logs.
+//! (`route.rs`) and the method to the route's operation (`start_chat.rs`, `availability.rs` with
+//! `availability_body.rs`, `push_registrations.rs`); every failure is an [`ApiError`] (`error.rs`) or a
+//! Connect failure, answered in one place (`error_answer.rs`); `outcome.rs` turns what happened into
+//! the response and the record telemetry logs.
 
+mod availability;
+mod availability_body;
 mod body;
 mod connect_call;
 mod cors;
@@ -19,6 +22,7 @@ mod response;
 mod route;
 mod start_chat;
 
+pub use availability::NoAvailability;
 pub use connect_call::ConnectCall;
 pub use cors::{AllowedOrigins, OriginCheck, OriginPolicy, is_origin};
 pub use error::ApiError;

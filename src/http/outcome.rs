@@ -1,6 +1,7 @@
 //! What became of one request, as one value: the response, and the record the log line and the metric
 //! are made of, are both built from it (a failure's through its one [`ErrorAnswer`]).
 
+use super::availability_body::availability_response;
 use super::connect_call::ConnectCall;
 use super::cors::{OriginCheck, apply_preflight_headers, apply_response_headers};
 use super::error::ApiError;
@@ -8,15 +9,18 @@ use super::error_answer::ErrorAnswer;
 use super::message::{HttpRequest, HttpResponse};
 use super::response::{FeaturePermissions, RegisteredBody, StartChatBody, json_response};
 use super::route::Route;
+use crate::availability::Availability;
 use crate::chat::{ConnectFailure, Secret, StartedChat};
 use crate::push::RegistrationId;
 use crate::telemetry::RequestResult;
 use std::time::Duration;
 
-/// An outcome, and how long the Connect call took if one was made.
+/// An outcome, how long the Connect call took if one was made, and the availability a start's gate
+/// consulted (for the log line).
 pub(super) struct Handled {
     pub outcome: Outcome,
     pub connect_latency: Option<Duration>,
+    pub gate: Option<Availability>,
 }
 
 impl From<Outcome> for Handled {
@@ -24,6 +28,17 @@ impl From<Outcome> for Handled {
         Self {
             outcome,
             connect_latency: None,
+            gate: None,
+        }
+    }
+}
+
+impl Handled {
+    /// The availability answer this request gave or consulted.
+    pub fn availability(&self) -> Option<&Availability> {
+        match &self.outcome {
+            Outcome::Availability(availability) => Some(availability),
+            _ => self.gate.as_ref(),
         }
     }
 }
@@ -50,6 +65,8 @@ pub enum Outcome {
     },
     /// The registration is gone: no more notifications to that device.
     PushRemoved { contact_id: String },
+    /// Whether a customer can chat now, per entry point.
+    Availability(Availability),
     /// Refused before Amazon Connect was called.
     Refused(ApiError),
     /// Amazon Connect was called and did not do what was asked.
@@ -109,6 +126,10 @@ impl Outcome {
                 };
                 (response, RequestResult::PushRemoved { contact_id })
             }
+            Self::Availability(availability) => (
+                availability_response(availability, origin),
+                RequestResult::AvailabilityAnswered,
+            ),
             Self::Refused(error) => {
                 let answer = ErrorAnswer::refusal(error);
                 let result = RequestResult::Refused {

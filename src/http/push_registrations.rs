@@ -68,8 +68,8 @@ impl<P: PushRegistrations> PushOperations<P> {
             }
         };
         Handled {
-            outcome,
             connect_latency: Some(called.elapsed()),
+            ..outcome.into()
         }
     }
 
@@ -101,8 +101,8 @@ impl<P: PushRegistrations> PushOperations<P> {
             }
         };
         Handled {
-            outcome,
             connect_latency: Some(called.elapsed()),
+            ..outcome.into()
         }
     }
 }

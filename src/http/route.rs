@@ -13,7 +13,8 @@ const PUSH_REGISTRATIONS: &str = "push-registrations";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
-    /// The chat itself: `POST` starts one (`start_chat.rs`). Every path not below.
+    /// The chat itself: `POST` starts one (`start_chat.rs`), `GET` asks whether one can be had now
+    /// (`availability.rs`). Every path not below.
     Chat,
     /// `…/push-registrations`: `POST` registers a device for a chat's notifications.
     PushRegistrations,
@@ -47,7 +48,7 @@ impl Route {
     /// `Allow` of a 405 and `Access-Control-Allow-Methods` of a preflight.
     pub fn allowed_methods(self) -> &'static str {
         match self {
-            Self::Chat => "POST, OPTIONS",
+            Self::Chat => "GET, POST, OPTIONS",
             Self::PushRegistrations => "POST, OPTIONS",
             Self::PushRegistration => "DELETE, OPTIONS",
             Self::UnknownPushPath => "OPTIONS",
@@ -57,7 +58,9 @@ impl Route {
     /// What a 405 tells the caller to do instead.
     pub(crate) fn method_hint(self) -> &'static str {
         match self {
-            Self::Chat => "Use POST to start a chat (OPTIONS answers CORS preflights).",
+            Self::Chat => {
+                "Use POST to start a chat, GET to ask whether chat is available (OPTIONS answers CORS preflights)."
+            }
             Self::PushRegistrations => {
                 "Use POST to register a device (OPTIONS answers CORS preflights)."
             }

@@ -1,5 +1,7 @@
-//! `POST` on the chat route: the customer token, the body, the policy's command, one Connect call.
+//! `POST` on the chat route: the customer token, the body, the policy's command, availability's gate
+//! (only with `REFUSE_START_WHEN`), one Connect call.
 
+use super::availability::CheckAvailability;
 use super::body::read_body;
 use super::connect_call::ConnectCall;
 use super::error::ApiError;
@@ -7,6 +9,7 @@ use super::message::HttpRequest;
 use super::outcome::{Handled, Outcome};
 use super::response::FeaturePermissions;
 use crate::auth::CustomerTokenVerifier;
+use crate::availability::AvailabilitySource;
 use crate::chat::{ChatPolicy, ChatStarter};
 use std::time::{Instant, SystemTime};
 
@@ -23,7 +26,11 @@ pub(super) struct StartChat<C> {
 }
 
 impl<C: ChatStarter> StartChat<C> {
-    pub(super) async fn handle(&self, request: &HttpRequest) -> Handled {
+    pub(super) async fn handle<A: AvailabilitySource>(
+        &self,
+        request: &HttpRequest,
+        availability: Option<&CheckAvailability<A>>,
+    ) -> Handled {
         let now = SystemTime::now();
         // The token is checked before the body is read: an unsigned caller gets nothing parsed.
         let signed = match &self.customer_tokens {
@@ -41,6 +48,17 @@ impl<C: ChatStarter> StartChat<C> {
             Ok(command) => command,
             Err(rejection) => return ApiError::from(rejection).into(),
         };
+        let mut gate = None;
+        if let Some(availability) = availability {
+            let checked = availability.gate(&command).await;
+            if let Some(refusal) = checked.refusal {
+                return Handled {
+                    gate: checked.consulted,
+                    ..Outcome::Refused(refusal).into()
+                };
+            }
+            gate = checked.consulted;
+        }
         let called = Instant::now();
         let result = self.starter.start_chat(&command).await;
         let connect_latency = Some(called.elapsed());
@@ -62,6 +80,7 @@ impl<C: ChatStarter> StartChat<C> {
         Handled {
             outcome,
             connect_latency,
+            gate,
         }
     }
 }

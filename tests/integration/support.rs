@@ -7,7 +7,7 @@ use connect_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
 use start_chat::config::Config;
 use start_chat::connect::{SdkChatStarter, SdkPushRegistrations, connect_client_with};
-use start_chat::http::ChatHandler;
+use start_chat::http::{ChatHandler, NoAvailability};
 use start_chat::telemetry::Metrics;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -87,7 +87,7 @@ pub async fn sdk_client_at(
 }
 
 /// The handler `main` builds.
-pub type Handler = ChatHandler<SdkChatStarter, SdkPushRegistrations>;
+pub type Handler = ChatHandler<SdkChatStarter, NoAvailability, SdkPushRegistrations>;
 
 pub async fn handler_for(emulator: &Emulator, overrides: &[(&str, &str)]) -> Handler {
     let config = config_with(overrides);

@@ -151,7 +151,7 @@ class Entries(unittest.TestCase):
 
     def test_an_expected_side_left_out_fails(self):
         found = problems(entries=self.entries(lambda e: e["connect"].pop("GetCurrentMetricData")))
-        self.assertIn("connect.GetCurrentMetricData.function: the function calls it (expected): list its members in members.toml", found)
+        self.assertIn("connect.GetCurrentMetricData.function: the function calls it: list its members in members.toml", found)
         self.assertIn("connect.GetCurrentMetricData.emulator: the emulator serves it: list its members in members.toml", found)
 
 
@@ -177,6 +177,12 @@ class Detection(unittest.TestCase):
         entries = {"connect": {"DescribeQueue": {"function": "pending: the availability route adds the call"}}}
         found = cm.Checker(repo, models(), entries, cm.called_by_function(repo, models()), set()).run()
         self.assertIn("connect.DescribeQueue.function: pending, but the function now calls it: list its members", found)
+
+    def test_an_expected_operation_is_required_before_the_code_has_it(self):
+        repo = scratch_repo({"Cargo.toml": self.CARGO, "src/q.rs": "", "emulator/src/x.rs": ""})
+        found = cm.Checker(repo, models(), {}, set(), set()).run()
+        self.assertIn("connect.DescribeQueue.function: the function calls it (expected): list its members in members.toml", found)
+        self.assertIn("secretsmanager.GetSecretValue.emulator: the emulator serves it (expected): list its members in members.toml", found)
 
     def test_members_listed_for_code_that_does_not_exist_fail(self):
         repo = scratch_repo({"Cargo.toml": self.CARGO, "src/q.rs": "", "emulator/src/x.rs": ""})

@@ -7,6 +7,7 @@ use super::*;
 use crate::chat::{
     ConnectFailure, ConnectFailureKind, ContinuationTokens, DEFAULT_TOKEN_LIFETIME, ServerSecret,
 };
+use crate::http::NoAvailability;
 use crate::push::{PushSettings, RegisterDeviceCommand, RemoveRegistrationCommand};
 use aws_lc_rs::hmac;
 use base64::Engine;
@@ -54,7 +55,7 @@ impl PushRegistrations for FakeRegistrations {
     }
 }
 
-type PushHandler = ChatHandler<FakeConnect, FakeRegistrations>;
+type PushHandler = ChatHandler<FakeConnect, NoAvailability, FakeRegistrations>;
 
 fn push_handler(signed: bool, answer: Result<(), ConnectFailureKind>) -> PushHandler {
     let mut handler = handler(Ok(()));
