@@ -1,5 +1,6 @@
-//! The two requests the benchmark sends: a typical widget request (`events/http-api-v2.json`) and a
-//! maximal valid one, built so that both the function and the emulator accept it.
+//! The requests the benchmark sends: a typical widget request (`events/http-api-v2.json`), a maximal
+//! valid one, built so that both the function and the emulator accept it, and the availability GET
+//! (`events/availability.json`).
 
 use connect_emulator::{LOCAL_INSTANCE_ID, LOCAL_SALES_FLOW_ID};
 use serde_json::{Map, Value, json};
@@ -140,6 +141,16 @@ pub fn load_typical(events: &Path) -> Result<Value, String> {
     let path = events.join("http-api-v2.json");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `events/availability.json`: the page's availability GET, an HTTP API event without a body.
+pub fn load_availability(events: &Path) -> Result<EventTemplate, String> {
+    let path = events.join("availability.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let event: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = serde_json::to_vec(&event).map_err(|e| e.to_string())?;
+    Ok(EventTemplate::fixed(bytes))
 }
 
 /// The typical event with its body replaced by the maximal one (same API Gateway v2 envelope).

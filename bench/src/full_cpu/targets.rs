@@ -48,7 +48,44 @@ fn margin(value: Option<f64>, limit: f64, unit: &str) -> String {
     }
 }
 
-pub fn verdicts(rust: &Figures, node: &Figures) -> Vec<Verdict> {
+/// Issue 17: a warm availability GET answered from the cache costs at most this many times the floor's
+/// CPU per invocation.
+pub const CACHED_GET_CPU_LIMIT: f64 = 1.5;
+
+/// CPU per cached GET ÷ the floor's CPU per (typical) invocation.
+pub fn cached_get_ratio(get_cpu_us: Option<f64>, floor_cpu_us: Option<f64>) -> Option<f64> {
+    get_cpu_us
+        .zip(floor_cpu_us)
+        .filter(|(_, floor)| *floor > 0.0)
+        .map(|(get, floor)| get / floor)
+}
+
+/// The cached GET's CPU against the floor's (`--floor`), both per warm invocation.
+fn cached_get(rust: &Figures, floor: Option<&Figures>) -> Verdict {
+    let get = rust.availability_cpu_us;
+    let floor_cpu = floor.and_then(|floor| floor.typical_cpu_us);
+    let ratio = cached_get_ratio(get, floor_cpu);
+    Verdict {
+        name: "cached availability GET CPU vs the floor",
+        target: format!("<= {CACHED_GET_CPU_LIMIT}x the floor's CPU per invocation"),
+        value: match (get, floor_cpu, ratio) {
+            (Some(get), Some(floor), Some(ratio)) => {
+                format!("{get:.1} µs = {ratio:.2}x the floor's {floor:.1} µs")
+            }
+            _ => "n/a".into(),
+        },
+        met: ratio.map(|r| r <= CACHED_GET_CPU_LIMIT),
+        margin: match ratio {
+            Some(r) if r <= CACHED_GET_CPU_LIMIT => {
+                format!("{:.1}% under", (1.0 - r / CACHED_GET_CPU_LIMIT) * 100.0)
+            }
+            Some(r) => format!("missed: {r:.2}x > {CACHED_GET_CPU_LIMIT}x"),
+            None => "not measured (needs --floor and the GET)".into(),
+        },
+    }
+}
+
+pub fn verdicts(rust: &Figures, node: &Figures, floor: Option<&Figures>) -> Vec<Verdict> {
     let mut out = Vec::new();
     let first = p50(rust.first_response_ms);
     let node_first = p50(node.first_response_ms);
@@ -137,5 +174,6 @@ pub fn verdicts(rust: &Figures, node: &Figures) -> Vec<Verdict> {
         met: below(zip, ZIP_LIMIT_BYTES as f64),
         margin: margin(zip.map(|b| b / 1e6), ZIP_LIMIT_BYTES as f64 / 1e6, "MB"),
     });
+    out.push(cached_get(rust, floor));
     out
 }
