@@ -84,7 +84,7 @@ fmt-check: ## cargo fmt --check on every crate
 MODULE_ROOTS := src emulator/src bench/src runtime-api/src
 .PHONY: check-modules
 check-modules: ## No cycle between the modules of any crate, and the function's domain depends on nothing outside it
-	python3 scripts/check-module-deps.py $(MODULE_ROOTS) --domain=src=chat
+	python3 scripts/check-module-deps.py $(MODULE_ROOTS) --domain=src=chat,availability
 
 .PHONY: check-features
 check-features: ## Every member resolves its dependencies' features as the workspace does (workspace-hack/ complete)

@@ -4,6 +4,8 @@
 //! `main`), which `make check-modules` enforces:
 //! - [`chat`]: the domain: what an acceptable chat request is, and the port to Connect; it uses nothing
 //!   outside itself;
+//! - [`availability`]: the domain of "can a customer chat now": hours, agents, the cache, its port
+//!   (it may use `chat`, nothing else);
 //! - [`auth`]: signed customers: the website's token, verified;
 //! - [`connect`]: the adapter that implements the port with `aws-sdk-connect`;
 //! - [`secrets`]: the adapter that reads the deployment's secret from Secrets Manager at cold start;
@@ -24,6 +26,7 @@
 //! | a route | a variant of `http::Route` (`http/route.rs`), a file for its operation, a line in the dispatch (`http/handler.rs`) |
 
 pub mod auth;
+pub mod availability;
 pub mod chat;
 pub mod config;
 pub mod connect;

@@ -285,7 +285,7 @@ fn check(
     let body = document.get("body").and_then(Value::as_str);
     if status == 204 {
         assert!(body.is_none(), "{document}");
-        assert_eq!(header("allow"), Some("POST, OPTIONS"), "{document}");
+        assert_eq!(header("allow"), Some("GET, POST, OPTIONS"), "{document}");
         assert!(connect.is_none(), "a preflight reached Connect");
         return;
     }
@@ -386,7 +386,7 @@ fn check(
         _ => panic!("fields and fieldCount must come together: {body}"),
     }
     if status == 405 {
-        assert_eq!(header("allow"), Some("POST, OPTIONS"), "{document}");
+        assert_eq!(header("allow"), Some("GET, POST, OPTIONS"), "{document}");
     }
     if status == 401 {
         assert_eq!(header("www-authenticate"), Some("Bearer"), "{document}");

@@ -2,9 +2,11 @@
 //! function with a message naming the variable, rather than surfacing later as a failed chat. Every
 //! variable is documented in the README; an empty value counts as unset (CloudFormation passes "" for
 //! empty parameters). Each file here reads one area: `policy.rs` (the chat policy), `http.rs` (origins,
-//! body size), `connect.rs` (the Connect call), `secrets.rs` (the server secret and signing keys),
-//! `telemetry.rs` (logs and metrics); `env.rs` holds the reading rules they share.
+//! body size), `connect.rs` (the Connect call), `availability.rs` (availability and refusing closed
+//! starts), `secrets.rs` (the server secret and signing keys), `telemetry.rs` (logs and metrics);
+//! `env.rs` holds the reading rules they share.
 
+mod availability;
 mod connect;
 mod env;
 mod http;
@@ -17,6 +19,7 @@ pub use http::DEFAULT_MAX_BODY_BYTES;
 pub use telemetry::DEFAULT_METRICS_NAMESPACE;
 
 use crate::auth::CustomerTokenVerifier;
+use crate::availability::AvailabilitySettings;
 use crate::chat::{ChatPolicy, PolicySettings};
 use crate::connect::ConnectSettings;
 use crate::http::HttpSettings;
@@ -36,6 +39,8 @@ pub struct Settings {
     signed_customers_required: bool,
     pub http: HttpSettings,
     pub connect: ConnectSettings,
+    /// `None`: availability is off (`AVAILABILITY_QUEUES` unset).
+    pub availability: Option<AvailabilitySettings>,
     pub log: LogSettings,
     /// CloudWatch namespace of the embedded metrics.
     pub metrics_namespace: String,
@@ -49,6 +54,8 @@ pub struct Config {
     pub customer_tokens: Option<CustomerTokenVerifier>,
     pub http: HttpSettings,
     pub connect: ConnectSettings,
+    /// `None`: availability is off.
+    pub availability: Option<AvailabilitySettings>,
     pub log: LogSettings,
     pub metrics_namespace: String,
 }
@@ -67,6 +74,7 @@ impl Settings {
         ChatPolicy::new(policy.clone()).map_err(policy_problem)?;
         let http = env.http_settings()?;
         let connect = env.connect_settings()?;
+        let availability = env.availability_settings(&policy)?;
         let metrics_namespace = env.metrics_namespace()?;
         Ok(Self {
             policy,
@@ -75,6 +83,7 @@ impl Settings {
             signed_customers_required: env.boolean("SIGNED_CUSTOMERS", false)?,
             http,
             connect,
+            availability,
             log,
             metrics_namespace,
         })
@@ -109,6 +118,7 @@ impl Settings {
             customer_tokens: secrets.customer_tokens,
             http: self.http,
             connect: self.connect,
+            availability: self.availability,
             log: self.log,
             metrics_namespace: self.metrics_namespace,
         })

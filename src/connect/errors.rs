@@ -4,12 +4,15 @@ use crate::chat::{ConnectFailure, ConnectFailureKind};
 use aws_sdk_connect::config::http::HttpResponse;
 use aws_sdk_connect::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_connect::operation::RequestId;
-use aws_sdk_connect::operation::start_chat_contact::StartChatContactError;
 
-pub(crate) fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> ConnectFailure {
+/// Any Connect operation's error (StartChatContact's, and availability's calls).
+pub(crate) fn classify<E>(error: SdkError<E, HttpResponse>) -> ConnectFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
     let kind = match &error {
         SdkError::ServiceError(service) => {
-            service_failure_kind(service.err(), service.raw().status().as_u16())
+            service_failure_kind(service.err().code(), service.raw().status().as_u16())
         }
         SdkError::TimeoutError(_) => ConnectFailureKind::Timeout,
         SdkError::DispatchFailure(dispatch) if dispatch.is_timeout() => ConnectFailureKind::Timeout,
@@ -34,23 +37,16 @@ pub(crate) fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> 
     }
 }
 
-fn service_failure_kind(error: &StartChatContactError, status: u16) -> ConnectFailureKind {
-    match error {
-        StartChatContactError::InvalidRequestException(_)
-        | StartChatContactError::InvalidParameterException(_) => {
-            return ConnectFailureKind::Rejected;
+/// By the error's code: the errors the operations' models list (the same names for every Connect
+/// operation this function calls), then the ones any AWS API can answer, then the HTTP status.
+fn service_failure_kind(code: Option<&str>, status: u16) -> ConnectFailureKind {
+    match code {
+        Some("InvalidRequestException" | "InvalidParameterException") => {
+            ConnectFailureKind::Rejected
         }
-        StartChatContactError::ResourceNotFoundException(_) => return ConnectFailureKind::NotFound,
-        StartChatContactError::LimitExceededException(_) => {
-            return ConnectFailureKind::ChatLimitExceeded;
-        }
-        StartChatContactError::InternalServiceException(_) => {
-            return ConnectFailureKind::ServiceError;
-        }
-        _ => {}
-    }
-    // Errors any AWS API can answer, which the operation's model does not list.
-    match error.code() {
+        Some("ResourceNotFoundException") => ConnectFailureKind::NotFound,
+        Some("LimitExceededException") => ConnectFailureKind::ChatLimitExceeded,
+        Some("InternalServiceException") => ConnectFailureKind::ServiceError,
         Some(
             "ThrottlingException"
             | "TooManyRequestsException"

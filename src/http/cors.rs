@@ -280,7 +280,7 @@ mod tests {
         );
         assert_eq!(
             value(&response, "access-control-allow-methods"),
-            Some("POST, OPTIONS")
+            Some("GET, POST, OPTIONS")
         );
 
         let mut response = ResponseHeaders::new();

@@ -4,7 +4,9 @@
 use super::event::EventError;
 use super::route::Route;
 use crate::auth::TokenError;
+use crate::availability::Reason;
 use crate::chat::{FieldError, Rejection};
+use jiff::Timestamp;
 
 /// Why a request was refused before Amazon Connect was called.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +24,14 @@ pub enum ApiError {
     Unauthorized(TokenError),
     /// The domain's verdict on the body: unreadable, invalid, or outside the policy.
     Rejected(Rejection),
+    /// A `GET` while availability is not configured.
+    AvailabilityNotConfigured,
+    /// `REFUSE_START_WHEN`: the start's entry point is known to be closed (or unstaffed).
+    ChatClosed {
+        reason: Reason,
+        opens_at: Option<Timestamp>,
+        retry_after_seconds: Option<u64>,
+    },
 }
 
 impl From<Rejection> for ApiError {

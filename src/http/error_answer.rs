@@ -7,12 +7,16 @@
 //! CORS. Internal details (AWS messages, codes, Connect's request ids) are logged by telemetry and never
 //! appear here.
 
+mod closed;
+mod token;
+
+pub use closed::Closed;
+
 use super::cors::OriginCheck;
 use super::error::ApiError;
 use super::event::EventError;
 use super::message::HttpResponse;
 use super::response::json_response;
-use crate::auth::TokenError;
 use crate::chat::{
     ConnectFailure, ConnectFailureKind, ContinuationRefusal, FieldError, LinkRefusal, Rejection,
 };
@@ -34,7 +38,9 @@ pub struct ErrorAnswer<'a> {
     /// The invalid fields, for the answers that list them.
     pub fields: Option<&'a [FieldError]>,
     /// Seconds a client should wait before retrying, for the answers a retry can fix.
-    pub retry_after_seconds: Option<&'static str>,
+    pub retry_after_seconds: Option<Cow<'static, str>>,
+    /// Why a start was refused as closed, and when it opens (`CHAT_CLOSED` only).
+    pub closed: Option<Closed>,
     /// The methods a 405's route answers.
     pub allow: Option<&'static str>,
     pub metric: RequestMetric,
@@ -42,7 +48,7 @@ pub struct ErrorAnswer<'a> {
 }
 
 /// A refusal: logged at INFO, never retried.
-fn refused(
+pub(super) fn refused(
     status: u16,
     code: &'static str,
     metric: RequestMetric,
@@ -54,6 +60,7 @@ fn refused(
         message: message.into(),
         fields: None,
         retry_after_seconds: None,
+        closed: None,
         allow: None,
         metric,
         level: Level::INFO,
@@ -74,7 +81,11 @@ const fn connect(
         code,
         message: Cow::Borrowed(message),
         fields: None,
-        retry_after_seconds,
+        retry_after_seconds: match retry_after_seconds {
+            Some(seconds) => Some(Cow::Borrowed(seconds)),
+            None => None,
+        },
+        closed: None,
         allow: None,
         metric,
         level,
@@ -132,10 +143,21 @@ impl<'a> ErrorAnswer<'a> {
                 "Send the body as JSON, with Content-Type application/json or text/plain (UTF-8).",
             ),
             ApiError::Unauthorized(error) => {
-                let (code, message) = token_refusal(error);
+                let (code, message) = token::token_refusal(error);
                 refused(401, code, RequestMetric::RefusedAuth, message)
             }
             ApiError::Rejected(rejection) => rejection_refusal(rejection),
+            ApiError::AvailabilityNotConfigured => refused(
+                404,
+                "AVAILABILITY_NOT_CONFIGURED",
+                RefusedValidation,
+                "This service does not answer availability: POST to start a chat.",
+            ),
+            ApiError::ChatClosed {
+                reason,
+                opens_at,
+                retry_after_seconds,
+            } => closed::chat_closed(*reason, *opens_at, *retry_after_seconds),
         };
         ErrorAnswer {
             fields: error.fields(),
@@ -227,6 +249,11 @@ impl<'a> ErrorAnswer<'a> {
                 code: self.code,
                 message: &self.message,
                 field_count: self.fields.map(<[FieldError]>::len),
+                reason: self.closed.as_ref().map(|closed| closed.reason),
+                opens_at: self
+                    .closed
+                    .as_ref()
+                    .and_then(|closed| closed.opens_at.as_deref()),
                 fields: self
                     .fields
                     .map(|fields| &fields[..fields.len().min(LISTED_FIELDS_MAX)]),
@@ -240,8 +267,8 @@ impl<'a> ErrorAnswer<'a> {
         if self.status == 401 {
             response.set_header("www-authenticate", "Bearer");
         }
-        if let Some(seconds) = self.retry_after_seconds {
-            response.set_header("retry-after", seconds);
+        if let Some(seconds) = &self.retry_after_seconds {
+            response.set_header("retry-after", seconds.clone());
         }
         response
     }
@@ -324,49 +351,6 @@ fn rejection_refusal(rejection: &Rejection) -> ErrorAnswer<'static> {
 
 const SIGNED_ONLY: &str = "Only the signed customer token may name a previous contact.";
 
-/// The code, and what the site's developer needs to fix their signer; never the token itself.
-fn token_refusal(error: &TokenError) -> (&'static str, &'static str) {
-    match error {
-        TokenError::Missing => (
-            "TOKEN_MISSING",
-            "Send the customer token as Authorization: Bearer <token>.",
-        ),
-        TokenError::Malformed => (
-            "TOKEN_MALFORMED",
-            "The customer token is not a well-formed JWT.",
-        ),
-        TokenError::AlgorithmNotAllowed => (
-            "TOKEN_ALGORITHM_NOT_ALLOWED",
-            "The customer token must be signed with HS256.",
-        ),
-        TokenError::SignatureInvalid => (
-            "TOKEN_SIGNATURE_INVALID",
-            "The customer token's signature does not verify.",
-        ),
-        TokenError::Expired => ("TOKEN_EXPIRED", "The customer token has expired."),
-        TokenError::NotYetValid => (
-            "TOKEN_NOT_YET_VALID",
-            "The customer token is not valid yet (iat or nbf in the future).",
-        ),
-        TokenError::LifetimeTooLong => (
-            "TOKEN_LIFETIME_TOO_LONG",
-            "The customer token's exp must be at most 10 minutes after its iat.",
-        ),
-        TokenError::AudienceInvalid => (
-            "TOKEN_AUDIENCE_INVALID",
-            "The customer token is not for this service (aud).",
-        ),
-        TokenError::TooLarge => (
-            "TOKEN_TOO_LARGE",
-            "The customer token is larger than 6144 bytes.",
-        ),
-        TokenError::ClaimsInvalid(_) => (
-            "TOKEN_CLAIMS_INVALID",
-            "The customer token's claims are invalid.",
-        ),
-    }
-}
-
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     error: ErrorDetail<'a>,
@@ -381,6 +365,10 @@ struct ErrorDetail<'a> {
     fields: Option<&'a [FieldError]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     field_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opens_at: Option<&'a str>,
     request_id: &'a str,
 }
 

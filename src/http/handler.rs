@@ -1,6 +1,7 @@
 //! One request, start to finish: the origin, then the route's operation for the method; then the
 //! response, the log line and the metric, all from the one [`Outcome`].
 
+use super::availability::{CheckAvailability, NoAvailability};
 use super::cors::{OriginCheck, OriginPolicy};
 use super::error::ApiError;
 use super::event::{PayloadVersion, ProxyResponse, request_from_event};
@@ -9,6 +10,7 @@ use super::outcome::{Handled, Outcome};
 use super::route::Route;
 use super::start_chat::StartChat;
 use crate::auth::CustomerTokenVerifier;
+use crate::availability::{AvailabilityCache, AvailabilitySettings, AvailabilitySource};
 use crate::chat::{ChatPolicy, ChatStarter};
 use crate::telemetry::{Metrics, RequestRecord};
 use serde_json::Value;
@@ -25,10 +27,11 @@ pub struct HttpSettings {
 }
 
 /// The function: built once at cold start, then called for every request. It holds each route's
-/// operation.
-pub struct ChatHandler<C> {
+/// operation: the start through `C`, availability (when configured) through `A`.
+pub struct ChatHandler<C, A = NoAvailability> {
     origins: OriginPolicy,
     start_chat: StartChat<C>,
+    availability: Option<CheckAvailability<A>>,
     metrics: Metrics,
 }
 
@@ -49,7 +52,28 @@ impl<C: ChatStarter> ChatHandler<C> {
                 max_body_bytes: settings.max_body_bytes,
                 attachments_enabled: settings.attachments_enabled,
             },
+            availability: None,
             metrics,
+        }
+    }
+}
+
+impl<C: ChatStarter, A: AvailabilitySource> ChatHandler<C, A> {
+    /// The same handler, answering `GET` with availability from the source (and gating starts when the
+    /// settings' `refuse_start_when` says so); `None` leaves availability off (`GET` answers 404), with
+    /// the same handler type. Its cache lives as long as the handler.
+    pub fn with_availability<B: AvailabilitySource>(
+        self,
+        availability: Option<(AvailabilitySettings, B)>,
+    ) -> ChatHandler<C, B> {
+        ChatHandler {
+            origins: self.origins,
+            start_chat: self.start_chat,
+            availability: availability.map(|(settings, source)| CheckAvailability {
+                cache: AvailabilityCache::new(settings),
+                source,
+            }),
+            metrics: self.metrics,
         }
     }
 
@@ -100,6 +124,7 @@ impl<C: ChatStarter> ChatHandler<C> {
             origin: origin.log_label(),
             result,
             connect_latency: handled.connect_latency,
+            availability: handled.availability(),
         };
         record.log();
         self.metrics.record(&record);
@@ -118,7 +143,15 @@ impl<C: ChatStarter> ChatHandler<C> {
         }
         match (Route::of(request), request.method.as_str()) {
             (route, "OPTIONS") => Outcome::Preflight(route).into(),
-            (Route::Chat, "POST") => self.start_chat.handle(request).await,
+            (Route::Chat, "POST") => {
+                self.start_chat
+                    .handle(request, self.availability.as_ref())
+                    .await
+            }
+            (Route::Chat, "GET") => match &self.availability {
+                Some(availability) => availability.handle().await,
+                None => ApiError::AvailabilityNotConfigured.into(),
+            },
             (route, _) => ApiError::MethodNotAllowed(route).into(),
         }
     }

@@ -1,10 +1,13 @@
 //! The HTTP edge: API Gateway REST (payload 1.0), HTTP API (2.0) and function URL events in, JSON out.
 //!
 //! `event.rs` reads the Lambda event, `handler.rs` checks the origin and dispatches on the [`Route`]
-//! (`route.rs`) and the method to the route's operation (`start_chat.rs`); every failure is an
+//! (`route.rs`) and the method to the route's operation (`start_chat.rs`, `availability.rs` with
+//! `availability_body.rs`); every failure is an
 //! [`ApiError`] (`error.rs`) or a Connect failure, answered in one place (`error_answer.rs`); `outcome.rs`
 //! turns what happened into the response and the record telemetry logs.
 
+mod availability;
+mod availability_body;
 mod body;
 mod cors;
 mod error;
@@ -17,6 +20,7 @@ mod response;
 mod route;
 mod start_chat;
 
+pub use availability::NoAvailability;
 pub use cors::{AllowedOrigins, OriginCheck, OriginPolicy, is_origin};
 pub use error::ApiError;
 pub use error_answer::{ErrorAnswer, LISTED_FIELDS_MAX};

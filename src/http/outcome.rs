@@ -1,20 +1,24 @@
 //! What became of one request, as one value: the response, and the record the log line and the metric
 //! are made of, are both built from it (a failure's through its one [`ErrorAnswer`]).
 
+use super::availability_body::availability_response;
 use super::cors::{OriginCheck, apply_preflight_headers, apply_response_headers};
 use super::error::ApiError;
 use super::error_answer::ErrorAnswer;
 use super::message::{HttpRequest, HttpResponse};
 use super::response::{FeaturePermissions, StartChatBody, json_response};
 use super::route::Route;
+use crate::availability::Availability;
 use crate::chat::{ConnectFailure, Secret, StartedChat};
 use crate::telemetry::RequestResult;
 use std::time::Duration;
 
-/// An outcome, and how long the Connect call took if one was made.
+/// An outcome, how long the Connect call took if one was made, and the availability a start's gate
+/// consulted (for the log line).
 pub(super) struct Handled {
     pub outcome: Outcome,
     pub connect_latency: Option<Duration>,
+    pub gate: Option<Availability>,
 }
 
 impl From<Outcome> for Handled {
@@ -22,6 +26,17 @@ impl From<Outcome> for Handled {
         Self {
             outcome,
             connect_latency: None,
+            gate: None,
+        }
+    }
+}
+
+impl Handled {
+    /// The availability answer this request gave or consulted.
+    pub fn availability(&self) -> Option<&Availability> {
+        match &self.outcome {
+            Outcome::Availability(availability) => Some(availability),
+            _ => self.gate.as_ref(),
         }
     }
 }
@@ -41,6 +56,8 @@ pub enum Outcome {
         features: FeaturePermissions,
         continuation_token: Option<Secret>,
     },
+    /// Whether a customer can chat now, per entry point.
+    Availability(Availability),
     /// Refused before Amazon Connect was called.
     Refused(ApiError),
     /// Amazon Connect was called and did not start the chat.
@@ -82,6 +99,10 @@ impl Outcome {
                 RequestResult::ChatStarted {
                     contact_id: &chat.contact_id,
                 },
+            ),
+            Self::Availability(availability) => (
+                availability_response(availability, origin),
+                RequestResult::AvailabilityAnswered,
             ),
             Self::Refused(error) => {
                 let answer = ErrorAnswer::refusal(error);

@@ -7,7 +7,8 @@ use super::message::HttpRequest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
-    /// The chat itself: `POST` starts one (`start_chat.rs`).
+    /// The chat itself: `POST` starts one (`start_chat.rs`), `GET` asks whether one can be had now
+    /// (`availability.rs`).
     Chat,
 }
 
@@ -21,14 +22,16 @@ impl Route {
     /// `Allow` of a 405 and `Access-Control-Allow-Methods` of a preflight.
     pub fn allowed_methods(self) -> &'static str {
         match self {
-            Self::Chat => "POST, OPTIONS",
+            Self::Chat => "GET, POST, OPTIONS",
         }
     }
 
     /// What a 405 tells the caller to do instead.
     pub(crate) fn method_hint(self) -> &'static str {
         match self {
-            Self::Chat => "Use POST to start a chat (OPTIONS answers CORS preflights).",
+            Self::Chat => {
+                "Use POST to start a chat, GET to ask whether chat is available (OPTIONS answers CORS preflights)."
+            }
         }
     }
 }

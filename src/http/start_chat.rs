@@ -1,11 +1,14 @@
-//! `POST` on the chat route: the customer token, the body, the policy's command, one Connect call.
+//! `POST` on the chat route: the customer token, the body, the policy's command, availability's gate
+//! (only with `REFUSE_START_WHEN`), one Connect call.
 
+use super::availability::CheckAvailability;
 use super::body::read_body;
 use super::error::ApiError;
 use super::message::HttpRequest;
 use super::outcome::{Handled, Outcome};
 use super::response::FeaturePermissions;
 use crate::auth::CustomerTokenVerifier;
+use crate::availability::AvailabilitySource;
 use crate::chat::{ChatPolicy, ChatStarter};
 use std::time::{Instant, SystemTime};
 
@@ -33,7 +36,11 @@ fn authorization(request: &HttpRequest) -> Option<&str> {
 }
 
 impl<C: ChatStarter> StartChat<C> {
-    pub(super) async fn handle(&self, request: &HttpRequest) -> Handled {
+    pub(super) async fn handle<A: AvailabilitySource>(
+        &self,
+        request: &HttpRequest,
+        availability: Option<&CheckAvailability<A>>,
+    ) -> Handled {
         let now = SystemTime::now();
         // The token is checked before the body is read: an unsigned caller gets nothing parsed.
         let signed = match &self.customer_tokens {
@@ -51,6 +58,17 @@ impl<C: ChatStarter> StartChat<C> {
             Ok(command) => command,
             Err(rejection) => return ApiError::from(rejection).into(),
         };
+        let mut gate = None;
+        if let Some(availability) = availability {
+            let checked = availability.gate(&command).await;
+            if let Some(refusal) = checked.refusal {
+                return Handled {
+                    gate: checked.consulted,
+                    ..Outcome::Refused(refusal).into()
+                };
+            }
+            gate = checked.consulted;
+        }
         let called = Instant::now();
         let result = self.starter.start_chat(&command).await;
         let connect_latency = Some(called.elapsed());
@@ -72,6 +90,7 @@ impl<C: ChatStarter> StartChat<C> {
         Handled {
             outcome,
             connect_latency,
+            gate,
         }
     }
 }

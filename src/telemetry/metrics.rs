@@ -15,22 +15,32 @@ pub struct Metrics {
 /// The constant parts of every line, rendered once at cold start.
 #[derive(Debug, Clone)]
 struct EmfSink {
-    /// `{"_aws":{"CloudWatchMetrics":…,"Timestamp":` for lines with and without `ConnectLatency`.
-    head_with_latency: String,
-    head_without_latency: String,
+    /// `{"_aws":{"CloudWatchMetrics":…,"Timestamp":` for each set of optional values a line can carry:
+    /// indexed by [`EmfSink::head_index`].
+    heads: [String; 4],
     /// `},"FunctionName":"…"`.
     function_name: String,
 }
 
+/// Values only some lines carry: the StartChatContact call's latency, and what availability cost (the
+/// Connect calls its refresh made, and 1 when an entry point's answer was unknown).
+const CONNECT_LATENCY: &str = "ConnectLatency";
+const AVAILABILITY_CONNECT_CALLS: &str = "AvailabilityConnectCalls";
+const AVAILABILITY_UNKNOWN: &str = "AvailabilityUnknown";
+
 impl EmfSink {
     fn new(namespace: String, function_name: String) -> Self {
-        let head = |with_latency: bool| {
+        let head = |index: usize| {
             let mut metrics: Vec<Value> = RequestMetric::ALL
                 .iter()
                 .map(|metric| json!({"Name": metric.name(), "Unit": "Count"}))
                 .collect();
-            if with_latency {
-                metrics.push(json!({"Name": "ConnectLatency", "Unit": "Milliseconds"}));
+            if index & 1 != 0 {
+                metrics.push(json!({"Name": CONNECT_LATENCY, "Unit": "Milliseconds"}));
+            }
+            if index & 2 != 0 {
+                metrics.push(json!({"Name": AVAILABILITY_CONNECT_CALLS, "Unit": "Count"}));
+                metrics.push(json!({"Name": AVAILABILITY_UNKNOWN, "Unit": "Count"}));
             }
             let directive = json!([{
                 "Namespace": namespace,
@@ -40,23 +50,24 @@ impl EmfSink {
             format!("{{\"_aws\":{{\"CloudWatchMetrics\":{directive},\"Timestamp\":")
         };
         Self {
-            head_with_latency: head(true),
-            head_without_latency: head(false),
+            heads: [head(0), head(1), head(2), head(3)],
             function_name: format!("}},\"FunctionName\":{}", Value::String(function_name)),
         }
     }
 
-    /// One EMF document: every metric present (0 or 1), the latency when Connect was called.
+    fn head_index(record: &RequestRecord<'_>) -> usize {
+        usize::from(record.connect_latency.is_some())
+            + 2 * usize::from(record.availability.is_some())
+    }
+
+    /// One EMF document: every count metric present (0 or 1), the optional values the request has.
     fn line(
         &self,
         record: &RequestRecord<'_>,
         metric: RequestMetric,
         timestamp_ms: u128,
     ) -> String {
-        let head = match record.connect_latency {
-            Some(_) => &self.head_with_latency,
-            None => &self.head_without_latency,
-        };
+        let head = &self.heads[Self::head_index(record)];
         let mut line = format!("{head}{timestamp_ms}{}", self.function_name);
         for candidate in RequestMetric::ALL {
             line.push_str(&format!(
@@ -67,8 +78,17 @@ impl EmfSink {
         }
         if let Some(latency) = record.connect_latency {
             line.push_str(&format!(
-                ",\"ConnectLatency\":{}",
+                ",\"{CONNECT_LATENCY}\":{}",
                 latency.as_secs_f64() * 1000.0
+            ));
+        }
+        if let (Some(availability), Some(unknown)) =
+            (record.availability, record.availability_unknown())
+        {
+            line.push_str(&format!(
+                ",\"{AVAILABILITY_CONNECT_CALLS}\":{},\"{AVAILABILITY_UNKNOWN}\":{}",
+                availability.report.connect_calls,
+                u8::from(unknown)
             ));
         }
         line.push_str("}\n");
@@ -122,6 +142,7 @@ mod tests {
             origin: "absent",
             result,
             connect_latency,
+            availability: None,
         };
         let metric = result.metric().expect("a request that counts");
         serde_json::from_str(&sink.line(&record, metric, 1_700_000_000_000)).expect("valid JSON")

@@ -2,6 +2,7 @@
 //! and nothing personal (no tokens, display names, attribute values or customer ids). The log line
 //! (`request_log.rs`) and the metric (`metrics.rs`) are both made of it.
 
+use crate::availability::{Availability, Reason};
 use crate::chat::ConnectFailure;
 use std::time::Duration;
 use tracing::Level;
@@ -17,6 +18,32 @@ pub struct RequestRecord<'a> {
     pub result: RequestResult<'a>,
     /// How long the StartChatContact call took, if one was made.
     pub connect_latency: Option<Duration>,
+    /// The availability answer, for a `GET` or a start `REFUSE_START_WHEN` looked at.
+    pub availability: Option<&'a Availability>,
+}
+
+impl RequestRecord<'_> {
+    /// `default=OPEN,sales=OUTSIDE_HOURS`: entry point names are configuration, not personal data.
+    pub(super) fn availability_reasons(&self) -> Option<String> {
+        let availability = self.availability?;
+        let pairs: Vec<String> = availability
+            .entry_points
+            .iter()
+            .map(|(name, answer)| format!("{name}={}", answer.reason.as_str()))
+            .collect();
+        Some(pairs.join(","))
+    }
+
+    /// Whether any entry point's availability is unknown (Connect failing, throttled or slow).
+    pub(super) fn availability_unknown(&self) -> Option<bool> {
+        let availability = self.availability?;
+        Some(
+            availability
+                .entry_points
+                .iter()
+                .any(|(_, answer)| answer.reason == Reason::Unknown),
+        )
+    }
 }
 
 /// What became of the request, as the log line and the metric tell it.
@@ -32,6 +59,8 @@ pub enum RequestResult<'a> {
         error_code: &'static str,
         invalid_fields: usize,
     },
+    /// An availability question answered (the answer itself is in the record's `availability`).
+    AvailabilityAnswered,
     /// Amazon Connect did not start the chat; logged at `level`, with what AWS said.
     ConnectFailed {
         metric: RequestMetric,
@@ -47,6 +76,7 @@ impl RequestResult<'_> {
         match self {
             Self::Preflight => None,
             Self::ChatStarted { .. } => Some(RequestMetric::ChatStarted),
+            Self::AvailabilityAnswered => Some(RequestMetric::AvailabilityAnswered),
             Self::Refused { metric, .. } | Self::ConnectFailed { metric, .. } => Some(*metric),
         }
     }
@@ -71,10 +101,14 @@ pub enum RequestMetric {
     RefusedPolicy,
     /// Signed-customer mode: a missing or invalid token.
     RefusedAuth,
+    /// `REFUSE_START_WHEN`: a start refused while its entry point is known closed (no Connect call).
+    RefusedClosed,
+    /// An availability question answered (`GET`), whatever the answer.
+    AvailabilityAnswered,
 }
 
 impl RequestMetric {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::ChatStarted,
         Self::ConnectThrottled,
         Self::ConnectChatLimit,
@@ -84,6 +118,8 @@ impl RequestMetric {
         Self::RefusedValidation,
         Self::RefusedPolicy,
         Self::RefusedAuth,
+        Self::RefusedClosed,
+        Self::AvailabilityAnswered,
     ];
 
     /// The CloudWatch metric name.
@@ -98,6 +134,8 @@ impl RequestMetric {
             Self::RefusedValidation => "RefusedValidation",
             Self::RefusedPolicy => "RefusedPolicy",
             Self::RefusedAuth => "RefusedAuth",
+            Self::RefusedClosed => "RefusedClosed",
+            Self::AvailabilityAnswered => "AvailabilityAnswered",
         }
     }
 }

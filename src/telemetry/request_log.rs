@@ -1,6 +1,7 @@
 //! The one log line per request. It names what happened, never who asked or what they sent.
 
 use super::record::{RequestRecord, RequestResult};
+use crate::availability::SourceFailure;
 use std::time::Duration;
 use tracing::Level;
 
@@ -14,6 +15,11 @@ impl RequestRecord<'_> {
             (self.request_id, self.method, self.status, self.origin);
         let latency_ms = milliseconds(self.latency);
         let connect_latency_ms = self.connect_latency.map(milliseconds);
+        self.log_availability_failures();
+        // Present only when availability was consulted: what it said, and what it cost.
+        let availability = self.availability_reasons();
+        let availability_cache = self.availability.map(|a| a.report.cache.as_str());
+        let availability_connect_calls = self.availability.map(|a| a.report.connect_calls);
         match self.result {
             RequestResult::Preflight => tracing::info!(
                 request_id,
@@ -33,6 +39,21 @@ impl RequestRecord<'_> {
                 origin,
                 outcome = "chat_started",
                 contact_id,
+                availability,
+                availability_cache,
+                availability_connect_calls,
+                "request handled"
+            ),
+            RequestResult::AvailabilityAnswered => tracing::info!(
+                request_id,
+                method,
+                status,
+                latency_ms,
+                origin,
+                outcome = "availability",
+                availability,
+                availability_cache,
+                availability_connect_calls,
                 "request handled"
             ),
             RequestResult::Refused {
@@ -49,6 +70,9 @@ impl RequestRecord<'_> {
                 reason = metric.name(),
                 error_code,
                 invalid_fields,
+                availability,
+                availability_cache,
+                availability_connect_calls,
                 "request refused"
             ),
             RequestResult::ConnectFailed {
@@ -80,6 +104,9 @@ impl RequestRecord<'_> {
                             connect_error,
                             connect_message,
                             connect_request_id,
+                            availability,
+                            availability_cache,
+                            availability_connect_calls,
                             $message
                         )
                     };
@@ -90,6 +117,26 @@ impl RequestRecord<'_> {
                     failure_line!(warn, "connect_refused", "Amazon Connect refused the chat");
                 }
             }
+        }
+    }
+
+    /// Each Connect call availability's refresh made that failed, on its own WARN line with what AWS
+    /// said (never shown to the browser). A refresh happens at most once per TTL.
+    fn log_availability_failures(&self) {
+        let Some(availability) = self.availability else {
+            return;
+        };
+        let request_id = self.request_id;
+        for SourceFailure { operation, failure } in &availability.report.failures {
+            tracing::warn!(
+                request_id,
+                operation = operation.as_str(),
+                failure = failure.kind.name(),
+                connect_error = failure.code.as_deref(),
+                connect_message = failure.message.as_deref(),
+                connect_request_id = failure.aws_request_id.as_deref(),
+                "availability: an Amazon Connect call failed"
+            );
         }
     }
 }

@@ -51,11 +51,11 @@ fn collect_code_enums(spec: &Value, schema: &Value, into: &mut BTreeSet<String>)
     }
 }
 
-/// The responses of `/chat`: POST, OPTIONS, and the answer to every other method.
+/// The responses of `/chat`: GET, POST, OPTIONS, and the answer to every other method.
 pub fn chat_responses(spec: &Value) -> Vec<(String, u16, &Value)> {
     let path = &spec["paths"]["/chat"];
     let mut responses = Vec::new();
-    for operation in ["post", "options", "x-other-methods"] {
+    for operation in ["get", "post", "options", "x-other-methods"] {
         let Some(listed) = path[operation]["responses"].as_object() else {
             panic!("openapi.yaml: /chat {operation} has no responses");
         };

@@ -134,6 +134,7 @@ async fn run_configuration(
                         request_id: &invocation.request_id,
                         document: &document,
                         connect_requests: emulator.requests().len() - requests_before,
+                        start_chat_calls: new_calls.len(),
                         connect_body: match new_calls {
                             [call] => Some(&call.body),
                             _ => None,

@@ -131,10 +131,10 @@ fn a_preflight_is_answered_without_a_metric_or_a_call() {
     let request = HttpRequest::new("OPTIONS").header("origin", SITE);
     let (response, lines) = run(&handler, &request);
     assert_eq!(response.status, 204);
-    assert_eq!(response.header("allow"), Some("POST, OPTIONS"));
+    assert_eq!(response.header("allow"), Some("GET, POST, OPTIONS"));
     assert_eq!(
         response.header("access-control-allow-methods"),
-        Some("POST, OPTIONS")
+        Some("GET, POST, OPTIONS")
     );
     assert_eq!(response.header("access-control-allow-origin"), Some(SITE));
     assert_eq!(lines.len(), 1);
@@ -185,8 +185,14 @@ fn refusals_count_by_reason_and_never_call_connect() {
         ),
         (post("{"), 400, RequestMetric::RefusedValidation),
         (
-            HttpRequest::new("GET").header("origin", SITE),
+            HttpRequest::new("PUT").header("origin", SITE),
             405,
+            RequestMetric::RefusedValidation,
+        ),
+        // Availability is not configured here.
+        (
+            HttpRequest::new("GET").header("origin", SITE),
+            404,
             RequestMetric::RefusedValidation,
         ),
         (
