@@ -236,6 +236,16 @@ mod tests {
     }
 
     #[test]
+    fn the_availability_event_is_a_get_without_a_body() {
+        let events = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../events"));
+        let template = load_availability(events).unwrap_or_else(|e| panic!("{e}"));
+        let event: Value =
+            serde_json::from_slice(&template.render("")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(event["requestContext"]["http"]["method"], "GET");
+        assert!(event.get("body").is_none_or(Value::is_null), "{event}");
+    }
+
+    #[test]
     fn client_tokens_are_distinct_version_4_uuids() {
         let run = 0xfedc_ba98_7654_3210;
         let tokens: std::collections::BTreeSet<String> = (0..1_000)
