@@ -2,7 +2,7 @@
 
 use super::figures::{WarmFigures, p50, p99};
 use super::{AtMemory, COLD_RUNTIMES};
-use crate::full_cpu::{CACHED_GET_CPU_LIMIT, cached_get_ratio};
+use crate::availability::{CACHED_GET_CPU_LIMIT, cached_get_ratio};
 use crate::stats::Summary;
 use crate::variant::{Runtime, Transport, Variant};
 use serde_json::{Value, json};

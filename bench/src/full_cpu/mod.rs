@@ -11,7 +11,7 @@ mod tests;
 
 pub use measure::measure;
 pub use results::{FullCpuReport, report};
-pub use targets::{CACHED_GET_CPU_LIMIT, Verdict, cached_get_ratio};
+pub use targets::Verdict;
 
 use crate::samples::{ColdSample, WarmRun};
 use crate::variant::PerVariant;

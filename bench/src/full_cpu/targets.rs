@@ -1,6 +1,7 @@
 //! The project's targets at full CPU, and whether a run met them.
 
 use super::figures::{Figures, p50};
+use crate::availability::{CACHED_GET_CPU_LIMIT, cached_get_ratio};
 use crate::procfs::mib;
 use serde_json::{Value, json};
 
@@ -46,18 +47,6 @@ fn margin(value: Option<f64>, limit: f64, unit: &str) -> String {
         ),
         None => "not measured".into(),
     }
-}
-
-/// Issue 17: a warm availability GET answered from the cache costs at most this many times the floor's
-/// CPU per invocation.
-pub const CACHED_GET_CPU_LIMIT: f64 = 1.5;
-
-/// CPU per cached GET ÷ the floor's CPU per (typical) invocation.
-pub fn cached_get_ratio(get_cpu_us: Option<f64>, floor_cpu_us: Option<f64>) -> Option<f64> {
-    get_cpu_us
-        .zip(floor_cpu_us)
-        .filter(|(_, floor)| *floor > 0.0)
-        .map(|(get, floor)| get / floor)
 }
 
 /// The cached GET's CPU against the floor's (`--floor`), both per warm invocation.
