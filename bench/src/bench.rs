@@ -24,7 +24,13 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
     };
     let by_memory = match &args.memory {
         Some(plan) => {
-            let results = by_memory::measure(&mut setup.driver, &setup.functions, plan).await?;
+            let results = by_memory::measure(
+                &mut setup.driver,
+                &setup.functions,
+                setup.floor.as_ref(),
+                plan,
+            )
+            .await?;
             load.check("after the memory sizes");
             Some(results)
         }

@@ -6,18 +6,29 @@ use crate::function::Function;
 use crate::process::{finish, spawn};
 use crate::procfs;
 use crate::samples::{BREAKDOWN_INVOCATIONS, Breakdown, ColdSample, WarmRun, WarmSample};
-use connect_emulator::Emulator;
-use local_runtime_api::{Invocation, InvocationOutcome, LambdaProcess};
-use serde_json::Value;
+use answers::{contact_id, open_now};
+use connect_emulator::{Emulator, RecordedRequest};
+use local_runtime_api::{Invocation, LambdaProcess};
 use std::time::Duration;
 
-/// The two requests the benchmark sends.
+mod answers;
+
+/// The requests the benchmark sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestKind {
     /// `events/http-api-v2.json`: what the widget sends.
     Typical,
     /// Every member at its limit (see `events.rs`).
     Maximal,
+    /// `events/availability.json`: the page's GET, answered from the function's cache once warm.
+    Availability,
+}
+
+/// The event templates of a run.
+pub struct Events {
+    pub typical: EventTemplate,
+    pub maximal: EventTemplate,
+    pub availability: EventTemplate,
 }
 
 /// What the harness keeps between invocations: the event templates and the ids they need.
@@ -25,22 +36,25 @@ pub struct Driver {
     pub emulator: Emulator,
     typical: EventTemplate,
     maximal: EventTemplate,
+    availability: EventTemplate,
     /// This run's part of every ClientToken.
     run: u64,
     counter: u64,
-    /// Whether warm runs send the maximal request too (`--typical-only` turns it off, for profiling).
+    /// Whether warm runs send the maximal request and the availability GET too (`--typical-only` turns
+    /// them off, for profiling).
     pub maximal_too: bool,
     /// Whether every answer must be a started chat (off for the calibration function, which starts none).
     pub expect_chats: bool,
 }
 
 impl Driver {
-    pub fn new(emulator: Emulator, typical: EventTemplate, maximal: EventTemplate) -> Self {
+    pub fn new(emulator: Emulator, events: Events) -> Self {
         let run = events::run_id();
         Self {
             emulator,
-            typical,
-            maximal,
+            typical: events.typical,
+            maximal: events.maximal,
+            availability: events.availability,
             run,
             counter: 0,
             maximal_too: true,
@@ -82,6 +96,19 @@ impl Driver {
         let event = match kind {
             RequestKind::Typical => self.typical_event(),
             RequestKind::Maximal => self.maximal_event(),
+            RequestKind::Availability => {
+                let invocation = process
+                    .invoke(self.availability.render(""))
+                    .await
+                    .map_err(|e| format!("invocation failed: {e}"))?;
+                open_now(&invocation)?;
+                // No StartChatContact: the emulator's service time is no part of it.
+                let sample = WarmSample {
+                    elapsed: invocation.elapsed,
+                    service: None,
+                };
+                return Ok((sample, invocation.request_id));
+            }
         };
         let invocation = self.invoke(process, event).await?;
         let sample = WarmSample {
@@ -107,6 +134,12 @@ impl Driver {
                 RequestKind::Maximal,
             ] {
                 self.invoke_kind(&mut process, kind).await?;
+            }
+            if function.answers_availability {
+                for _ in 0..2 {
+                    self.invoke_kind(&mut process, RequestKind::Availability)
+                        .await?;
+                }
             }
             Ok::<(), String>(())
         }
@@ -170,8 +203,12 @@ impl Driver {
             process.keep_output_lines(BREAKDOWN_INVOCATIONS * 4);
             processes.push(process);
         }
+        let availability = self.maximal_too
+            && functions
+                .iter()
+                .all(|function| function.answers_availability);
         let outcome = self
-            .warm_sequence(&mut processes, warmup, count, rss_every)
+            .warm_sequence(&mut processes, availability, warmup, count, rss_every)
             .await;
         let mut failure = None;
         for (index, (process, function)) in processes.into_iter().zip(functions).enumerate() {
@@ -193,6 +230,7 @@ impl Driver {
     async fn warm_sequence(
         &mut self,
         processes: &mut [LambdaProcess],
+        availability: bool,
         warmup: usize,
         count: usize,
         rss_every: usize,
@@ -230,16 +268,29 @@ impl Driver {
                     .map_err(|e| (index, e))?;
             }
         }
+        // The availability GETs' warm-up: the first one fills the cache.
+        for _ in 0..if availability { warmup } else { 0 } {
+            for (index, process) in processes.iter_mut().enumerate() {
+                self.invoke_kind(process, RequestKind::Availability)
+                    .await
+                    .map_err(|e| (index, e))?;
+            }
+        }
         for (index, run) in runs.iter_mut().enumerate() {
             run.rss_after_warmup_kib = memory(index)?.rss_kib;
             run.rss_trace_kib.push(run.rss_after_warmup_kib);
         }
-        let kinds: &[RequestKind] = if self.maximal_too {
-            &[RequestKind::Typical, RequestKind::Maximal]
-        } else {
-            &[RequestKind::Typical]
+        let kinds: &[RequestKind] = match (self.maximal_too, availability) {
+            (true, true) => &[
+                RequestKind::Typical,
+                RequestKind::Maximal,
+                RequestKind::Availability,
+            ],
+            (true, false) => &[RequestKind::Typical, RequestKind::Maximal],
+            (false, _) => &[RequestKind::Typical],
         };
         for &kind in kinds {
+            let last_connect_request = self.last_connect_request();
             let cpu_before: Vec<Option<u64>> =
                 pids.iter().map(|pid| procfs::cpu_time_ns(*pid)).collect();
             let mut samples = vec![Vec::with_capacity(count); processes.len()];
@@ -259,6 +310,10 @@ impl Driver {
                     }
                 }
             }
+            if kind == RequestKind::Availability {
+                self.answered_from_cache(last_connect_request)
+                    .map_err(|e| (0, e))?;
+            }
             for (index, run) in runs.iter_mut().enumerate() {
                 let cpu_us = cpu_before[index]
                     .zip(procfs::cpu_time_ns(pids[index]))
@@ -277,6 +332,10 @@ impl Driver {
                         run.maximal_breakdown = breakdown;
                         run.maximal_cpu_us = cpu_us;
                     }
+                    RequestKind::Availability => {
+                        run.availability = samples;
+                        run.availability_cpu_us = cpu_us;
+                    }
                 }
             }
         }
@@ -289,27 +348,22 @@ impl Driver {
     }
 }
 
-/// The started chat's contact id, if any, or why the invocation is not a 200 answer.
-fn contact_id(invocation: &Invocation) -> Result<Option<String>, String> {
-    let InvocationOutcome::Response(bytes) = &invocation.outcome else {
-        return Err(format!("the function failed: {invocation:?}"));
-    };
-    let reply: Value = serde_json::from_slice(bytes)
-        .map_err(|e| format!("the response is not JSON ({e}): {}", lossy(bytes)))?;
-    if reply["statusCode"] != 200 {
-        return Err(format!("expected status 200: {}", lossy(bytes)));
+impl Driver {
+    /// The latest request the emulator received (it keeps only the latest): a later one differs (its
+    /// signature's date and invocation id do), so an unchanged one means Connect was not asked.
+    pub fn last_connect_request(&self) -> Option<RecordedRequest> {
+        self.emulator.requests().pop()
     }
-    let body: Value = serde_json::from_str(reply["body"].as_str().unwrap_or_default())
-        .map_err(|e| format!("the body is not JSON ({e})"))?;
-    Ok(body["data"]["startChatResult"]["ContactId"]
-        .as_str()
-        .filter(|id| id.len() == 36)
-        .map(str::to_owned))
-}
 
-fn lossy(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    text.chars().take(600).collect()
+    /// Fails when Connect received a request since `before`: the GETs measured since were to be
+    /// answered from the cache.
+    pub fn answered_from_cache(&self, before: Option<RecordedRequest>) -> Result<(), String> {
+        if self.last_connect_request() == before {
+            Ok(())
+        } else {
+            Err("a measured availability GET reached Connect instead of the cache".into())
+        }
+    }
 }
 
 /// The emulator's own time for the latest StartChatContact request (the emulator keeps only the latest

@@ -3,7 +3,7 @@
 
 use connect_emulator::{
     AgentConfig, Emulator, EmulatorConfig, EmulatorCredentials, LOCAL_ACCESS_KEY_ID, LOCAL_REGION,
-    LOCAL_SECRET_ACCESS_KEY, QuotaConfig,
+    LOCAL_SECRET_ACCESS_KEY,
 };
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,13 @@ pub const DEPLOYED_RUNTIME_ENV: [(&str, &str); 2] = [
     ("MIMALLOC_ARENA_EAGER_COMMIT", "0"),
 ];
 
+/// The availability TTLs of a function whose cached GET is measured: the longest allowed, so that every
+/// measured GET is answered from the cache (the start path never reads them).
+pub const CACHED_AVAILABILITY_ENV: [(&str, &str); 2] = [
+    ("AVAILABILITY_METRICS_TTL_SECONDS", "300"),
+    ("AVAILABILITY_SCHEDULE_TTL_SECONDS", "3600"),
+];
+
 /// A function under test: the program Lambda would start and its environment.
 #[derive(Debug, Clone)]
 pub struct Function {
@@ -24,6 +31,9 @@ pub struct Function {
     pub label: String,
     pub program: PathBuf,
     pub env: Vec<(String, String)>,
+    /// Whether it answers the availability GET (the Node.js baseline and the floor start a chat for
+    /// any request).
+    pub answers_availability: bool,
 }
 
 impl Function {
@@ -41,7 +51,17 @@ impl Function {
             label: label.to_owned(),
             program,
             env,
+            answers_availability: false,
         }
+    }
+
+    /// The function answers the availability GET, and keeps what it learns for the longest TTLs.
+    pub fn with_cached_availability(mut self) -> Self {
+        for (key, value) in CACHED_AVAILABILITY_ENV {
+            self.env.push((key.to_owned(), value.to_owned()));
+        }
+        self.answers_availability = true;
+        self
     }
 
     /// The environment `template.yaml` gives the deployed Rust function on top of its settings, so the
@@ -111,13 +131,13 @@ pub async fn start_emulator() -> Result<Emulator, String> {
             ..AgentConfig::default()
         },
         flow_greeting: String::new(),
-        // The harness starts thousands of chats as fast as it can: Connect's rate quota is not
-        // what it measures.
-        quota: QuotaConfig::OFF,
         max_records: 1,
         max_stored_chats: 2_000,
         ..EmulatorConfig::local()
-    };
+    }
+    // The harness starts thousands of chats as fast as it can, and every fresh process asks for
+    // availability once: Connect's rate quotas are not what it measures.
+    .without_quota();
     config.region = LOCAL_REGION.to_owned();
     let address = "127.0.0.1:0"
         .parse()

@@ -5,6 +5,7 @@
 //! Commands: `bench` (the default, [`bench`]), `soak` ([`soak`]), `probe` ([`probe`]), `record`
 //! ([`record`]); flags: `lambda-bench --help` ([`cli`]).
 
+mod availability;
 mod bench;
 mod by_memory;
 mod cli;

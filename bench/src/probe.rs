@@ -5,7 +5,7 @@
 //! command (BENCHMARKS.md, "The first invocation").
 
 use crate::cli::ProbeArgs;
-use crate::driver::{Driver, RequestKind};
+use crate::driver::{Driver, Events, RequestKind};
 use crate::events;
 use crate::function::{self, Function};
 use crate::process;
@@ -17,10 +17,18 @@ pub async fn run(args: ProbeArgs) -> Result<(), String> {
         serde_json::to_vec(&typical_value).map_err(|e| e.to_string())?,
     );
     let maximal = events::maximal_event(&typical_value)?;
+    let availability = events::load_availability(&args.events)?;
     let emulator = function::start_emulator().await?;
     let endpoint = emulator.endpoint_url();
     let front = connect_emulator::tls_front::start(emulator.local_addr(), &args.out).await?;
-    let mut driver = Driver::new(emulator, typical, maximal);
+    let mut driver = Driver::new(
+        emulator,
+        Events {
+            typical,
+            maximal,
+            availability,
+        },
+    );
     let mut function = Function::new("probed", args.program.clone(), &endpoint).deployed();
     for (key, value) in &args.env {
         function.env.push((key.clone(), value.clone()));

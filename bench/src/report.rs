@@ -91,8 +91,9 @@ impl Report {
                 memory_verdicts.iter().map(MemoryVerdict::to_json).collect();
             let _ = writeln!(
                 markdown,
-                "\n## At Lambda's memory sizes\n{}\nTargets at 128 MB:\n",
-                by_memory::markdown(at_memory)
+                "\n## At Lambda's memory sizes\n{}{}\nTargets at 128 MB:\n",
+                by_memory::markdown(at_memory),
+                by_memory::availability_markdown(at_memory)
             );
             for verdict in &memory_verdicts {
                 let _ = writeln!(

@@ -19,7 +19,8 @@ pub struct ColdSample {
 #[derive(Debug, Clone, Copy)]
 pub struct WarmSample {
     pub elapsed: Duration,
-    /// The emulator's own time for the StartChatContact request, when it reports it.
+    /// The emulator's own time for the StartChatContact request, when it reports it (none for a GET
+    /// answered from the cache).
     pub service: Option<Duration>,
 }
 
@@ -36,6 +37,8 @@ impl WarmSample {
 pub struct WarmRun {
     pub typical: Vec<WarmSample>,
     pub maximal: Vec<WarmSample>,
+    /// Availability GETs answered from the cache (functions that answer them).
+    pub availability: Vec<WarmSample>,
     /// RSS after the warm-up, then every `rss_every` measured invocations, in KiB.
     pub rss_trace_kib: Vec<u64>,
     pub rss_after_warmup_kib: u64,
@@ -45,6 +48,7 @@ pub struct WarmRun {
     /// CPU time the function used per invocation (all its threads), µs, per kind.
     pub typical_cpu_us: Option<f64>,
     pub maximal_cpu_us: Option<f64>,
+    pub availability_cpu_us: Option<f64>,
     /// Where the time of the last invocations went, from the function's own log lines (Rust only).
     pub typical_breakdown: Option<Breakdown>,
     pub maximal_breakdown: Option<Breakdown>,

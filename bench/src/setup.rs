@@ -2,7 +2,7 @@
 //! the functions (Rust with and without the init warm-up, the candidate, Node.js; each over HTTP and HTTPS).
 
 use crate::cli::BenchArgs;
-use crate::driver::Driver;
+use crate::driver::{Driver, Events};
 use crate::events::{self, EventTemplate};
 use crate::function::{self, Function};
 use crate::progress::progress;
@@ -13,6 +13,8 @@ use std::path::Path;
 pub struct Setup {
     pub driver: Driver,
     pub functions: Functions,
+    /// The calibration function (`--floor`).
+    pub floor: Option<Function>,
     /// Kept alive for the HTTPS variants.
     _tls_front: connect_emulator::tls_front::TlsFront,
 }
@@ -29,10 +31,12 @@ impl Setup {
         let typical =
             EventTemplate::fixed(serde_json::to_vec(&typical_value).map_err(|e| e.to_string())?);
         let maximal = events::maximal_event(&typical_value)?;
+        let availability = events::load_availability(&args.events)?;
         progress(&format!(
-            "events: typical {} bytes, maximal {} bytes",
+            "events: typical {} bytes, maximal {} bytes, availability GET {} bytes",
             typical.len(),
-            maximal.len()
+            maximal.len(),
+            availability.len()
         ));
 
         let emulator = function::start_emulator().await?;
@@ -40,21 +44,31 @@ impl Setup {
         // The same functions against an HTTPS endpoint: there the init warm-up saves the first request
         // a TLS handshake, as it does in Lambda.
         let front = connect_emulator::tls_front::start(emulator.local_addr(), &args.out).await?;
-        let mut driver = Driver::new(emulator, typical, maximal);
+        let mut driver = Driver::new(
+            emulator,
+            Events {
+                typical,
+                maximal,
+                availability,
+            },
+        );
         driver.maximal_too = !args.typical_only;
 
         let mut functions = Functions::default();
-        let rust = Function::new("rust", args.rust.clone(), &endpoint).deployed();
+        let rust = Function::new("rust", args.rust.clone(), &endpoint)
+            .deployed()
+            .with_cached_availability();
         functions.http.rust_unwarmed = Some(rust.clone().with_env(
             "rust (WARM_CONNECTION=false)",
             "WARM_CONNECTION",
             "false",
         ));
         functions.http.rust = Some(rust);
-        functions.http.candidate = args
-            .compare
-            .as_ref()
-            .map(|program| Function::new("candidate", program.clone(), &endpoint).deployed());
+        functions.http.candidate = args.compare.as_ref().map(|program| {
+            Function::new("candidate", program.clone(), &endpoint)
+                .deployed()
+                .with_cached_availability()
+        });
         functions.http.node = match &args.node_dir {
             Some(dir) => Some(node_function(dir, &endpoint)?),
             None => None,
@@ -72,9 +86,14 @@ impl Setup {
                 .map(|function| function.over_tls(&front.url, &front.ca_file));
             *functions.https.get_mut(runtime) = over_tls;
         }
+        let floor = args
+            .floor
+            .as_ref()
+            .map(|program| Function::new("floor", program.clone(), &endpoint));
         Ok(Self {
             driver,
             functions,
+            floor,
             _tls_front: front,
         })
     }

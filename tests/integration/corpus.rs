@@ -3,6 +3,7 @@
 //! configuration. Every answer must be the entry's status and code, in the documented shape, with CORS
 //! exactly for allowed origins, never a 5xx or a Lambda error, and a refusal must never reach Connect.
 
+mod answers;
 mod build;
 mod check;
 mod openapi;
@@ -104,6 +105,7 @@ async fn run_configuration(
     let mut problems = Vec::new();
     let mut answered = BTreeSet::new();
     let mut chats: HashMap<&str, String> = HashMap::new();
+    let mut documents: HashMap<&str, Value> = HashMap::new();
     for entry in &entries {
         let event = build_event(entry);
         let requests_before = emulator.requests().len();
@@ -158,6 +160,17 @@ async fn run_configuration(
                     if let Some(contact) = contact {
                         chats.insert(&entry.name, contact);
                     }
+                    if let Some(earlier) = &entry.expect.same_answer_as {
+                        match documents.get(earlier.as_str()) {
+                            None => found.push(format!("{earlier} got no answer to compare with")),
+                            Some(theirs) => {
+                                found.extend(answers::difference(theirs, &document).map(
+                                    |difference| format!("not {earlier}'s answer: {difference}"),
+                                ))
+                            }
+                        }
+                    }
+                    documents.insert(&entry.name, document);
                     found
                 }
             },

@@ -9,7 +9,7 @@ import cors_model as c
 
 CHAT_URI = "arn:aws:apigateway:eu-west-2:lambda:path/2015-03-31/functions/<StartChatFunction.Arn>/invocations"
 
-# The function's routes (/work/plan/features.md, docs/api.md) on both front doors: path -> methods.
+# The function's routes (src/http/route.rs, docs/api.md) on both front doors: path -> methods.
 ROUTES = {
     "/chat": {"get", "post", "options"},
     "/chat/push-registrations": {"post", "options"},

@@ -353,7 +353,7 @@ class ParameterHygiene(unittest.TestCase):
         self.assertEqual(self.params["Architecture"]["AllowedValues"], ["x86_64", "arm64"])
 
     def test_availability_tuning_ranges_match_the_function(self):
-        # The function refuses values outside these ranges at cold start (/work/plan/features.md).
+        # The function refuses values outside these ranges at cold start (src/config/availability.rs).
         expected = {
             "AvailabilityMetricsTtlSeconds": (15, 1, 300),
             "AvailabilityScheduleTtlSeconds": (300, 10, 3600),

@@ -89,20 +89,35 @@ impl ColdFigures {
 pub struct WarmFigures {
     pub typical_us: Option<Summary>,
     pub maximal_us: Option<Summary>,
+    /// Availability GETs answered from the cache (no Connect call: all overhead).
+    pub availability_us: Option<Summary>,
     pub back_to_back_us: Option<Summary>,
     pub typical_cpu_us: Option<f64>,
+    pub availability_cpu_us: Option<f64>,
     pub throttled_periods: u64,
 }
 
 impl WarmFigures {
-    fn of(run: &SharedWarmRun) -> Self {
+    pub fn of(run: &SharedWarmRun) -> Self {
         Self {
             typical_us: overhead_summary(&run.paced_typical),
             maximal_us: overhead_summary(&run.paced_maximal),
+            availability_us: overhead_summary(&run.paced_availability),
             back_to_back_us: overhead_summary(&run.back_to_back_typical),
             typical_cpu_us: run.typical_cpu_us,
+            availability_cpu_us: run.availability_cpu_us,
             throttled_periods: run.typical_throttling.throttled_periods,
         }
+    }
+
+    /// The calibration floor's keys: its paced typical invocations.
+    fn floor_json(self) -> Value {
+        json!({
+            "warm_overhead_us_p50": num(p50(self.typical_us), 1),
+            "warm_overhead_us_p99": num(p99(self.typical_us), 1),
+            "warm_cpu_us_per_typical_invocation": num(self.typical_cpu_us, 1),
+            "paced_typical_us": self.typical_us.map_or(Value::Null, |s| s.to_json(1)),
+        })
     }
 }
 
@@ -158,6 +173,20 @@ impl VariantFigures {
                 "warm_cpu_us_per_typical_invocation".into(),
                 num(warm.typical_cpu_us, 1),
             );
+            if warm.availability_us.is_some() {
+                object.insert(
+                    "warm_availability_us_p50".into(),
+                    num(p50(warm.availability_us), 1),
+                );
+                object.insert(
+                    "warm_availability_us_p99".into(),
+                    num(p99(warm.availability_us), 1),
+                );
+                object.insert(
+                    "warm_cpu_us_per_availability_invocation".into(),
+                    num(warm.availability_cpu_us, 1),
+                );
+            }
             object.insert(
                 "warm_paced_throttled_periods".into(),
                 json!(warm.throttled_periods),
@@ -167,6 +196,7 @@ impl VariantFigures {
                 json!({
                     "paced_typical_us": warm.typical_us.map_or(Value::Null, |s| s.to_json(1)),
                     "paced_maximal_us": warm.maximal_us.map_or(Value::Null, |s| s.to_json(1)),
+                    "paced_availability_us": warm.availability_us.map_or(Value::Null, |s| s.to_json(1)),
                     "back_to_back_typical_us": warm.back_to_back_us.map_or(Value::Null, |s| s.to_json(1)),
                 }),
             );
@@ -222,6 +252,9 @@ impl AtMemory {
                 fields.insert("https".into(), self.figures(https).to_json());
             }
             object.insert(runtime.key().into(), figures);
+        }
+        if let Some(floor) = &self.floor {
+            object.insert("floor".into(), WarmFigures::of(floor).floor_json());
         }
         Value::Object(object)
     }

@@ -1,5 +1,5 @@
 //! Running the plan: the groups, then cold starts interleaved over every memory size, variant and init
-//! mode, then one warm process per memory size and variant.
+//! mode, then one warm process per memory size and variant, then the calibration floor's.
 
 use super::{AtMemory, COLD_RUNTIMES, MemoryPlan, SharedColdSample, SharedWarmRun, WARM_RUNTIMES};
 use crate::cpu_share::{CpuShare, InitMode};
@@ -15,6 +15,7 @@ use std::time::Duration;
 pub async fn measure(
     driver: &mut Driver,
     functions: &Functions,
+    floor: Option<&Function>,
     plan: &MemoryPlan,
 ) -> Result<Vec<AtMemory>, String> {
     let shares = plan
@@ -30,6 +31,7 @@ pub async fn measure(
             period: share.period,
             cold: PerVariant::default(),
             warm: PerVariant::default(),
+            floor: None,
         })
         .collect();
     for share in &shares {
@@ -43,6 +45,18 @@ pub async fn measure(
     }
     measure_cold(driver, functions, plan, &shares, &mut results).await?;
     measure_warm(driver, functions, plan, &shares, &mut results).await?;
+    if let Some(floor) = floor {
+        for (share, result) in shares.iter().zip(results.iter_mut()) {
+            progress(&format!(
+                "warm at {} MB: the calibration function (floor-lambda), same sequence",
+                share.memory_mb
+            ));
+            driver.expect_chats = false;
+            let run = warm_run(driver, floor, share, plan).await;
+            driver.expect_chats = true;
+            result.floor = Some(run?);
+        }
+    }
     Ok(results)
 }
 
@@ -150,7 +164,8 @@ async fn cold_start(
 }
 
 /// One process under the share from its first `/next`: warm-up, paced typical and maximal
-/// invocations, then back-to-back typical ones.
+/// invocations (and availability GETs answered from the cache, by a function that answers them), then
+/// back-to-back typical ones.
 async fn warm_run(
     driver: &mut Driver,
     function: &Function,
@@ -160,40 +175,50 @@ async fn warm_run(
     share.unthrottle()?;
     let mut process = share.fork_inside(spawn(function)).await??;
     process.keep_output_lines(16);
+    let kinds: &[RequestKind] = if function.answers_availability && driver.maximal_too {
+        &[
+            RequestKind::Typical,
+            RequestKind::Maximal,
+            RequestKind::Availability,
+        ]
+    } else {
+        &[RequestKind::Typical, RequestKind::Maximal]
+    };
     let outcome = async {
         let (_, pid) = until_ready(&mut process).await?;
         share.throttle()?;
-        for round in 0..plan.warmup * 2 {
-            let kind = if round % 2 == 0 {
-                RequestKind::Typical
-            } else {
-                RequestKind::Maximal
-            };
-            driver.invoke_kind(&mut process, kind).await?;
+        for _ in 0..plan.warmup {
+            for &kind in kinds {
+                driver.invoke_kind(&mut process, kind).await?;
+            }
         }
         let mut run = SharedWarmRun::default();
-        for kind in [RequestKind::Typical, RequestKind::Maximal] {
+        for &kind in kinds {
             let cpu_before = procfs::cpu_time_ns(pid);
             let throttling = share.throttling();
+            let last_connect_request = driver.last_connect_request();
             let mut samples = Vec::with_capacity(plan.warm_count);
             for _ in 0..plan.warm_count {
                 tokio::time::sleep(plan.gap()).await;
                 samples.push(driver.invoke_kind(&mut process, kind).await?.0);
             }
+            let cpu_us = cpu_before
+                .zip(procfs::cpu_time_ns(pid))
+                .map(|(before, after)| {
+                    after.saturating_sub(before) as f64 / 1e3 / plan.warm_count.max(1) as f64
+                });
             match kind {
                 RequestKind::Typical => {
-                    run.typical_cpu_us =
-                        cpu_before
-                            .zip(procfs::cpu_time_ns(pid))
-                            .map(|(before, after)| {
-                                after.saturating_sub(before) as f64
-                                    / 1e3
-                                    / plan.warm_count.max(1) as f64
-                            });
+                    run.typical_cpu_us = cpu_us;
                     run.typical_throttling = share.throttling().since(throttling);
                     run.paced_typical = samples;
                 }
                 RequestKind::Maximal => run.paced_maximal = samples,
+                RequestKind::Availability => {
+                    driver.answered_from_cache(last_connect_request)?;
+                    run.availability_cpu_us = cpu_us;
+                    run.paced_availability = samples;
+                }
             }
         }
         tokio::time::sleep(plan.gap()).await;

@@ -18,7 +18,7 @@ mod tests;
 
 pub use figures::to_json;
 pub use measure::measure;
-pub use tables::{MemoryVerdict, markdown, verdicts};
+pub use tables::{MemoryVerdict, availability_markdown, markdown, verdicts};
 
 use crate::cpu_share::{InitMode, Throttling};
 use crate::samples::WarmSample;
@@ -63,9 +63,13 @@ pub struct SharedColdSample {
 pub struct SharedWarmRun {
     pub paced_typical: Vec<WarmSample>,
     pub paced_maximal: Vec<WarmSample>,
+    /// Availability GETs answered from the cache (functions that answer them).
+    pub paced_availability: Vec<WarmSample>,
     pub back_to_back_typical: Vec<WarmSample>,
     /// CPU time per paced typical invocation, µs.
     pub typical_cpu_us: Option<f64>,
+    /// CPU time per paced availability GET, µs.
+    pub availability_cpu_us: Option<f64>,
     /// Periods throttled during the paced typical invocations.
     pub typical_throttling: Throttling,
 }
@@ -101,6 +105,8 @@ pub struct AtMemory {
     pub period: Duration,
     pub cold: PerVariant<ColdByMode>,
     pub warm: PerVariant<Option<SharedWarmRun>>,
+    /// The calibration function's warm run (`--floor`), the same sequence.
+    pub floor: Option<SharedWarmRun>,
 }
 
 /// The runtimes measured cold (the unwarmed Rust shows what the init warm-up saves at a share).

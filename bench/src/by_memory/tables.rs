@@ -1,7 +1,8 @@
 //! For people: the table of the memory sizes and the targets at 128 MB.
 
-use super::figures::{p50, p99};
+use super::figures::{WarmFigures, p50, p99};
 use super::{AtMemory, COLD_RUNTIMES};
+use crate::availability::{CACHED_GET_CPU_LIMIT, cached_get_ratio};
 use crate::stats::Summary;
 use crate::variant::{Runtime, Transport, Variant};
 use serde_json::{Value, json};
@@ -64,6 +65,44 @@ pub fn markdown(results: &[AtMemory]) -> String {
     out
 }
 
+/// The availability GET answered from the cache next to the floor and the warm POST, per memory size
+/// (issue 17): paced invocations, plain HTTP.
+pub fn availability_markdown(results: &[AtMemory]) -> String {
+    let mut out = String::from(
+        "\n| Memory (CPU share) | Floor: CPU, p50 / p99 | Typical POST: CPU, p50 / p99 | Cached GET: CPU, p50 / p99 | GET CPU ÷ floor CPU |\n| --- | ---: | ---: | ---: | ---: |\n",
+    );
+    let cpu = |v: Option<f64>| v.map_or("–".into(), us);
+    for result in results {
+        let rust = result
+            .figures(Variant::new(Runtime::Rust, Transport::Http))
+            .warm
+            .unwrap_or_default();
+        if rust.availability_us.is_none() {
+            continue;
+        }
+        let floor = result
+            .floor
+            .as_ref()
+            .map(WarmFigures::of)
+            .unwrap_or_default();
+        let ratio = cached_get_ratio(rust.availability_cpu_us, floor.typical_cpu_us);
+        let _ = writeln!(
+            out,
+            "| {} MB ({:.1} %) | {}, {} | {}, {} | {}, {} | {} |",
+            result.memory_mb,
+            result.quota.as_secs_f64() / result.period.as_secs_f64() * 100.0,
+            cpu(floor.typical_cpu_us),
+            us_pair(floor.typical_us),
+            cpu(rust.typical_cpu_us),
+            us_pair(rust.typical_us),
+            cpu(rust.availability_cpu_us),
+            us_pair(rust.availability_us),
+            ratio.map_or("–".into(), |r| format!("{r:.2}×")),
+        );
+    }
+    out
+}
+
 /// A target of issue 13 and whether this run met it.
 #[derive(Debug, Clone)]
 pub struct MemoryVerdict {
@@ -116,5 +155,20 @@ pub fn verdicts(results: &[AtMemory]) -> Vec<MemoryVerdict> {
             met: warm.map(|v| v < 5_000.0),
         });
     }
+    let get = result
+        .figures(Variant::new(Runtime::Rust, Transport::Http))
+        .warm
+        .and_then(|warm| warm.availability_cpu_us);
+    let floor = result
+        .floor
+        .as_ref()
+        .and_then(|floor| WarmFigures::of(floor).typical_cpu_us);
+    let ratio = cached_get_ratio(get, floor);
+    out.push(MemoryVerdict {
+        name: "128 MB: cached availability GET CPU vs the floor (paced)".into(),
+        target: format!("<= {CACHED_GET_CPU_LIMIT}x the floor's CPU per invocation"),
+        value: ratio.map_or("n/a".into(), |r| format!("{r:.2}x the floor's")),
+        met: ratio.map(|r| r <= CACHED_GET_CPU_LIMIT),
+    });
     out
 }

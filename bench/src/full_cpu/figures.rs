@@ -42,6 +42,9 @@ pub struct Figures {
     pub maximal_breakdown: Option<Breakdown>,
     pub typical_cpu_us: Option<f64>,
     pub maximal_cpu_us: Option<f64>,
+    /// Availability GETs answered from the cache: their time (no Connect call: all overhead) and CPU.
+    pub availability_us: Option<Summary>,
+    pub availability_cpu_us: Option<f64>,
     /// Measured invocations per kind in the warm run.
     pub warm_count: usize,
 }
@@ -115,6 +118,8 @@ impl Measured {
             figures.warm_count = run.typical.len();
             figures.maximal_cpu_us = run.maximal_cpu_us;
             figures.maximal_breakdown = run.maximal_breakdown;
+            figures.availability_us = us(&run.availability, elapsed);
+            figures.availability_cpu_us = run.availability_cpu_us;
         }
         figures
     }
@@ -165,6 +170,16 @@ impl Figures {
             "warm_overhead_maximal_us_max",
             num(self.maximal_overhead_us.map(|s| s.max), 1),
         );
+        if self.availability_us.is_some() {
+            put(
+                "warm_availability_us_p50",
+                num(p50(self.availability_us), 1),
+            );
+            put(
+                "warm_availability_us_p99",
+                num(self.availability_us.map(|s| s.p99), 1),
+            );
+        }
         put("peak_rss_mb", num(self.peak_rss_kib.map(mib), 2));
         put(
             "rss_growth_mb",
@@ -207,6 +222,8 @@ impl Figures {
                 "warm_process_init_ms": num(self.warm_init_ms, 3),
                 "cpu_us_per_invocation_typical": num(self.typical_cpu_us, 1),
                 "cpu_us_per_invocation_maximal": num(self.maximal_cpu_us, 1),
+                "warm_availability_us": summary_json(self.availability_us, 1),
+                "cpu_us_per_invocation_availability": num(self.availability_cpu_us, 1),
                 "breakdown_typical": breakdown_json(self.typical_breakdown),
                 "breakdown_maximal": breakdown_json(self.maximal_breakdown),
                 "rss_trace_mb": self.rss_trace_kib.iter().map(|k| round(mib(*k), 3)).collect::<Vec<f64>>(),

@@ -3,7 +3,6 @@
 
 use super::{FullCpu, PerRuntimeWarm};
 use crate::cli::BenchArgs;
-use crate::function::Function;
 use crate::load::LoadChecks;
 use crate::progress::progress;
 use crate::samples::{ColdSample, WarmRun};
@@ -71,8 +70,8 @@ async fn measure_warm(
     let node = setup.functions.http.node.clone();
     let driver = &mut setup.driver;
     progress(&format!(
-        "warm: rust, {} + {} warm-up, then {} typical + {} maximal invocations",
-        args.warmup, args.warmup, args.warm, args.warm
+        "warm: rust, {} of each request as warm-up, then {} typical + {} maximal invocations + {} availability GETs",
+        args.warmup, args.warm, args.warm, args.warm
     ));
     let mut warm = PerRuntimeWarm::default();
     match &candidate {
@@ -108,16 +107,14 @@ async fn measure_warm(
 
 /// The calibration function: the least a Lambda can do for this workload, on this machine.
 async fn measure_floor(setup: &mut Setup, args: &BenchArgs) -> Result<Option<WarmRun>, String> {
-    let Some(program) = &args.floor else {
+    let Some(function) = &setup.floor else {
         return Ok(None);
     };
     progress("warm: the calibration function (floor-lambda), same sequence");
-    let endpoint = setup.driver.emulator.endpoint_url();
-    let function = Function::new("floor", program.clone(), &endpoint);
     setup.driver.expect_chats = false;
     let run = setup
         .driver
-        .warm_run(&function, args.warmup, args.warm, args.rss_every)
+        .warm_run(function, args.warmup, args.warm, args.rss_every)
         .await;
     setup.driver.expect_chats = true;
     run.map(Some)

@@ -85,18 +85,21 @@ pub fn report(
         ..Measured::default()
     }
     .figures();
-    let verdicts = targets::verdicts(&rust, &node);
-    let mut results = results_json(meta, &rust, &node, &verdicts, build.clone());
-    let mut table = tables::markdown(&rust, &node, &verdicts, &build);
-    if let Some(run) = floor {
-        let floor = Measured {
+    let floor = floor.map(|run| {
+        Measured {
             warm: Some(run),
             ..Measured::default()
         }
-        .figures();
+        .figures()
+    });
+    let verdicts = targets::verdicts(&rust, &node, floor.as_ref());
+    let mut results = results_json(meta, &rust, &node, &verdicts, build.clone());
+    let mut table = tables::markdown(&rust, &node, &verdicts, &build);
+    if let Some(floor) = &floor {
         results["floor"] = floor.to_json(false);
-        table.push_str(&tables::floor_rows(&floor, &rust));
+        table.push_str(&tables::floor_rows(floor, &rust));
     }
+    table.push_str(&tables::availability_rows(&rust, floor.as_ref(), &verdicts));
     let rust_tls = Measured {
         cold: https.rust,
         cold_unwarmed: https.rust_unwarmed,

@@ -253,6 +253,30 @@ pub fn floor_rows(floor: &Figures, rust: &Figures) -> String {
     out
 }
 
+/// The availability GET answered from the cache, next to the floor and the warm POST (issue 17).
+pub fn availability_rows(rust: &Figures, floor: Option<&Figures>, verdicts: &[Verdict]) -> String {
+    let Some(get) = rust.availability_us else {
+        return String::new();
+    };
+    let cpu = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} µs"));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| Warm availability GET answered from the cache: p50 / p99 | {} / {} | – | | |",
+        cell_us(Some(get.p50)),
+        cell_us(Some(get.p99))
+    );
+    let _ = writeln!(
+        out,
+        "| CPU per warm invocation: floor / typical POST / cached GET | {} / {} / {} | – | | {} |",
+        cpu(floor.and_then(|f| f.typical_cpu_us)),
+        cpu(rust.typical_cpu_us),
+        cpu(rust.availability_cpu_us),
+        met(verdicts, "cached availability GET CPU")
+    );
+    out
+}
+
 /// Cold starts against the HTTPS front: the effect of the init warm-up when there is a handshake to save.
 pub fn tls_rows(rust: &Figures, node: &Figures) -> String {
     let mut out = String::new();

@@ -1,6 +1,7 @@
 //! The project's targets at full CPU, and whether a run met them.
 
 use super::figures::{Figures, p50};
+use crate::availability::{CACHED_GET_CPU_LIMIT, cached_get_ratio};
 use crate::procfs::mib;
 use serde_json::{Value, json};
 
@@ -48,7 +49,32 @@ fn margin(value: Option<f64>, limit: f64, unit: &str) -> String {
     }
 }
 
-pub fn verdicts(rust: &Figures, node: &Figures) -> Vec<Verdict> {
+/// The cached GET's CPU against the floor's (`--floor`), both per warm invocation.
+fn cached_get(rust: &Figures, floor: Option<&Figures>) -> Verdict {
+    let get = rust.availability_cpu_us;
+    let floor_cpu = floor.and_then(|floor| floor.typical_cpu_us);
+    let ratio = cached_get_ratio(get, floor_cpu);
+    Verdict {
+        name: "cached availability GET CPU vs the floor",
+        target: format!("<= {CACHED_GET_CPU_LIMIT}x the floor's CPU per invocation"),
+        value: match (get, floor_cpu, ratio) {
+            (Some(get), Some(floor), Some(ratio)) => {
+                format!("{get:.1} µs = {ratio:.2}x the floor's {floor:.1} µs")
+            }
+            _ => "n/a".into(),
+        },
+        met: ratio.map(|r| r <= CACHED_GET_CPU_LIMIT),
+        margin: match ratio {
+            Some(r) if r <= CACHED_GET_CPU_LIMIT => {
+                format!("{:.1}% under", (1.0 - r / CACHED_GET_CPU_LIMIT) * 100.0)
+            }
+            Some(r) => format!("missed: {r:.2}x > {CACHED_GET_CPU_LIMIT}x"),
+            None => "not measured (needs --floor and the GET)".into(),
+        },
+    }
+}
+
+pub fn verdicts(rust: &Figures, node: &Figures, floor: Option<&Figures>) -> Vec<Verdict> {
     let mut out = Vec::new();
     let first = p50(rust.first_response_ms);
     let node_first = p50(node.first_response_ms);
@@ -137,5 +163,6 @@ pub fn verdicts(rust: &Figures, node: &Figures) -> Vec<Verdict> {
         met: below(zip, ZIP_LIMIT_BYTES as f64),
         margin: margin(zip.map(|b| b / 1e6), ZIP_LIMIT_BYTES as f64 / 1e6, "MB"),
     });
+    out.push(cached_get(rust, floor));
     out
 }
