@@ -22,6 +22,7 @@ pub use command::{
     StartChatCommand,
 };
 pub use continuation::{ContinuationRefusal, ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
+pub use display_name::display_name_problem;
 pub use field::FieldError;
 pub use names::{KEY_CHARS, is_key, is_uuid};
 pub(crate) use parse::parse_object as parse_json_object;

@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod openapi;
+mod openapi_patterns;
 mod oracle;
 mod spec;
 
