@@ -8,6 +8,12 @@ VENV_BIN := $(abspath $(VENV))/bin
 # Tools installed into the project venv come first; the persistent target dir is honoured when set.
 export PATH := $(VENV_BIN):$(PATH)
 export SAM_CLI_TELEMETRY := 0
+# Every cargo command builds for the host's target triple named explicitly, as `cargo lambda build` always
+# does (`sam build` runs it): the function's build for SAM then reuses the test build's compiled
+# dependencies instead of compiling the AWS SDK once more. Artefacts: target/<triple>/debug.
+export CARGO_BUILD_TARGET ?= $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+TARGET_ROOT := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+DEBUG_DIR := $(TARGET_ROOT)/$(CARGO_BUILD_TARGET)/debug
 
 ##@ Start here
 
@@ -38,8 +44,26 @@ FUNCTION_PORT ?= 9000
 invoke: $(VENV)/.installed ## Send EVENT=events/<name>.json to the function under `make local`
 	cargo lambda invoke start-chat --invoke-address 127.0.0.1 --invoke-port $(FUNCTION_PORT) --data-file $(EVENT)
 
-.PHONY: test
-test: check-docs fmt-check check-modules check-features clippy test-rust test-conformance lint-template test-template build test-e2e test-local-stack schemathesis ## What CI runs: the checks, template tests, build and real-client tests
+# `make test` in four stages. The Python and npm installs (network-bound) run beside the Rust build
+# (CPU-bound); the checks that need both then run side by side. The real-client stages start `make local`
+# stacks and run one after another: the stop test touches src/ and would restart the others' function.
+# Output is grouped by target (--output-sync); the first failure stops the run.
+PARALLEL := $(MAKE) --no-print-directory -j3 --output-sync=target
+.PHONY: test test-static test-rust-all tools
+test: ## What CI runs: the checks, Rust and template tests, the SAM build, real-client tests, schemathesis
+	$(MAKE) --no-print-directory test-static
+	$(PARALLEL) test-rust-all tools
+	$(PARALLEL) test-conformance lint-template test-template sam-build-check
+	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory test-local-stack
+	$(MAKE) --no-print-directory schemathesis
+
+test-static: check-docs fmt-check check-modules check-features
+
+# clippy and the tests compile different artefacts; one after the other, each can use both CPUs.
+test-rust-all:
+	$(MAKE) --no-print-directory clippy
+	$(MAKE) --no-print-directory test-rust
 
 .PHONY: check
 check: fmt-check check-modules ## The contributor's loop, seconds on a warm tree: fmt, module cycles, clippy and unit tests of the function
@@ -60,7 +84,7 @@ fmt-check: ## cargo fmt --check on every crate
 MODULE_ROOTS := src emulator/src bench/src runtime-api/src
 .PHONY: check-modules
 check-modules: ## No cycle between the modules of any crate, and the function's domain depends on nothing outside it
-	python3 scripts/check-module-deps.py $(MODULE_ROOTS) --domain=src=chat
+	python3 scripts/check-module-deps.py $(MODULE_ROOTS) --domain=src=chat,availability
 
 .PHONY: check-features
 check-features: ## Every member resolves its dependencies' features as the workspace does (workspace-hack/ complete)
@@ -75,3 +99,6 @@ test-rust: ## cargo test --workspace: unit, emulator and integration tests, the 
 	cargo test --workspace
 
 include mk/*.mk
+
+# After the includes, which define the venvs: everything `make test` installs.
+tools: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(SCHEMATHESIS_VENV)/.installed e2e-deps demo-deps e2e-chromium

@@ -1,6 +1,7 @@
 // The demo chat page: starts a chat through the start-chat function, then talks to the participant service
 // with the real Amazon Connect ChatJS (`window.connect`), as a website's chat widget would.
 //
+// 0. First ask whether an agent can answer now (availability.js): "Chat with us", "Back at …" or the form as before.
 // 1. POST the official widget's request to DEMO_CONFIG.startChatUrl (as text/plain, like the widget: no preflight).
 //    With signed customers (DEMO_CONFIG.signedCustomers), first ask the website's server for a token
 //    (DEMO_CONFIG.customerTokenUrl) and send it as `Authorization: Bearer`; the name comes from the token.
@@ -30,7 +31,7 @@
   const TYPING_SHOWN_MS = 6000;
 
   const ui = {};
-  for (const id of ["status", "signed-in", "start-form", "name-label", "name", "question", "start", "continue-last",
+  for (const id of ["status", "signed-in", "start-form", "availability", "start-fields", "name-label", "name", "question", "start", "continue-last",
     "error", "chat", "log", "typing", "ended", "restart", "continue-ended", "composer", "message", "file", "attach",
     "send", "end", "footnote"]) {
     ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = document.getElementById(id);
@@ -532,6 +533,16 @@
   });
   ui.footnote.textContent = `Local demo${signed ? " (signed customers)" : ""} · chats start at ${config.startChatUrl} · participant service ${config.participantEndpoint}`;
   if (signed) showSignedCustomer();
+  // Before offering a chat: can an agent answer now, at the entry point this page's starts go to?
+  // Without availability.js (or without an answer) the page offers the chat as before.
+  const availability = window.watchAvailability
+    ? window.watchAvailability({
+      url: config.startChatUrl,
+      entryPoint: config.contactFlowId || "default",
+      notice: ui.availability,
+      offer: ui.startFields,
+    })
+    : null;
 
   ui.startForm.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -591,6 +602,7 @@
   });
   ui.restart.addEventListener("click", () => {
     showStartForm();
+    if (availability) availability.refresh();
     ui.name.focus();
   });
   document.addEventListener("visibilitychange", flushReadReceipts);

@@ -2,15 +2,16 @@
 # BENCHMARKS.md). Not part of `make test`. Included by the top-level Makefile, which defines VENV /
 # VENV_BIN and puts .venv/bin (cargo-lambda) first on PATH.
 #
-# Everything is built first; the timed runs execute only the built binaries. CARGO_TARGET_DIR is
+# Everything is built first; the timed runs execute only the built binaries. Each run ends with its dated
+# record in bench/runs/ (commit it when BENCHMARKS.md quotes its figures). CARGO_TARGET_DIR is
 # honoured when set (the release bootstrap is then $CARGO_TARGET_DIR/lambda/start-chat/bootstrap).
 
 BENCH_TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 # The harness may be built elsewhere than the release artefact (e.g. the shared dev target dir).
 BENCH_HARNESS_TARGET_DIR ?= $(BENCH_TARGET_DIR)
 BENCH_BOOTSTRAP := $(BENCH_TARGET_DIR)/lambda/start-chat/bootstrap
-BENCH_HARNESS := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/lambda-bench
-BENCH_FLOOR := $(BENCH_HARNESS_TARGET_DIR)/bench-harness/floor-lambda
+BENCH_HARNESS := $(BENCH_HARNESS_TARGET_DIR)/$(CARGO_BUILD_TARGET)/bench-harness/lambda-bench
+BENCH_FLOOR := $(BENCH_HARNESS_TARGET_DIR)/$(CARGO_BUILD_TARGET)/bench-harness/floor-lambda
 # The CPU the harness and the functions share (`taskset -c`); empty to let them spread over all CPUs.
 # One CPU by default: a Lambda function of up to 1,769 MB has at most one vCPU's worth, and a wake-up
 # across idle vCPUs would swamp the per-invocation figures (BENCHMARKS.md, Method).
@@ -25,6 +26,11 @@ BENCH_MEMORY ?= 128,512,1769
 BENCH_ARGS ?=
 # Extra soak flags, e.g. SOAK_ARGS='--requests 1000 --seed 42'.
 SOAK_ARGS ?=
+# Where `make bench` writes the dated record of each run (`lambda-bench record`).
+BENCH_RUNS ?= bench/runs
+# The zipped bootstrap's budget, "3 MB": `make bench` fails at or over it (the harness's target is the
+# same number).
+BENCH_ZIP_BUDGET_BYTES := 3000000
 BENCH_PYTHON := $(VENV_BIN)/python
 
 .PHONY: bench bench-build bench-build-time soak
@@ -35,20 +41,27 @@ $(NODE_BASELINE)/node_modules/.installed: $(NODE_BASELINE)/package-lock.json $(N
 	cd $(NODE_BASELINE) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-bench-build: $(VENV)/.installed $(NODE_BASELINE)/node_modules/.installed ## Build what `make bench` runs: release bootstrap, zips, harness
+bench-build: $(VENV)/.installed $(NODE_BASELINE)/node_modules/.installed ## Build what `make bench` runs: release bootstrap (fat LTO; zipped under 3 MB or it fails), zips, harness
 	cargo lambda build --release --bin start-chat
 	@mkdir -p $(BENCH_OUT)
-	@printf 'zipped bootstrap: %s bytes\n' "$$($(BENCH_PYTHON) bench/zip_artefact.py $(BENCH_OUT)/bootstrap.zip $(dir $(BENCH_BOOTSTRAP)) $(BENCH_BOOTSTRAP))"
+	@size=$$($(BENCH_PYTHON) bench/zip_artefact.py $(BENCH_OUT)/bootstrap.zip $(dir $(BENCH_BOOTSTRAP)) $(BENCH_BOOTSTRAP)); \
+	if [ "$$size" -lt $(BENCH_ZIP_BUDGET_BYTES) ]; then \
+		echo "zipped bootstrap: $$size bytes, under the budget of $(BENCH_ZIP_BUDGET_BYTES)"; \
+	else \
+		echo "zipped bootstrap: $$size bytes, OVER the budget of $(BENCH_ZIP_BUDGET_BYTES) (BENCHMARKS.md)" >&2; exit 1; \
+	fi
 	@printf 'zipped Node.js baseline (index.js + node_modules): %s bytes\n' "$$($(BENCH_PYTHON) bench/zip_artefact.py $(BENCH_OUT)/node-baseline.zip $(NODE_BASELINE) $(NODE_BASELINE)/index.js $(NODE_BASELINE)/package.json $(NODE_BASELINE)/node_modules)"
 	CARGO_TARGET_DIR=$(BENCH_HARNESS_TARGET_DIR) cargo build --profile bench-harness -p lambda-bench --bins
 
-bench: bench-build ## Benchmark the release bootstrap vs the Node.js 20 baseline (full CPU, 128/512/1769 MB shares), then soak it; results in target/bench/
+# The record is written even when the soak fails (its figures say why); make fails afterwards.
+bench: bench-build ## Benchmark the release bootstrap vs the Node.js 20 baseline (full CPU, 128/512/1769 MB shares), soak it, write bench/runs/<date>.md
 	@busy=$$(pgrep -c -x rustc || true); if [ "$$busy" != 0 ]; then echo "warning: $$busy rustc process(es) running: the figures will be noisy" >&2; fi
 	$(BENCH_TASKSET) $(BENCH_HARNESS) --rust $(BENCH_BOOTSTRAP) --zip $(BENCH_OUT)/bootstrap.zip \
 		--node-dir $(NODE_BASELINE) --node-zip $(BENCH_OUT)/node-baseline.zip --floor $(BENCH_FLOOR) \
 		--build-time $(BENCH_OUT)/build-time.json --events events --out $(BENCH_OUT) \
 		$(if $(strip $(BENCH_MEMORY)),--memory $(BENCH_MEMORY)) $(BENCH_ARGS)
-	$(BENCH_HARNESS) soak --rust $(BENCH_BOOTSTRAP) --events events --out $(BENCH_OUT) $(SOAK_ARGS)
+	status=0; $(BENCH_HARNESS) soak --rust $(BENCH_BOOTSTRAP) --events events --out $(BENCH_OUT) $(SOAK_ARGS) || status=$$?; \
+	$(BENCH_HARNESS) record --out $(BENCH_OUT) --runs $(BENCH_RUNS); exit $$status
 
 soak: bench-build ## The soak alone (make bench ends with it): 10,000 requests with random Connect faults
 	$(BENCH_HARNESS) soak --rust $(BENCH_BOOTSTRAP) --events events --out $(BENCH_OUT) $(SOAK_ARGS)

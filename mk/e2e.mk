@@ -10,7 +10,7 @@ NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 # Node's test runner: one file at a time (each starts its own `make local` stack), TAP-style summary at the end.
 E2E_NODE_TEST := node --test --test-concurrency=1 --test-timeout=1200000
 
-.PHONY: e2e-deps demo-deps e2e-chromium test-e2e test-e2e-browser test-e2e-signed test-e2e-widget test-e2e-sdk
+.PHONY: e2e-deps demo-deps e2e-chromium test-e2e test-e2e-browser test-e2e-signed test-e2e-widget test-e2e-sdk test-e2e-availability
 
 ##@ Real-client tests and the demo page (docs/testing.md)
 
@@ -33,11 +33,11 @@ e2e-chromium: ## apt-get install Debian's chromium if /usr/bin/chromium is missi
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
-test-e2e: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## ChatJS and AWS's sample widgets in Chromium, the Node SDK client, against `make local`
-	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js signed-customers.test.js official-widget.test.js sdk.test.js
+test-e2e: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## ChatJS and AWS's sample widgets in Chromium, the Node SDK client, availability's page states and burst, against `make local`
+	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js signed-customers.test.js official-widget.test.js availability.test.js sdk.test.js availability-burst.test.js
 
 test-e2e-browser: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Only the browser tests (also writes target/e2e/demo.png)
-	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js signed-customers.test.js official-widget.test.js
+	cd $(E2E_DIR) && $(E2E_NODE_TEST) browser.test.js signed-customers.test.js official-widget.test.js availability.test.js
 
 test-e2e-signed: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Only the demo page in signed-customer mode (JWT_SIGNING_KEYS, the local signer)
 	cd $(E2E_DIR) && $(E2E_NODE_TEST) signed-customers.test.js
@@ -47,3 +47,6 @@ test-e2e-widget: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Only AWS'
 
 test-e2e-sdk: $(VENV)/.installed e2e-deps demo-deps ## Only the Node SDK tests
 	cd $(E2E_DIR) && $(E2E_NODE_TEST) sdk.test.js
+
+test-e2e-availability: $(VENV)/.installed e2e-deps demo-deps e2e-chromium ## Only availability: the demo page's open/closed/unknown states, 1,000 GETs within the Connect call bound
+	cd $(E2E_DIR) && $(E2E_NODE_TEST) availability.test.js availability-burst.test.js

@@ -5,7 +5,7 @@
 # The binary is built by `cargo test --workspace --no-run`, as test-rust builds it (same features), so
 # after test-rust the build is a no-op, not a rebuild of the shared dependencies with other features.
 
-EMULATOR_BIN := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/connect-emulator
+EMULATOR_BIN := $(DEBUG_DIR)/connect-emulator
 
 .PHONY: test-conformance
 

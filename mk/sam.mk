@@ -65,6 +65,22 @@ build: $(VENV)/.installed ## sam build (release Lambda artefact) and report its 
 	line = f"bootstrap {raw} bytes ({raw / 1048576:.2f} MiB), zipped {zipped} bytes ({zipped / 1048576:.2f} MiB)"; \
 	open(out, "w").write(line + "\n"); print(line)' $(SAM_ARTEFACT) $(ARTEFACT_ZIP) $(ARTEFACT_SIZE_FILE)
 
+# `make test`'s check of the SAM build: the same `sam build` of the same template, with SAM's debug build
+# mode (`cargo lambda build` without --release) and the local cargo as compiler, so it reuses the test
+# build's artefacts (seconds, not a 10-minute LTO build). Into a build and cache directory of its own, so a
+# later `make build` / `make deploy` never sees its debug artefact. `make bench` builds and checks the real
+# release artefact (its 3 MB budget).
+SAM_CHECK_DIR := target/sam-check
+SAM_CHECK_ENV := SAM_BUILD_MODE=debug $(if $(filter x86_64-unknown-linux-gnu,$(CARGO_BUILD_TARGET)),CARGO_LAMBDA_COMPILER=cargo)
+.PHONY: sam-build-check
+sam-build-check: $(VENV)/.installed ## sam build in debug mode (what make test checks: the template builds the function)
+	$(SAM_CHECK_ENV) $(VENV_BIN)/sam build --cached --parallel --language-extensions --template-file $(SAM_TEMPLATE) \
+		--build-dir $(SAM_CHECK_DIR)/build --cache-dir $(SAM_CHECK_DIR)/cache $(SAM_FLAGS)
+	@artefact=$(SAM_CHECK_DIR)/build/StartChatFunction/bootstrap; \
+	test -x "$$artefact" || { echo "missing $$artefact" >&2; exit 1; }; \
+	head -c 4 "$$artefact" | grep -q ELF || { echo "$$artefact is not an executable" >&2; exit 1; }; \
+	echo "sam build (debug): $$artefact, $$(stat -c %s "$$artefact") bytes"
+
 # sam deploy picks up .aws-sam/build/template.yaml by itself; passing it with --template-file would make
 # SAM look for samconfig.toml in .aws-sam/build/ instead of here.
 deploy: build ## build, then sam deploy --guided (AWS credentials; answers to samconfig.toml)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Finds broken relative links in the repository's Markdown files (`make check-docs`).
+"""Finds broken relative links and overlong table cells in the repository's Markdown files
+(`make check-docs`).
 
 Every Markdown file git tracks (untracked files that are not ignored count too, so a new page is
 checked before it is added) is scanned for inline links and images, `[text](target)` and
@@ -8,7 +9,12 @@ or folder that git tracks (or would track); a `#anchor` into a Markdown file, or
 must match one of its headings by GitHub's slug rule (or an HTML `id`/`name`). Links with a scheme
 (`https:`, `mailto:`, ...) are not checked. Code blocks and code spans are skipped.
 
-Prints `file:line: target` for each broken link and exits 1 if there is one. Standard library only.
+A table cell may hold at most 300 characters (its source text, trimmed): a longer one is prose that
+belongs in a paragraph or a list. Cells are split on unescaped `|`, as GitHub splits them (a pipe inside
+a code span splits a cell too unless escaped).
+
+Prints `file:line: target` for each broken link and `file:line: table cell N is L characters` for each
+overlong cell, and exits 1 if there is either. Standard library only.
 """
 
 import os
@@ -28,6 +34,10 @@ INLINE_LINK = re.compile(r"!?\[((?:[^\[\]\\]|\\.)*)\]\([^)]*\)")
 HTML_TAG = re.compile(r"<[^>]+>")
 # A line starting with one of these is no paragraph, so a `---` under it is no setext heading.
 PARAGRAPH_NOT = ("|", "-", "*", "+", "#", ">")
+# A table's delimiter row, `|---|:---:|`, which makes the line above it a header row.
+TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+TABLE_CELL_MAX = 300
 
 
 def repository_files(root):
@@ -100,6 +110,43 @@ def anchors_of(text):
         anchors.update(HTML_ANCHOR.findall(line))
         previous = line if line.strip() and not atx else None
     return anchors
+
+
+def table_cells(line):
+    """The cells of a table row, trimmed: the text between unescaped pipes, outer pipes dropped."""
+    row = line.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [cell.strip() for cell in CELL_SEPARATOR.split(row)]
+
+
+def overlong_cells(text):
+    """(line number, cell number, length) of every table cell over TABLE_CELL_MAX characters. A table is
+    a header row, a delimiter row and the rows after them up to a blank line (GitHub's rule)."""
+    found = []
+    lines = list(markdown_lines(text, blank_code_spans=False))
+    in_table = False
+    for index, (number, line) in enumerate(lines):
+        if not line.strip():
+            in_table = False
+            continue
+        starts_table = (
+            "|" in line
+            and index + 1 < len(lines)
+            and lines[index + 1][0] == number + 1
+            and "|" in lines[index + 1][1]
+            and TABLE_DELIMITER.match(lines[index + 1][1])
+        )
+        if starts_table:
+            in_table = True
+        if not in_table or TABLE_DELIMITER.match(line):
+            continue
+        for cell_number, cell in enumerate(table_cells(line), start=1):
+            if len(cell) > TABLE_CELL_MAX:
+                found.append((number, cell_number, len(cell)))
+    return found
 
 
 def destinations(line):
@@ -186,13 +233,34 @@ def main():
                     if unquote(anchor) not in anchors(resolved):
                         broken.append((page, number, target))
 
+    overlong = [
+        (page, number, cell, length)
+        for page in pages
+        for number, cell, length in overlong_cells(text_of(page))
+    ]
+
     for page, number, target in broken:
         print(f"{page}:{number}: {target}")
+    for page, number, cell, length in overlong:
+        print(
+            f"{page}:{number}: table cell {cell} is {length} characters "
+            f"(at most {TABLE_CELL_MAX}: move the detail into a paragraph or a list)"
+        )
     if broken:
         summary = f"check-docs: {len(broken)} broken link(s) in {len(pages)} Markdown files"
         print(summary, file=sys.stderr)
+    if overlong:
+        summary = (
+            f"check-docs: {len(overlong)} table cell(s) over {TABLE_CELL_MAX} characters "
+            f"in {len(pages)} Markdown files"
+        )
+        print(summary, file=sys.stderr)
+    if broken or overlong:
         return 1
-    print(f"check-docs: {checked} relative links in {len(pages)} Markdown files, all resolve")
+    print(
+        f"check-docs: {checked} relative links in {len(pages)} Markdown files, all resolve; "
+        f"no table cell over {TABLE_CELL_MAX} characters"
+    )
     return 0
 
 

@@ -10,6 +10,7 @@
 # then runs until interrupted, stopping everything it started.
 #
 # Ports: FUNCTION_PORT (9000), EMULATOR_PORT (9001), PARTICIPANT_PORT (9002), DEMO_PORT (9003); 0 picks a free one.
+# FUNCTION_CONCURRENCY: how many instances of the function may run at once (see below).
 # EXTRA_ALLOWED_ORIGINS: more page origins for the function to allow (comma-separated), e.g. a test's own page.
 # A fixed port already in use stops it before anything starts, with a message naming the process holding it.
 #
@@ -98,6 +99,12 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 export PATH="$root/.venv/bin:$PATH"
 target_dir=${CARGO_TARGET_DIR:-$root/target}
+# As the Makefile does: the host's triple named explicitly, so these builds are the test build's.
+CARGO_BUILD_TARGET=${CARGO_BUILD_TARGET:-$(rustc -vV | sed -n 's/^host: //p')}
+export CARGO_BUILD_TARGET
+debug_dir=$target_dir/$CARGO_BUILD_TARGET/debug
+# Instances of the function at once: as many as the template reserves for it by default (ReservedConcurrency).
+default_concurrency=10
 
 ports=$(python3 scripts/local-ports.py resolve FUNCTION_PORT="${FUNCTION_PORT-9000}" EMULATOR_PORT="${EMULATOR_PORT-9001}" \
   PARTICIPANT_PORT="${PARTICIPANT_PORT-9002}" DEMO_PORT="${DEMO_PORT-9003}")
@@ -183,7 +190,7 @@ signing_keys=${JWT_SIGNING_KEYS:-}
 unset JWT_SIGNING_KEYS
 signed=${signing_keys:+true}
 CONNECT_EMULATOR_JWT_SIGNING_KEYS=$signing_keys \
-  start emulator "$target_dir/debug/connect-emulator" --port "$EMULATOR_PORT" --participant-port "$PARTICIPANT_PORT"
+  start emulator "$debug_dir/connect-emulator" --port "$EMULATOR_PORT" --participant-port "$PARTICIPANT_PORT"
 wait_for "the emulator" 30 grep -q '^Participant endpoint: ' "$workdir/emulator.out"
 emulator_url=$(sed -n 's/^Connect emulator listening: //p' "$workdir/emulator.out")
 participant_url=$(sed -n 's/^Participant endpoint: //p' "$workdir/emulator.out")
@@ -196,16 +203,18 @@ IFS=, read -r -a extra_origins <<<"${EXTRA_ALLOWED_ORIGINS:-}"
 for origin in "${extra_origins[@]}"; do
   [ -n "$origin" ] && origins+=(--allowed-origin "$origin")
 done
-"$target_dir/debug/connect-emulator" --print-function-env --endpoint-url "$emulator_url" "${origins[@]}" \
+"$debug_dir/connect-emulator" --print-function-env --endpoint-url "$emulator_url" "${origins[@]}" \
   >"$workdir/function.env"
 cat >>"$workdir/function.env" <<ENV
 SIGNED_CUSTOMERS="${signed:-false}"
 LOG_LEVEL="${LOG_LEVEL:-info}"
 AWS_LAMBDA_LOG_FORMAT="${AWS_LAMBDA_LOG_FORMAT:-Text}"
 ENV
-# Our CORS is the function's own: cargo lambda's permissive default would hide it.
+# Our CORS is the function's own: cargo lambda's permissive default would hide it. Lambda runs one
+# execution environment per concurrent request; so does cargo lambda with --concurrency, instead of queueing
+# a burst behind one instance.
 start function cargo lambda watch --quiet --disable-cors --invoke-address 127.0.0.1 --invoke-port "$FUNCTION_PORT" \
-  --env-file "$workdir/function.env"
+  --concurrency "${FUNCTION_CONCURRENCY:-$default_concurrency}" --env-file "$workdir/function.env"
 function_url="http://127.0.0.1:$FUNCTION_PORT/lambda-url/start-chat/"
 # A request waits in cargo lambda until the function is built and running (no --max-time: each attempt
 # would stay queued there, to be run once the function is up).

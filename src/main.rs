@@ -1,10 +1,13 @@
-//! Wiring only: read the configuration (fail fast), read the secret and build the Connect client once,
+//! Wiring only: read the configuration (fail fast), read the secret and build the Connect clients once,
 //! serve requests.
 
 use lambda_runtime::{Error, LambdaEvent, Runtime, layers::TracingLayer, service_fn};
 use serde_json::Value;
 use start_chat::config::Settings;
-use start_chat::connect::{SdkChatStarter, aws_config, connect_client, warm_connection};
+use start_chat::connect::{
+    SdkAvailabilitySource, SdkChatStarter, availability_client, aws_config, connect_client,
+    warm_connection,
+};
 use start_chat::http::{ChatHandler, ProxyResponse};
 use start_chat::secrets::read_secret;
 use start_chat::telemetry::{self, HoldOutputLayer, LogSettings, Metrics};
@@ -40,6 +43,12 @@ async fn main() -> ExitCode {
         Err(error) => return fail_at_init(log, &error.to_string()),
     };
     let client = connect_client(&aws);
+    // Availability's own client (no retries, its own timeouts and retry quota), when configured.
+    let availability = config.availability.map(|settings| {
+        let client = availability_client(&aws, settings.budget);
+        let source = SdkAvailabilitySource::new(client, &settings.instance_id);
+        (settings, source)
+    });
     if config.connect.warm_connection {
         let warmed = warm_connection(&client).await;
         tracing::debug!(warmed, "connection to Amazon Connect warmed");
@@ -50,13 +59,16 @@ async fn main() -> ExitCode {
     };
     // The runtime requires the service's futures to be `'static`; leaking the handler once (it lives as
     // long as the process anyway) lets every invocation borrow it instead of cloning or reference-counting.
-    let handler: &'static ChatHandler<SdkChatStarter> = Box::leak(Box::new(ChatHandler::new(
-        config.http,
-        config.policy,
-        config.signed_customers,
-        SdkChatStarter::new(client),
-        metrics,
-    )));
+    let handler: &'static ChatHandler<SdkChatStarter, SdkAvailabilitySource> = Box::leak(Box::new(
+        ChatHandler::new(
+            config.http,
+            config.policy,
+            config.customer_tokens,
+            SdkChatStarter::new(client),
+            metrics,
+        )
+        .with_availability(availability),
+    ));
 
     let service = service_fn(move |event: LambdaEvent<Value>| async move {
         let response = handler

@@ -1,8 +1,10 @@
-//! The two requests the benchmark sends: a typical widget request (`events/http-api-v2.json`) and a
-//! maximal valid one, built so that both the function and the emulator accept it.
+//! The requests the benchmark sends: a typical widget request (`events/http-api-v2.json`), a maximal
+//! valid one, built so that both the function and the emulator accept it, and the availability GET
+//! (`events/availability.json`).
 
 use connect_emulator::{LOCAL_INSTANCE_ID, LOCAL_SALES_FLOW_ID};
 use serde_json::{Map, Value, json};
+use std::path::Path;
 
 /// Keys and values of all attributes together, in UTF-8 bytes: StartChatContact's limit.
 pub const ATTRIBUTES_TOTAL_BYTES: usize = 32_768;
@@ -134,6 +136,23 @@ pub fn maximal_body() -> Value {
     })
 }
 
+/// `events/http-api-v2.json`: the typical request, an HTTP API event with the widget's body.
+pub fn load_typical(events: &Path) -> Result<Value, String> {
+    let path = events.join("http-api-v2.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `events/availability.json`: the page's availability GET, an HTTP API event without a body.
+pub fn load_availability(events: &Path) -> Result<EventTemplate, String> {
+    let path = events.join("availability.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let event: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = serde_json::to_vec(&event).map_err(|e| e.to_string())?;
+    Ok(EventTemplate::fixed(bytes))
+}
+
 /// The typical event with its body replaced by the maximal one (same API Gateway v2 envelope).
 pub fn maximal_event(typical: &Value) -> Result<EventTemplate, String> {
     let mut event = typical.clone();
@@ -214,6 +233,16 @@ mod tests {
         assert_eq!(command.attributes().len(), ATTRIBUTE_COUNT);
         assert!(command.initial_message().is_some());
         assert_eq!(command.connection_types().len(), 2);
+    }
+
+    #[test]
+    fn the_availability_event_is_a_get_without_a_body() {
+        let events = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../events"));
+        let template = load_availability(events).unwrap_or_else(|e| panic!("{e}"));
+        let event: Value =
+            serde_json::from_slice(&template.render("")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(event["requestContext"]["http"]["method"], "GET");
+        assert!(event.get("body").is_none_or(Value::is_null), "{event}");
     }
 
     #[test]

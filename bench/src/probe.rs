@@ -4,34 +4,43 @@
 //! `valgrind --tool=callgrind` around the program and `callgrind_control --dump=$PHASE $PID` as the
 //! command (BENCHMARKS.md, "The first invocation").
 
-use crate::args::ProbeArgs;
+use crate::cli::ProbeArgs;
+use crate::driver::{Driver, Events, RequestKind};
 use crate::events;
-use crate::scenario::{self, Driver, Function, RequestKind};
-use crate::variant::Transport;
+use crate::function::{self, Function};
+use crate::process;
 use std::time::Duration;
 
 pub async fn run(args: ProbeArgs) -> Result<(), String> {
-    let typical_value = crate::load_typical(&args.events)?;
+    let typical_value = events::load_typical(&args.events)?;
     let typical = events::EventTemplate::fixed(
         serde_json::to_vec(&typical_value).map_err(|e| e.to_string())?,
     );
     let maximal = events::maximal_event(&typical_value)?;
-    let emulator = scenario::start_emulator().await?;
+    let availability = events::load_availability(&args.events)?;
+    let emulator = function::start_emulator().await?;
     let endpoint = emulator.endpoint_url();
     let front = connect_emulator::tls_front::start(emulator.local_addr(), &args.out).await?;
-    let mut driver = Driver::new(emulator, typical, maximal);
+    let mut driver = Driver::new(
+        emulator,
+        Events {
+            typical,
+            maximal,
+            availability,
+        },
+    );
     let mut function = Function::new("probed", args.program.clone(), &endpoint).deployed();
     for (key, value) in &args.env {
         function.env.push((key.clone(), value.clone()));
     }
-    if args.transport == Transport::Https {
+    if args.https {
         function = function.over_tls(&front.url, &front.ca_file);
     }
-    let mut process = scenario::spawn(&function).await?;
+    let mut process = process::spawn(&function).await?;
     // A profiler makes the process slow: give it Lambda's longest timeout.
     process.set_deadline(Duration::from_secs(900));
     let outcome = async {
-        let (init, pid) = scenario::until_ready(&mut process).await?;
+        let (init, pid) = process::until_ready(&mut process).await?;
         println!("init: {:.3} ms", init.as_secs_f64() * 1e3);
         between(&args.between, pid, "init")?;
         for index in 1..=args.invocations {

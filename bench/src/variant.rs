@@ -2,7 +2,7 @@
 //! Each variant's samples go into a slot of their own, chosen by an exhaustive `match`, so that a new
 //! variant cannot compile without a place for its figures.
 
-use crate::scenario::Function;
+use crate::function::Function;
 
 /// Which program, and for Rust whether the init warm-up is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,8 +4,8 @@
 The cases come from botocore's models (the `connect`, `connectparticipant` and `secretsmanager`
 service-2.json files that boto3 ships), not from the emulator: for every member of the operations the
 project uses, the limits the model declares (lengths and values at min and max, and one past them;
-every enum value and one outside; required members missing; a value of the wrong JSON type), each
-placed into an otherwise valid request. boto3 sends them with its parameter validation off, signed
+patterns; every enum value and one outside; required members missing; a value of the wrong JSON
+type), each placed into an otherwise valid request. boto3 sends them with its parameter validation off, signed
 with the emulator's local credentials, and the script checks that
 
 * what the model allows is accepted (a 200, or an answer about the resources named, such as
@@ -83,9 +83,13 @@ class Emulator:
     """The binary on ephemeral ports, with a config that lets the cases run back to back."""
 
     def __init__(self, binary: str):
+        off = {"enabled": False}
         config = {
-            # Hundreds of calls in a few seconds: Connect's rate quota is tested elsewhere.
-            "quota": {"enabled": False},
+            # Hundreds of calls in a few seconds: Connect's rate quotas are tested elsewhere.
+            "quota": off,
+            "operationQuotas": {name: off for name in (
+                "DescribeQueue", "GetEffectiveHoursOfOperations", "GetCurrentMetricData",
+                "CreatePushNotificationRegistration", "DeletePushNotificationRegistration")},
             # No agent or greeting: transcripts stay as the cases leave them.
             "agent": {"enabled": False},
             "flowGreeting": "",
@@ -175,8 +179,8 @@ def string_maker(where: str) -> Callable[[int], str]:
 
 
 def cases_for(service: str, operation: str, shape, path: tuple, visited: frozenset, on_the_wire_a_string: bool = False) -> list:
-    """Every limit `shape` declares, as cases at `path`. Map keys and URI labels are strings on the
-    wire whatever their value, so they get no wrong-type case."""
+    """Every limit `shape` declares, as cases at `path`. Map keys, URI labels and query parameters
+    are strings on the wire whatever their value, so they get no wrong-type case."""
     cases = []
     kind = shape.type_name
     meta = shape.metadata
@@ -193,12 +197,21 @@ def cases_for(service: str, operation: str, shape, path: tuple, visited: frozens
         else:
             make = string_maker(where)
             low, high = meta.get("min", 0), meta.get("max")
-            add(f"length {low} (min)", make(low), True)
+            pattern = meta.get("pattern")
+
+            def fits(value: str) -> bool:
+                return pattern is None or re.search(pattern, value) is not None
+
+            add(f"length {low} (min)", make(low), fits(make(low)))
             if low > 0:
                 add(f"length {low - 1} (min - 1)", make(low - 1), False)
             if high is not None:
-                add(f"length {high} (max)", make(high), True)
+                add(f"length {high} (max)", make(high), fits(make(high)))
                 add(f"length {high + 1} (max + 1)", make(high + 1), False)
+            if pattern is not None:
+                for value in PATTERN_EXAMPLES.get(where, ()):
+                    add(f"a value matching the pattern ({value})", value, fits(value))
+                add("a value outside the pattern", "not matching", fits("not matching"))
         if not on_the_wire_a_string:
             add("a number instead of a string", 12345, False)
     elif kind in ("integer", "long"):
@@ -239,13 +252,25 @@ def cases_for(service: str, operation: str, shape, path: tuple, visited: frozens
             if name in shape.required_members and location is None and not idempotency_token:
                 cases.append(Case(service, operation, path + (name,), "required member missing", MISSING, False))
             if member.name not in visited:
-                cases += cases_for(service, operation, member, path + (name,), visited | {member.name}, location == "uri")
+                cases += cases_for(service, operation, member, path + (name,), visited | {member.name},
+                                   location in ("uri", "querystring"))
     return cases
 
 
 # Valid values for members whose valid values the model cannot tell (ids that must exist, prose
 # enums), by shape name or by member path. Filled in at run time with the fixtures' ids.
 SEEDS: dict = {}
+
+# Values that match a member's pattern, by member path: a pattern case for each.
+PATTERN_EXAMPLES = {
+    "FromDate": ("2026-12-04",),
+    "ToDate": ("2026-12-10",),
+    "CurrentMetrics[].MetricId": (
+        "arn:aws:connect:us-east-1:aws:metric/AGENTS_ONLINE",
+        "0f1e2d3c-4b5a-4968-8776-655443322110",
+        "arn:aws:connect:us-east-1:000000000000:instance/3f0a7c1e/metric/m-1",
+    ),
+}
 
 
 def seed_value(shape, path: tuple) -> Any:
@@ -379,6 +404,31 @@ EXCEPTIONS = [
                "the start position's Id must name an item of the transcript"),
     Exception_("DescribeView", r"ViewToken", r"length 0 \(min\)|length 0 \(min - 1\)", "skipped",
                "an empty URI label leaves a path no operation has; the front end answers it, not the operation"),
+    # Availability and push (connect)
+    Exception_("GetCurrentMetricData", r"InstanceId", r"length 0 \(min - 1\)", "skipped",
+               "an empty URI label at the end of the path leaves a path no operation has; the front end answers it"),
+    Exception_("DeletePushNotificationRegistration", r"RegistrationId", r"length 0 \(min - 1\)", "skipped",
+               "an empty URI label at the end of the path leaves a path no operation has; the front end answers it"),
+    Exception_("GetCurrentMetricData", r"Filters", r"an empty structure", "refused",
+               "\"requires a queue when you include a Filter\" (Filters.Queues documentation): metrics are for the queues or routing profiles named"),
+    Exception_("GetCurrentMetricData", r"Filters\.RoutingProfiles(\[\])?", ANY_ALLOWED_VALUE, "refused",
+               "\"You cannot filter by both queue AND routing profile\" (Filters documentation); the valid request names a queue"),
+    Exception_("GetCurrentMetricData", r"Filters\.RoutingStepExpressions(\[\])?", r"length \d+ \((min|max)\)|[1-9]\d* elements \((min|max)\)", "refused",
+               "the RoutingStepExpression filter needs exactly one queue and grouping by ROUTING_STEP_EXPRESSION (Filters documentation)"),
+    Exception_("GetCurrentMetricData", r"Groupings\[\]", r"enum value AGENT_STATUS", "refused",
+               "grouping by AGENT_STATUS needs QUEUE as the primary grouping (Groupings documentation)"),
+    Exception_("GetCurrentMetricData", r"CurrentMetrics\[\]", r"an empty structure", "refused",
+               "\"Specify the name or metricId ... for each metric\" (CurrentMetrics documentation)"),
+    Exception_("GetCurrentMetricData", r"CurrentMetrics\[\]\.Name", r"enum value (OLDEST_CONTACT_AGE|ESTIMATED_WAIT_TIME)", "refused",
+               "each metric has its unit (CurrentMetrics documentation: these are SECONDS); the valid request says COUNT"),
+    Exception_("GetCurrentMetricData", r"CurrentMetrics\[\]\.Unit", r"enum value (SECONDS|PERCENT)", "refused",
+               "each metric has its unit (CurrentMetrics documentation: AGENTS_ONLINE is COUNT)"),
+    Exception_("GetCurrentMetricData", r"SortCriteria\[\]\.SortByMetric", r"enum value SLOTS_(ACTIVE|AVAILABLE)", "refused",
+               "\"Sorting on SLOTS_ACTIVE and SLOTS_AVAILABLE is not supported\" (SortCriteria documentation)"),
+    Exception_("CreatePushNotificationRegistration", r"PinpointAppArn", ANY_ALLOWED_VALUE, "refused",
+               "the ARN of the Pinpoint application (the model's documentation; the shape sets no length)"),
+    Exception_("CreatePushNotificationRegistration", r"ContactConfiguration\.ParticipantRole", r"enum value (AGENT|SYSTEM|CUSTOM_BOT|SUPERVISOR)", "refused",
+               "\"Only CUSTOMER is currently supported\" (the model's documentation of ParticipantRole)"),
     Exception_("GetAuthenticationUrl", r".*", r".*", "skipped",
                "not emulated: customer authentication (AUTHENTICATION_SESSION) is outside the project's chats"),
     Exception_("CancelParticipantAuthentication", r".*", r".*", "skipped",
@@ -564,6 +614,7 @@ class Runner:
             }
         )
         self.run_operation(models, "connect", "StartChatContact", lambda: self.chat_baseline())
+        self.run_availability_and_push(models)
 
         chat = self.start_chat()
         bearer = {"ConnectionToken": chat["connection_token"]}
@@ -597,6 +648,40 @@ class Runner:
         self.run_operation(models, "secretsmanager", "GetSecretValue",
                            lambda: {"SecretId": "arn:aws:secretsmanager:us-east-1:000000000000:secret:start-chat-local"})
         self.check_bearer_first(chat)
+
+    def run_availability_and_push(self, models) -> None:
+        """DescribeQueue, GetEffectiveHoursOfOperations, GetCurrentMetricData and the push
+        registrations, against the local queues, hours and push application."""
+        instance = self.setup["INSTANCE_ID"]
+        queue_id = dict(entry.split("=", 1) for entry in self.setup["AVAILABILITY_QUEUES"].split(","))["default"]
+        hours_id = self.clients["connect"].describe_queue(InstanceId=instance, QueueId=queue_id)["Queue"]["HoursOfOperationId"]
+        SEEDS.update({"QueueId": queue_id, "HoursOfOperationId": hours_id,
+                      "Filters.Queues[]": queue_id, "Filters.Channels[]": "CHAT",
+                      "CurrentMetrics[]": {"Name": "AGENTS_ONLINE", "Unit": "COUNT"},
+                      "FromDate": "2026-12-04", "ToDate": "2026-12-10"})
+        self.run_operation(models, "connect", "DescribeQueue", lambda: {"InstanceId": instance, "QueueId": queue_id})
+        self.run_operation(models, "connect", "GetEffectiveHoursOfOperations",
+                           lambda: {"InstanceId": instance, "HoursOfOperationId": hours_id,
+                                    "FromDate": "2026-12-04", "ToDate": "2026-12-10"})
+        self.run_operation(models, "connect", "GetCurrentMetricData",
+                           lambda: {"InstanceId": instance,
+                                    "Filters": {"Queues": [queue_id], "Channels": ["CHAT"]},
+                                    "Groupings": ["QUEUE", "CHANNEL"],
+                                    "CurrentMetrics": [{"Name": "AGENTS_ONLINE", "Unit": "COUNT"}]})
+
+        chat = self.start_chat()
+        app = self.setup["PUSH_APPLICATION_ARN"]
+        registration = {"InstanceId": instance, "PinpointAppArn": app, "DeviceToken": "a1b2c3d4", "DeviceType": "APNS",
+                        "ContactConfiguration": {"ContactId": chat["contact_id"], "ParticipantRole": "CUSTOMER"}}
+        SEEDS.update({"PinpointAppArn": app, "ContactConfiguration": {"ContactId": chat["contact_id"]},
+                      "ContactConfiguration.ContactId": chat["contact_id"]})
+        self.run_operation(models, "connect", "CreatePushNotificationRegistration", lambda: copy.deepcopy(registration))
+
+        def registered() -> dict:
+            created = self.clients["connect"].create_push_notification_registration(**registration)
+            return {"InstanceId": instance, "RegistrationId": created["RegistrationId"], "ContactId": chat["contact_id"]}
+
+        self.run_operation(models, "connect", "DeletePushNotificationRegistration", registered)
 
     def run_operation(self, models, service: str, operation: str, baseline: Callable[[], dict]) -> None:
         model = models[service].operation_model(operation)

@@ -50,7 +50,7 @@ pub(crate) fn customer_subscribed(state: &Arc<AppState>, contact: &mut Contact) 
     if contact.continued_from.is_some() {
         // A persistent chat tells the client its past transcript is there to load.
         let item = Item::chat_event(&contact.contact_id, CHAT_REHYDRATED);
-        contact.push(&item);
+        contact.push(item);
     }
     let script = state.agent_script();
     if !script.enabled || contact.agent_progress.join_started {
@@ -126,7 +126,7 @@ pub(crate) fn typing(
     let contact = active_contact(&mut chats, contact_id)?;
     let author = ensure_joined(state, contact);
     let item = Item::event(&contact.contact_id, &author, TYPING);
-    contact.push(&item);
+    contact.push(item);
     Ok(())
 }
 
@@ -254,7 +254,7 @@ impl ReplyPlan {
         }
         if !self.act(&state, |contact, agent| {
             let item = Item::event(&contact.contact_id, agent, TYPING);
-            contact.push(&item);
+            contact.push(item);
         }) {
             return;
         }

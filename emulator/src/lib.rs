@@ -6,31 +6,42 @@
 //! * the **participant service** (`participant_endpoint_url`): the REST operations and chat
 //!   WebSocket that ChatJS and the participant SDKs speak, with CORS.
 //!
-//! A simulated agent joins each chat and answers; faults can be injected into StartChatContact, which
-//! has Connect's request-rate quota (a token bucket) and an optional cap on concurrent chats. The
-//! control plane also serves Secrets Manager's GetSecretValue. [`local`] holds the local setup.
+//! A simulated agent joins each chat and answers; faults can be injected into every operation, each
+//! with Connect's request-rate quota (a token bucket), and StartChatContact has an optional cap on
+//! concurrent chats. Queues, hours of operation and agent presence answer DescribeQueue,
+//! GetEffectiveHoursOfOperations and GetCurrentMetricData; devices registered for a chat get the
+//! agent's messages as recorded push notifications; the emulator's clock can be set. The control
+//! plane also serves Secrets Manager's GetSecretValue. [`local`] holds the local setup.
 //! What it emulates, its flags, configuration file, faults and control API: `emulator/README.md`.
 
-mod admin;
-mod agent;
-mod aws_error;
-mod chat;
+// The layers, bottom up: leaves (clock, ids, sync, local, config); the chats and the other stores;
+// the state that holds them; the scripted agent; HTTP shared by the planes; the routes (control
+// plane, participant service, WebSocket, control API); this facade.
 mod clock;
 mod config;
-mod control;
-mod faults;
 mod ids;
 pub mod local;
-mod participant;
-mod quota;
-mod records;
-mod secrets;
-mod server;
-mod state;
+mod operation;
 mod sync;
-pub mod tls_front;
-mod validation;
+
+mod chat;
+mod routing;
+mod stores;
+
+mod state;
+
+mod agent;
+
+mod http;
+
+mod admin;
+mod control;
+mod participant;
 mod ws;
+
+mod scenario;
+
+pub mod tls_front;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,7 +49,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub use agent::ChatActionError;
-pub use chat::ChatSummary;
+pub use chat::{ChatSummary, DeviceType, PushNotification, PushRegistrationSummary};
 pub use clock::iso8601_utc;
 pub use config::{
     AgentConfig, DEFAULT_FLOW_GREETING, EmulatorConfig, EmulatorCredentials, InstanceConfig,
@@ -46,9 +57,16 @@ pub use config::{
     LOCAL_REGION, LOCAL_SALES_FLOW_ID, LOCAL_SECRET_ACCESS_KEY, PastChatConfig, PastMessage,
     PastRole, QuotaConfig,
 };
-pub use faults::{ConnectErrorKind, Fault};
-pub use quota::QuotaStatus;
-pub use records::{RecordedRequest, RecordedSecretCall, RecordedStartChat};
+pub use operation::Operation;
+pub use routing::RoutingError;
+pub use routing::hours::{
+    HoursOfOperation, HoursOverride, HoursRange, OverrideRange, OverrideStatus, TimeOfDay, Weekday,
+};
+pub use routing::presence::{AgentPresence, Channel};
+pub use routing::queue::{Queue, QueueStatus};
+pub use stores::faults::{ConnectErrorKind, Fault};
+pub use stores::quota::{BucketStatus, QuotaStatus};
+pub use stores::records::{RecordedCall, RecordedRequest, RecordedSecretCall, RecordedStartChat};
 
 use crate::state::AppState;
 
@@ -68,24 +86,26 @@ impl Emulator {
             TcpListener::bind(SocketAddr::new(addr.ip(), config.participant_port)).await?;
         let control_addr = control_listener.local_addr()?;
         let participant_addr = participant_listener.local_addr()?;
-        let host = server::url_host(participant_addr);
+        let host = http::layers::url_host(participant_addr);
         let participant_url = format!("http://{host}:{}", participant_addr.port());
         let websocket_base = format!("ws://{host}:{}", participant_addr.port());
 
-        let state = Arc::new(AppState::new(
+        let state = AppState::new(
             config,
             participant_url,
             websocket_base,
             tokio::runtime::Handle::current(),
-        ));
-        server::serve(
-            &state,
+        )
+        .map(Arc::new)
+        .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;
+        http::server::serve(
+            &state.tasks,
             control_listener,
-            control::router(Arc::clone(&state)),
+            control::router(Arc::clone(&state), admin::router()),
             "control",
         );
-        server::serve(
-            &state,
+        http::server::serve(
+            &state.tasks,
             participant_listener,
             participant::router(Arc::clone(&state)),
             "participant",
@@ -102,7 +122,7 @@ impl Emulator {
     pub fn endpoint_url(&self) -> String {
         format!(
             "http://{}:{}",
-            server::url_host(self.control_addr),
+            http::layers::url_host(self.control_addr),
             self.control_addr.port()
         )
     }
@@ -135,7 +155,7 @@ impl Emulator {
 
     /// Queues a fault; each queued fault applies to the next StartChatContact request.
     pub fn inject(&self, fault: Fault) {
-        self.state.faults.push(fault);
+        self.state.faults.push(Operation::StartChatContact, fault);
     }
 
     /// Clears the records and pending faults, restores the configured agent behaviour and fills the
@@ -154,7 +174,7 @@ impl Emulator {
     /// full bucket.
     pub fn set_quota(&self, quota: QuotaConfig) -> Result<(), String> {
         quota.check()?;
-        self.state.quotas.set(quota);
+        self.state.quotas.set(Operation::StartChatContact, quota);
         Ok(())
     }
 

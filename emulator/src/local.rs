@@ -1,12 +1,15 @@
-//! The local setup, defined once: the instance, flows, alias, credentials, region, origin, past chat and
-//! secret that `make local` (through `connect-emulator --print-function-env`), the integration tests and
-//! the benchmark share. [`EmulatorConfig::local`](crate::EmulatorConfig::local) is built from it.
+//! The local setup, defined once: the instance, flows, alias, queues, hours of operation, push
+//! application, credentials, region, origin, past chat and secret that `make local` (through
+//! `connect-emulator --print-function-env`), the integration tests and the benchmark share.
+//! [`EmulatorConfig::local`](crate::EmulatorConfig::local) is built from it.
 //!
 //! None of these values is valid anywhere but on this machine: the credentials are not AWS credentials
 //! and the server secret protects nothing outside local runs.
 
 /// The region of the local setup (the only one the emulator's SigV4 scope accepts).
 pub const REGION: &str = "us-east-1";
+/// The AWS account in the ARNs the emulator writes.
+pub const ACCOUNT_ID: &str = "000000000000";
 /// The access key id the emulator accepts.
 pub const ACCESS_KEY_ID: &str = "AKIAEMULATORLOCAL001";
 /// The secret access key the emulator verifies signatures with (not an AWS secret).
@@ -19,6 +22,25 @@ pub const DEFAULT_FLOW_ID: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 pub const SALES_FLOW_ID: &str = "7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
 /// The alias the browser may send instead of [`SALES_FLOW_ID`].
 pub const SALES_FLOW_ALIAS: &str = "sales";
+/// The queue the default flow routes to (`AVAILABILITY_QUEUES`' `default`).
+pub const DEFAULT_QUEUE_ID: &str = "8c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
+/// The queue the "sales" flow routes to.
+pub const SALES_QUEUE_ID: &str = "9d4e5f6a-7b8c-4d9e-8f0a-2b3c4d5e6f7a";
+/// The default queue's hours of operation: open around the clock, every day.
+pub const DEFAULT_HOURS_ID: &str = "ae5f6a7b-8c9d-4e0f-9a1b-3c4d5e6f7a8b";
+/// The sales queue's hours of operation: open around the clock, every day.
+pub const SALES_HOURS_ID: &str = "bf6a7b8c-9d0e-4f1a-8b2c-4d5e6f7a8b9c";
+/// The default hours' time zone.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
+/// The sales hours' time zone.
+pub const SALES_TIME_ZONE: &str = "America/New_York";
+/// Agents staffed on each local queue's chat channel (all online), and how many of them are free.
+pub const AGENTS_STAFFED: u32 = 2;
+pub const AGENTS_AVAILABLE: u32 = 1;
+/// The End User Messaging (Pinpoint) application the instance sends mobile chat notifications with
+/// (`PUSH_APPLICATION_ARN`).
+pub const PUSH_APPLICATION_ARN: &str =
+    "arn:aws:mobiletargeting:us-east-1:000000000000:apps/5e1f2a3b4c5d4e6f8a9b0c1d2e3f4a5b";
 /// The web site allowed to start chats (`ALLOWED_ORIGINS`).
 pub const SITE_ORIGIN: &str = "https://www.example.com";
 /// The content types the function offers (`SUPPORTED_MESSAGING_CONTENT_TYPES`).
@@ -45,7 +67,8 @@ pub fn secret_string_with_keys(keys: &str) -> String {
 
 /// The function's environment for a local run against the emulator at `emulator_url` (its control
 /// plane, which serves Connect and Secrets Manager): the function reads [`SECRET_ARN`] at init, as in
-/// AWS, and persistent chat is on (its continuation tokens need that secret).
+/// AWS, persistent chat is on (its continuation tokens need that secret), availability names the
+/// local queues and push notifications use the local push application.
 pub fn function_env(emulator_url: &str) -> Vec<(&'static str, String)> {
     vec![
         ("AWS_REGION", REGION.to_owned()),
@@ -71,6 +94,11 @@ pub fn function_env(emulator_url: &str) -> Vec<(&'static str, String)> {
         ("ATTACHMENTS_ENABLED", "true".to_owned()),
         ("SECRET_ARN", SECRET_ARN.to_owned()),
         ("ALLOW_PERSISTENT_CHAT", "true".to_owned()),
+        (
+            "AVAILABILITY_QUEUES",
+            format!("default={DEFAULT_QUEUE_ID},{SALES_FLOW_ALIAS}={SALES_QUEUE_ID}"),
+        ),
+        ("PUSH_APPLICATION_ARN", PUSH_APPLICATION_ARN.to_owned()),
     ]
 }
 
@@ -112,6 +140,11 @@ mod tests {
             format!("sales={SALES_FLOW_ID}")
         );
         assert_eq!(get("SECRET_ARN"), SECRET_ARN);
+        assert_eq!(
+            get("AVAILABILITY_QUEUES"),
+            format!("default={DEFAULT_QUEUE_ID},sales={SALES_QUEUE_ID}")
+        );
+        assert_eq!(get("PUSH_APPLICATION_ARN"), PUSH_APPLICATION_ARN);
         assert!(env.iter().all(|(k, _)| *k != "SERVER_SECRET"));
         assert!(SERVER_SECRET.len() >= 32);
     }

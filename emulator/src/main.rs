@@ -5,107 +5,78 @@
 //!
 //! `--print-function-env --endpoint-url URL` prints the function's environment for a local run
 //! against the emulator at URL instead (`KEY="value"` lines, for `cargo lambda watch --env-file`).
+//! `--help` lists every flag and its environment variable.
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{CommandFactory, Parser};
 use connect_emulator::{Emulator, EmulatorConfig, local};
 
-const USAGE: &str = "\
-Usage: connect-emulator [--port PORT] [--participant-port PORT] [--host 127.0.0.1] [--config FILE] [--quiet]
-       connect-emulator --print-function-env --endpoint-url URL [--allowed-origin ORIGIN]...
-
-  --port PORT              control-plane port (StartChatContact, /_emulator); 0 = any free port [env CONNECT_EMULATOR_PORT]
-  --participant-port PORT  participant service and WebSocket port; 0 = any free port [env CONNECT_EMULATOR_PARTICIPANT_PORT]
-  --host HOST              only 127.0.0.1 is supported (ChatJS accepts ws://127.0.0.1 only)
-  --config FILE            JSON configuration; missing fields keep the local defaults [env CONNECT_EMULATOR_CONFIG]
-  --quiet                  do not log requests to stderr
-                           [env CONNECT_EMULATOR_JWT_SIGNING_KEYS: JWT signing keys for the local secret]
-  --print-function-env     print the function's environment for a local run against the emulator at
-                           --endpoint-url (KEY=\"value\" lines, the format of cargo lambda's --env-file), then exit;
-                           each --allowed-origin is added to ALLOWED_ORIGINS";
-
+/// A local Amazon Connect (StartChatContact and the participant service) and Secrets Manager,
+/// SigV4-verified, with a scripted agent.
+#[derive(Debug, Parser)]
+#[command(
+    name = "connect-emulator",
+    bin_name = "connect-emulator",
+    version,
+    after_help = "Environment: CONNECT_EMULATOR_JWT_SIGNING_KEYS puts the website's JWT signing keys \
+                  (comma-separated) into the local secret (from the environment, never the command line). \
+                  See emulator/README.md."
+)]
 struct Options {
+    /// Control-plane port (Connect, Secrets Manager, /_emulator); 0 picks a free port.
+    #[arg(
+        long,
+        value_name = "PORT",
+        env = "CONNECT_EMULATOR_PORT",
+        default_value_t = 0
+    )]
     port: u16,
+    /// Participant service and WebSocket port; 0 picks a free port (default: the config's).
+    #[arg(long, value_name = "PORT", env = "CONNECT_EMULATOR_PARTICIPANT_PORT")]
     participant_port: Option<u16>,
-    config_path: Option<String>,
+    /// The only host accepted: ChatJS accepts ws://127.0.0.1 and no other host.
+    #[arg(long, value_name = "HOST", default_value = "127.0.0.1", value_parser = ["127.0.0.1"])]
+    host: String,
+    /// A JSON configuration file; missing fields keep the local defaults.
+    #[arg(long, value_name = "FILE", env = "CONNECT_EMULATOR_CONFIG")]
+    config: Option<PathBuf>,
+    /// Do not log requests to stderr.
+    #[arg(long)]
     quiet: bool,
+    /// Print the function's environment for a local run against the emulator at --endpoint-url
+    /// (KEY="value" lines, the format of cargo lambda's --env-file), then exit.
+    #[arg(long, requires = "endpoint_url")]
     print_function_env: bool,
+    /// The emulator's control-plane URL, for --print-function-env.
+    #[arg(long, value_name = "URL", requires = "print_function_env")]
     endpoint_url: Option<String>,
-    extra_origins: Vec<String>,
+    /// An origin added to ALLOWED_ORIGINS, for --print-function-env (repeatable).
+    #[arg(
+        long = "allowed-origin",
+        value_name = "ORIGIN",
+        requires = "print_function_env"
+    )]
+    allowed_origins: Vec<String>,
 }
 
-fn parse_port(text: &str, what: &str) -> Result<u16, String> {
-    text.parse()
-        .map_err(|_| format!("{what}: expected a port number, got {text:?}"))
-}
-
-fn parse_options(args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options {
-        port: match std::env::var("CONNECT_EMULATOR_PORT") {
-            Ok(port) => parse_port(&port, "CONNECT_EMULATOR_PORT")?,
-            Err(_) => 0,
-        },
-        participant_port: match std::env::var("CONNECT_EMULATOR_PARTICIPANT_PORT") {
-            Ok(port) => Some(parse_port(&port, "CONNECT_EMULATOR_PARTICIPANT_PORT")?),
-            Err(_) => None,
-        },
-        config_path: std::env::var("CONNECT_EMULATOR_CONFIG").ok(),
-        quiet: false,
-        print_function_env: false,
-        endpoint_url: None,
-        extra_origins: Vec::new(),
-    };
-    let mut args = args.peekable();
-    while let Some(arg) = args.next() {
-        // Accept both `--flag value` and `--flag=value`.
-        let (flag, inline_value) = match arg.split_once('=') {
-            Some((flag, value)) if arg.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| {
-            inline_value
-                .clone()
-                .or_else(|| args.next())
-                .ok_or(format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "--port" => options.port = parse_port(&value("--port")?, "--port")?,
-            "--participant-port" => {
-                options.participant_port = Some(parse_port(
-                    &value("--participant-port")?,
-                    "--participant-port",
-                )?)
-            }
-            "--host" => {
-                let host = value("--host")?;
-                if host != "127.0.0.1" {
-                    return Err(format!("--host: only 127.0.0.1 is supported, got {host:?}"));
-                }
-            }
-            "--config" => options.config_path = Some(value("--config")?),
-            "--quiet" => options.quiet = true,
-            "--print-function-env" => options.print_function_env = true,
-            "--endpoint-url" => options.endpoint_url = Some(value("--endpoint-url")?),
-            "--allowed-origin" => options.extra_origins.push(value("--allowed-origin")?),
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument {other:?}")),
-        }
+/// Prints `--help`/`--version` (exit 0) or the error followed by the usage (exit 2), as before clap:
+/// clap leaves the usage out of some errors (an invalid value).
+fn refuse(error: &clap::Error) -> ExitCode {
+    if !error.use_stderr() {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
     }
-    if options.print_function_env && options.endpoint_url.is_none() {
-        return Err("--print-function-env needs --endpoint-url URL".to_owned());
+    let message = error.render().to_string();
+    if message.contains("Usage:") {
+        eprint!("{message}");
+    } else {
+        eprint!("{message}\n{}\n", Options::command().render_usage());
     }
-    if !options.print_function_env
-        && (options.endpoint_url.is_some() || !options.extra_origins.is_empty())
-    {
-        return Err(
-            "--endpoint-url and --allowed-origin go with --print-function-env only".to_owned(),
-        );
-    }
-    Ok(options)
+    ExitCode::from(2)
 }
 
 /// The function's environment for a local run, as env-file lines.
@@ -123,10 +94,10 @@ fn function_env_file(endpoint_url: &str, extra_origins: &[String]) -> String {
 }
 
 fn load_config(options: &Options) -> Result<EmulatorConfig, String> {
-    let mut config = match &options.config_path {
+    let mut config = match &options.config {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             EmulatorConfig::from_json(&text)?
         }
         None => EmulatorConfig::local(),
@@ -148,31 +119,28 @@ fn load_config(options: &Options) -> Result<EmulatorConfig, String> {
     Ok(config)
 }
 
+fn print_function_env(endpoint_url: &str, extra_origins: &[String]) -> ExitCode {
+    let text = function_env_file(endpoint_url, extra_origins);
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("connect-emulator: cannot write to stdout: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let options = match parse_options(std::env::args().skip(1)) {
+    let options = match Options::try_parse() {
         Ok(options) => options,
-        Err(message) if message.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("connect-emulator: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        Err(error) => return refuse(&error),
     };
     if let (true, Some(endpoint_url)) = (options.print_function_env, &options.endpoint_url) {
-        let text = function_env_file(endpoint_url, &options.extra_origins);
-        let mut stdout = std::io::stdout().lock();
-        return match stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-        {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("connect-emulator: cannot write to stdout: {error}");
-                ExitCode::FAILURE
-            }
-        };
+        return print_function_env(endpoint_url, &options.allowed_origins);
     }
     let config = match load_config(&options) {
         Ok(config) => config,
@@ -285,8 +253,13 @@ impl Signals {
 mod tests {
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Options, String> {
-        parse_options(args.iter().map(|s| (*s).to_owned()))
+    fn parse(args: &[&str]) -> Result<Options, clap::Error> {
+        Options::try_parse_from(std::iter::once("connect-emulator").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Options::command().debug_assert();
     }
 
     #[test]
@@ -307,9 +280,13 @@ mod tests {
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--port", "x"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
-        assert_eq!(parse(&["--help"]).err().as_deref(), Some(""));
+        assert_eq!(
+            parse(&["--help"]).expect_err("help is not options").kind(),
+            clap::error::ErrorKind::DisplayHelp
+        );
         assert!(parse(&["--print-function-env"]).is_err());
         assert!(parse(&["--endpoint-url", "http://x"]).is_err());
+        assert!(parse(&["--allowed-origin", "http://x"]).is_err());
     }
 
     #[test]
@@ -323,7 +300,7 @@ mod tests {
         .expect("valid flags");
         let text = function_env_file(
             options.endpoint_url.as_deref().expect("set"),
-            &options.extra_origins,
+            &options.allowed_origins,
         );
         assert!(text.contains("AWS_ENDPOINT_URL_CONNECT=\"http://127.0.0.1:9001\"\n"));
         assert!(text.contains(&format!(

@@ -1,16 +1,18 @@
 //! State shared by every handler and task of one emulator.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::runtime::Handle;
 
 use crate::chat::archive::ArchivedChat;
 use crate::chat::store::ChatStore;
+use crate::clock::EmulatorClock;
 use crate::config::{AgentConfig, EmulatorConfig};
-use crate::faults::FaultQueue;
-use crate::quota::Quotas;
-use crate::records::Records;
-use crate::secrets::SecretStore;
+use crate::routing::RoutingStore;
+use crate::stores::faults::FaultQueue;
+use crate::stores::quota::Quotas;
+use crate::stores::records::Records;
+use crate::stores::secrets::SecretStore;
 use crate::sync::{TaskTracker, lock};
 
 pub(crate) struct AppState {
@@ -23,21 +25,30 @@ pub(crate) struct AppState {
     pub(crate) faults: FaultQueue,
     pub(crate) quotas: Quotas,
     pub(crate) secrets: SecretStore,
+    /// Queues, hours of operation and agent presence.
+    pub(crate) routing: RoutingStore,
+    /// The emulated service's "now" (settable; see `clock`).
+    pub(crate) clock: Arc<EmulatorClock>,
     chats: Mutex<ChatStore>,
     agent_script: Mutex<AgentConfig>,
-    pub(crate) tasks: TaskTracker,
+    pub(crate) tasks: Arc<TaskTracker>,
 }
 
 impl AppState {
+    /// The state of a new emulator; an error when the configuration does not hang together.
     pub(crate) fn new(
         config: EmulatorConfig,
         participant_url: String,
         websocket_base: String,
         runtime: Handle,
-    ) -> Self {
+    ) -> Result<Self, String> {
+        let clock = Arc::new(EmulatorClock::default());
+        let routing = config
+            .routing(clock.now_ms())
+            .map_err(|e| format!("invalid emulator configuration: {e}"))?;
         let agent_script = Mutex::new(config.agent.clone());
         let records = Records::new(config.max_records);
-        let quotas = Quotas::new(config.quota.clone(), config.max_active_chats);
+        let quotas = Quotas::new(&config.quotas()?, config.max_active_chats);
         let secrets = SecretStore::new(&config.secrets);
         let archive: Vec<(String, ArchivedChat)> = config
             .past_chats
@@ -49,7 +60,7 @@ impl AppState {
                 )
             })
             .collect();
-        AppState {
+        Ok(AppState {
             config,
             participant_url,
             websocket_base,
@@ -57,10 +68,12 @@ impl AppState {
             faults: FaultQueue::default(),
             quotas,
             secrets,
+            routing,
+            clock,
             chats: Mutex::new(ChatStore::with_archive(archive)),
             agent_script,
-            tasks: TaskTracker::new(runtime),
-        }
+            tasks: Arc::new(TaskTracker::new(runtime)),
+        })
     }
 
     /// The chat store. Never hold the guard across an `.await`.

@@ -160,6 +160,8 @@ fn prints_the_function_env_for_a_local_run() {
             "ATTACHMENTS_ENABLED",
             "SECRET_ARN",
             "ALLOW_PERSISTENT_CHAT",
+            "AVAILABILITY_QUEUES",
+            "PUSH_APPLICATION_ARN",
         ]
     );
     let value = |key: &str| {
@@ -178,5 +180,14 @@ fn prints_the_function_env_for_a_local_run() {
         value("ALLOWED_ORIGINS"),
         format!("{},http://127.0.0.1:9003", local::SITE_ORIGIN)
     );
+    assert_eq!(
+        value("AVAILABILITY_QUEUES"),
+        format!(
+            "default={},sales={}",
+            local::DEFAULT_QUEUE_ID,
+            local::SALES_QUEUE_ID
+        )
+    );
+    assert_eq!(value("PUSH_APPLICATION_ARN"), local::PUSH_APPLICATION_ARN);
     assert!(!text.contains(local::SERVER_SECRET));
 }

@@ -172,13 +172,21 @@ async fn the_concurrent_chat_cap_changes_at_run_time() {
 #[tokio::test]
 async fn the_control_api_shows_and_sets_the_quotas() {
     let emulator = start(EmulatorConfig::local()).await;
-    let shown = control(&emulator, "GET", "/_emulator/quota", Value::Null)
+    let mut shown = control(&emulator, "GET", "/_emulator/quota", Value::Null)
         .await
         .json();
+    let operations = shown
+        .as_object_mut()
+        .and_then(|fields| fields.remove("operations"))
+        .expect("every operation's bucket is shown");
     assert_eq!(
         shown,
         json!({"enabled": true, "ratePerSecond": 5.0, "burst": 8, "availableTokens": 8.0,
                "maxActiveChats": null, "activeChats": 0})
+    );
+    assert_eq!(
+        operations["StartChatContact"],
+        json!({"enabled": true, "ratePerSecond": 5.0, "burst": 8, "availableTokens": 8.0})
     );
 
     let set = control(

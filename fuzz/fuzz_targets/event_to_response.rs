@@ -11,22 +11,11 @@
 
 #![no_main]
 
-#[path = "../../tests/integration/corpus/oracle.rs"]
-#[allow(dead_code)]
-mod oracle;
-#[path = "../../tests/integration/corpus/spec.rs"]
-#[allow(dead_code)]
-mod spec;
-
 use libfuzzer_sys::fuzz_target;
-use oracle::{
-    Allowed, CODES_WITH_FIELDS, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS,
-    expected_allow_origin,
-};
 use serde_json::{Map, Value};
 use start_chat::chat::{
-    ChatStarter, ConnectFailure, ConnectionCredentials, FailureKind, Secret, StartChatCommand,
-    StartedChat, WebsocketDetails,
+    ChatStarter, ConnectFailure, ConnectFailureKind, ConnectionCredentials, Secret,
+    StartChatCommand, StartedChat, WebsocketDetails,
 };
 use start_chat::config::Config;
 use start_chat::http::ChatHandler;
@@ -36,12 +25,17 @@ use std::future::Future;
 use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use test_support::oracle::{
+    Allowed, CODES_WITH_FIELDS, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS,
+    expected_allow_origin,
+};
+use test_support::spec;
 
 const REQUEST_ID: &str = "fuzz-0000-request-id";
 const CONTACT_ID: &str = "71688984-1b89-415d-8393-2248b5abcbc2";
 /// The fake port: answers what the input chose, and remembers whether it was called.
 struct FakeConnect {
-    /// `u8::MAX`: a started chat; otherwise the index of a `FailureKind::ALL` failure.
+    /// `u8::MAX`: a started chat; otherwise the index of a `ConnectFailureKind::ALL` failure.
     answer: AtomicU8,
     called: AtomicBool,
 }
@@ -58,7 +52,7 @@ impl ChatStarter for Port {
         let answer = self.0.answer.load(Ordering::SeqCst);
         let with_connection = !command.connection_types().is_empty();
         async move {
-            match FailureKind::ALL.get(usize::from(answer)) {
+            match ConnectFailureKind::ALL.get(usize::from(answer)) {
                 Some(kind) => Err(ConnectFailure::new(*kind)),
                 None => Ok(StartedChat {
                     contact_id: CONTACT_ID.to_owned(),
@@ -165,7 +159,7 @@ fn world() -> &'static World {
                     handler: ChatHandler::new(
                         config.http,
                         config.policy,
-                        config.signed_customers,
+                        config.customer_tokens,
                         Port(connect),
                         Metrics::disabled(),
                     ),
@@ -185,16 +179,16 @@ fn world() -> &'static World {
 }
 
 /// What each Connect failure must become (docs/api.md's error table).
-fn connect_answer(kind: FailureKind) -> (u16, &'static str) {
+fn connect_answer(kind: ConnectFailureKind) -> (u16, &'static str) {
     match kind {
-        FailureKind::Rejected => (400, "CHAT_REQUEST_REJECTED"),
-        FailureKind::NotFound => (404, "CHAT_RESOURCE_NOT_FOUND"),
-        FailureKind::Throttled => (429, "TOO_MANY_REQUESTS"),
-        FailureKind::ChatLimitExceeded => (429, "CHAT_LIMIT_EXCEEDED"),
-        FailureKind::Misconfigured => (502, "SERVICE_MISCONFIGURED"),
-        FailureKind::ServiceError | FailureKind::InvalidResponse => (502, "UPSTREAM_ERROR"),
-        FailureKind::Unavailable => (503, "SERVICE_UNAVAILABLE"),
-        FailureKind::Timeout => (504, "UPSTREAM_TIMEOUT"),
+        ConnectFailureKind::Rejected => (400, "CHAT_REQUEST_REJECTED"),
+        ConnectFailureKind::NotFound => (404, "CHAT_RESOURCE_NOT_FOUND"),
+        ConnectFailureKind::Throttled => (429, "TOO_MANY_REQUESTS"),
+        ConnectFailureKind::ChatLimitExceeded => (429, "CHAT_LIMIT_EXCEEDED"),
+        ConnectFailureKind::Misconfigured => (502, "SERVICE_MISCONFIGURED"),
+        ConnectFailureKind::ServiceError | ConnectFailureKind::InvalidResponse => (502, "UPSTREAM_ERROR"),
+        ConnectFailureKind::Unavailable => (503, "SERVICE_UNAVAILABLE"),
+        ConnectFailureKind::Timeout => (504, "UPSTREAM_TIMEOUT"),
     }
 }
 
@@ -224,9 +218,9 @@ fuzz_target!(|data: &[u8]| {
     let setup = &world.setups[(checksum >> 8) as usize % world.setups.len()];
     // Three in four calls succeed; the others fail with each kind in turn.
     let failure = (checksum % 4 == 0)
-        .then(|| FailureKind::ALL[(checksum as usize / 4) % FailureKind::ALL.len()]);
+        .then(|| ConnectFailureKind::ALL[(checksum as usize / 4) % ConnectFailureKind::ALL.len()]);
     let answer = failure.map_or(u8::MAX, |kind| {
-        FailureKind::ALL
+        ConnectFailureKind::ALL
             .iter()
             .position(|k| *k == kind)
             .map_or(u8::MAX, |i| i as u8)
@@ -250,7 +244,7 @@ fn check(
     event: &Value,
     setup: &Setup,
     world: &World,
-    connect: Option<Option<FailureKind>>,
+    connect: Option<Option<ConnectFailureKind>>,
 ) {
     let status = document["statusCode"]
         .as_u64()
@@ -291,7 +285,7 @@ fn check(
     let body = document.get("body").and_then(Value::as_str);
     if status == 204 {
         assert!(body.is_none(), "{document}");
-        assert_eq!(header("allow"), Some("POST, OPTIONS"), "{document}");
+        assert_eq!(header("allow"), Some("GET, POST, OPTIONS"), "{document}");
         assert!(connect.is_none(), "a preflight reached Connect");
         return;
     }
@@ -392,7 +386,7 @@ fn check(
         _ => panic!("fields and fieldCount must come together: {body}"),
     }
     if status == 405 {
-        assert_eq!(header("allow"), Some("POST, OPTIONS"), "{document}");
+        assert_eq!(header("allow"), Some("GET, POST, OPTIONS"), "{document}");
     }
     if status == 401 {
         assert_eq!(header("www-authenticate"), Some("Bearer"), "{document}");
@@ -403,7 +397,7 @@ fn check(
 }
 
 fn connect_answer_codes() -> impl Iterator<Item = &'static str> {
-    FailureKind::ALL
+    ConnectFailureKind::ALL
         .into_iter()
         .map(|kind| connect_answer(kind).1)
 }

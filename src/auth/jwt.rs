@@ -5,7 +5,7 @@
 //! required, `exp` at most ten minutes after `iat` (the hosted widget's rule), with a minute of clock skew
 //! either way. The token is never logged and never echoed.
 
-use crate::chat::{FieldError, SignedCustomer};
+use crate::chat::{FieldError, VerifiedCustomer};
 use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -37,21 +37,21 @@ pub enum TokenError {
 }
 
 /// The keys (and audience) tokens are checked against; built once at cold start.
-pub struct SignedCustomers {
+pub struct CustomerTokenVerifier {
     keys: Vec<hmac::Key>,
     audience: Option<String>,
 }
 
-impl std::fmt::Debug for SignedCustomers {
+impl std::fmt::Debug for CustomerTokenVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignedCustomers")
+        f.debug_struct("CustomerTokenVerifier")
             .field("keys", &self.keys.len())
             .field("audience", &self.audience)
             .finish()
     }
 }
 
-impl SignedCustomers {
+impl CustomerTokenVerifier {
     /// One or two keys (two while rotating). The key is the text the website signs with, as the hosted
     /// widget's security key is used.
     pub fn new(keys: &[String], audience: Option<String>) -> Result<Self, String> {
@@ -84,7 +84,7 @@ impl SignedCustomers {
         &self,
         authorization: Option<&str>,
         now: SystemTime,
-    ) -> Result<SignedCustomer, TokenError> {
+    ) -> Result<VerifiedCustomer, TokenError> {
         let token = bearer_token(authorization.ok_or(TokenError::Missing)?)?;
         if token.len() > TOKEN_BYTES_MAX {
             return Err(TokenError::TooLarge);
@@ -108,7 +108,7 @@ impl SignedCustomers {
         let claims = decode_object(claims)?;
         self.check_times(&claims, now)?;
         self.check_audience(&claims)?;
-        SignedCustomer::from_claims(&claims).map_err(TokenError::ClaimsInvalid)
+        VerifiedCustomer::from_claims(&claims).map_err(TokenError::ClaimsInvalid)
     }
 
     fn check_times(&self, claims: &Map<String, Value>, now: SystemTime) -> Result<(), TokenError> {

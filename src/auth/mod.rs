@@ -1,11 +1,11 @@
 //! Signed customers: a website's server vouches for who is chatting with a JWT (HS256, a key shared with
 //! this service), as the Amazon Connect hosted widget does. On when signing keys are configured; then
 //! every start needs a valid token, and what it claims overrides the browser (see
-//! [`crate::chat::SignedCustomer`]).
+//! [`crate::chat::VerifiedCustomer`]).
 
 mod jwt;
 
 pub use jwt::{
-    CLOCK_SKEW, SIGNING_KEY_MIN_BYTES, SignedCustomers, TOKEN_BYTES_MAX, TOKEN_LIFETIME_MAX,
+    CLOCK_SKEW, CustomerTokenVerifier, SIGNING_KEY_MIN_BYTES, TOKEN_BYTES_MAX, TOKEN_LIFETIME_MAX,
     TokenError,
 };

@@ -1,8 +1,8 @@
 //! The validated command. Its fields are private and it has no public constructor: a value of this type
 //! exists only when [`super::ChatPolicy::authorize`] accepted a request, so the port cannot be handed
-//! unchecked data.
+//! unchecked data. Every member is digested into the idempotency token Connect receives
+//! (`super::idempotency`, which does not compile until a new member is digested).
 
-use super::idempotency::CommandDigest;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,51 +70,6 @@ impl StartChatCommand {
     pub fn connection_types(&self) -> &[ConnectionType] {
         &self.connection_types
     }
-    /// A digest of everything sent to Connect except the token itself.
-    pub(super) fn digest(&self) -> aws_lc_rs::digest::Digest {
-        let mut digest = CommandDigest::new();
-        digest.field("instance", self.instance_id.as_bytes());
-        digest.field("flow", self.contact_flow_id.as_bytes());
-        digest.field("name", self.display_name.as_bytes());
-        for (key, value) in &self.attributes {
-            digest.field("attribute.key", key.as_bytes());
-            digest.field("attribute.value", value.as_bytes());
-        }
-        if let Some(message) = &self.initial_message {
-            digest.field("message.type", message.content_type.as_str().as_bytes());
-            digest.field("message", message.content.as_bytes());
-        }
-        for content_type in &self.supported_messaging_content_types {
-            digest.field("content-type", content_type.as_str().as_bytes());
-        }
-        digest.field("duration", &self.chat_duration_minutes.to_be_bytes());
-        if let Some(persistent) = &self.persistent_chat {
-            digest.field(
-                "persistent.type",
-                persistent.rehydration_type.as_str().as_bytes(),
-            );
-            digest.field("persistent.source", persistent.source_contact_id.as_bytes());
-        }
-        if let Some(related) = &self.related_contact_id {
-            digest.field("related", related.as_bytes());
-        }
-        if let Some(customer) = &self.customer_id {
-            digest.field("customer", customer.as_bytes());
-        }
-        for (key, value) in &self.segment_attributes {
-            digest.field("segment.key", key.as_bytes());
-            value.digest_into(&mut digest);
-        }
-        digest.field(
-            "disconnect-agent",
-            &[u8::from(self.disconnect_agent_on_customer_exit)],
-        );
-        for connection_type in &self.connection_types {
-            digest.field("connection", connection_type.as_str().as_bytes());
-        }
-        digest.finish()
-    }
-
     /// The widget turns Markdown rendering on when the chat supports `text/markdown`.
     pub fn supports_markdown(&self) -> bool {
         self.supported_messaging_content_types
@@ -218,27 +173,4 @@ pub enum SegmentValue {
     Arn(String),
     Map(BTreeMap<String, SegmentValue>),
     List(Vec<SegmentValue>),
-}
-
-impl SegmentValue {
-    fn digest_into(&self, digest: &mut CommandDigest) {
-        match self {
-            Self::String(text) => digest.field("segment.string", text.as_bytes()),
-            Self::Integer(number) => digest.field("segment.integer", &number.to_be_bytes()),
-            Self::Arn(arn) => digest.field("segment.arn", arn.as_bytes()),
-            Self::Map(map) => {
-                digest.field("segment.map", &(map.len() as u64).to_be_bytes());
-                for (key, value) in map {
-                    digest.field("segment.map.key", key.as_bytes());
-                    value.digest_into(digest);
-                }
-            }
-            Self::List(items) => {
-                digest.field("segment.list", &(items.len() as u64).to_be_bytes());
-                for item in items {
-                    item.digest_into(digest);
-                }
-            }
-        }
-    }
 }

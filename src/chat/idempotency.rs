@@ -5,7 +5,7 @@
 //! gets the same chat, any other request gets its own. With a server secret the derivation is keyed, so
 //! nobody can compute the token Connect sees.
 
-use super::command::StartChatCommand;
+use super::command::{ChatMessage, PersistentChat, SegmentValue, StartChatCommand};
 use super::server_secret::ServerSecret;
 use aws_lc_rs::{digest, hmac};
 use std::fmt::Write;
@@ -39,7 +39,7 @@ impl ClientTokens {
         let mut context = hmac::Context::with_key(&self.key);
         context.update(browser_token.as_bytes());
         context.update(&[0]);
-        context.update(command.digest().as_ref());
+        context.update(command_digest(command).as_ref());
         let mut token = String::with_capacity(64);
         for byte in context.sign().as_ref() {
             let _ = write!(token, "{byte:02x}");
@@ -62,23 +62,107 @@ pub(crate) fn random_uuid(text: &str) -> Option<String> {
     version_4.then_some(lower)
 }
 
-/// A SHA-256 over every member the command sends to Connect, each length-prefixed and tagged, so that no
-/// two different commands share an encoding.
-pub(super) struct CommandDigest(digest::Context);
+/// A SHA-256 over every member the command sends to Connect except the token itself, each
+/// length-prefixed and tagged, so that no two different commands share an encoding. The command is
+/// destructured without `..`: a member added to [`StartChatCommand`] does not compile until it is
+/// digested here, so two requests that differ in it can never share Connect's token.
+fn command_digest(command: &StartChatCommand) -> digest::Digest {
+    let StartChatCommand {
+        instance_id,
+        contact_flow_id,
+        display_name,
+        attributes,
+        initial_message,
+        supported_messaging_content_types,
+        chat_duration_minutes,
+        persistent_chat,
+        related_contact_id,
+        customer_id,
+        client_token: _,
+        segment_attributes,
+        disconnect_agent_on_customer_exit,
+        connection_types,
+    } = command;
+    let mut digest = CommandDigest::new();
+    digest.field("instance", instance_id.as_bytes());
+    digest.field("flow", contact_flow_id.as_bytes());
+    digest.field("name", display_name.as_bytes());
+    for (key, value) in attributes {
+        digest.field("attribute.key", key.as_bytes());
+        digest.field("attribute.value", value.as_bytes());
+    }
+    if let Some(ChatMessage {
+        content_type,
+        content,
+    }) = initial_message
+    {
+        digest.field("message.type", content_type.as_str().as_bytes());
+        digest.field("message", content.as_bytes());
+    }
+    for content_type in supported_messaging_content_types {
+        digest.field("content-type", content_type.as_str().as_bytes());
+    }
+    digest.field("duration", &chat_duration_minutes.to_be_bytes());
+    if let Some(PersistentChat {
+        rehydration_type,
+        source_contact_id,
+    }) = persistent_chat
+    {
+        digest.field("persistent.type", rehydration_type.as_str().as_bytes());
+        digest.field("persistent.source", source_contact_id.as_bytes());
+    }
+    if let Some(related) = related_contact_id {
+        digest.field("related", related.as_bytes());
+    }
+    if let Some(customer) = customer_id {
+        digest.field("customer", customer.as_bytes());
+    }
+    for (key, value) in segment_attributes {
+        digest.field("segment.key", key.as_bytes());
+        digest.segment_value(value);
+    }
+    digest.field(
+        "disconnect-agent",
+        &[u8::from(*disconnect_agent_on_customer_exit)],
+    );
+    for connection_type in connection_types {
+        digest.field("connection", connection_type.as_str().as_bytes());
+    }
+    digest.0.finish()
+}
+
+struct CommandDigest(digest::Context);
 
 impl CommandDigest {
-    pub(super) fn new() -> Self {
+    fn new() -> Self {
         Self(digest::Context::new(&digest::SHA256))
     }
 
-    pub(super) fn field(&mut self, tag: &str, value: &[u8]) {
+    fn field(&mut self, tag: &str, value: &[u8]) {
         self.0.update(tag.as_bytes());
         self.0.update(&(value.len() as u64).to_be_bytes());
         self.0.update(value);
     }
 
-    pub(super) fn finish(self) -> digest::Digest {
-        self.0.finish()
+    fn segment_value(&mut self, value: &SegmentValue) {
+        match value {
+            SegmentValue::String(text) => self.field("segment.string", text.as_bytes()),
+            SegmentValue::Integer(number) => self.field("segment.integer", &number.to_be_bytes()),
+            SegmentValue::Arn(arn) => self.field("segment.arn", arn.as_bytes()),
+            SegmentValue::Map(map) => {
+                self.field("segment.map", &(map.len() as u64).to_be_bytes());
+                for (key, value) in map {
+                    self.field("segment.map.key", key.as_bytes());
+                    self.segment_value(value);
+                }
+            }
+            SegmentValue::List(items) => {
+                self.field("segment.list", &(items.len() as u64).to_be_bytes());
+                for item in items {
+                    self.segment_value(item);
+                }
+            }
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 //! Lengths of strings count characters (Unicode scalar values), as the service model does; the
 //! attribute budget counts UTF-8 bytes.
 
+use std::ops::RangeInclusive;
+
 pub(crate) const INSTANCE_ID_MAX: usize = 100;
 pub(crate) const CONTACT_FLOW_ID_MAX: usize = 500;
 pub(crate) const DISPLAY_NAME_MAX: usize = 256;
@@ -13,8 +15,8 @@ pub(crate) const ATTRIBUTES_TOTAL_BYTES_MAX: usize = 32_768;
 pub(crate) const MESSAGE_CONTENT_TYPE_MAX: usize = 100;
 pub(crate) const MESSAGE_CONTENT_MAX: usize = 16_384;
 pub(crate) const CLIENT_TOKEN_MAX: usize = 500;
-pub(crate) const CHAT_DURATION_MINUTES_MIN: i64 = 60;
-pub(crate) const CHAT_DURATION_MINUTES_MAX: i64 = 10_080;
+/// `ChatDurationInMinutes`, and so the range of the policy's ceiling (`CHAT_DURATION_MINUTES`) too.
+pub const CHAT_DURATION_MINUTES_RANGE: RangeInclusive<i32> = 60..=10_080;
 pub(crate) const CONTACT_ID_MAX: usize = 256;
 pub(crate) const CUSTOMER_ID_MAX: usize = 128;
 pub(crate) const SEGMENT_ATTRIBUTE_KEY_MAX: usize = 128;

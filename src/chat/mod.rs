@@ -1,5 +1,10 @@
 //! The domain: a browser's request becomes a [`StartChatCommand`] only when it is acceptable, and only a
 //! command can reach Amazon Connect, through the [`ChatStarter`] port.
+//!
+//! `request/` reads the wire JSON into a request within the service's limits (`limits.rs`), reporting to
+//! the field-error collector (`field/`); `policy/` applies the server's settings and builds the command
+//! (`command.rs`), whose digest binds Connect's idempotency token (`idempotency.rs`); `signed.rs` reads a
+//! verified customer's claims with the same readers; `rejection.rs` is the one verdict on a refused request.
 
 mod command;
 mod continuation;
@@ -8,9 +13,10 @@ mod field;
 mod idempotency;
 mod limits;
 mod names;
-mod parse;
 mod policy;
 mod port;
+mod rejection;
+mod request;
 mod secret;
 mod server_secret;
 mod signed;
@@ -24,17 +30,18 @@ pub use command::{
 pub use continuation::{ContinuationRefusal, ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
 pub use display_name::display_name_problem;
 pub use field::FieldError;
+pub use limits::CHAT_DURATION_MINUTES_RANGE;
 pub use names::{KEY_CHARS, is_key, is_uuid};
-pub(crate) use parse::parse_object as parse_json_object;
-pub use parse::{LinkRefusal, Rejection};
 pub use policy::{
     ChatPolicy, DEFAULT_CHAT_DURATION_MINUTES, DEFAULT_SEGMENT_ATTRIBUTE_KEYS, PolicyError,
     PolicySettings, Setting,
 };
-pub use port::{ChatStarter, ConnectFailure, FailureKind};
+pub use port::{ChatStarter, ConnectFailure, ConnectFailureKind};
+pub use rejection::{LinkRefusal, Rejection};
+pub(crate) use request::parse_object as parse_json_object;
 pub use secret::Secret;
 pub use server_secret::{SERVER_SECRET_MIN_BYTES, ServerSecret};
-pub use signed::SignedCustomer;
+pub use signed::VerifiedCustomer;
 pub use started::{ConnectionCredentials, StartedChat, WebsocketDetails};
 
 #[cfg(test)]

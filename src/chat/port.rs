@@ -11,7 +11,7 @@ pub trait ChatStarter: Send + Sync {
 
 /// Why Amazon Connect did not start the chat, in the terms the API answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureKind {
+pub enum ConnectFailureKind {
     /// InvalidRequestException / InvalidParameterException: the request passed our checks but not Connect's.
     Rejected,
     /// ResourceNotFoundException: unknown instance, flow or source contact.
@@ -32,7 +32,7 @@ pub enum FailureKind {
     InvalidResponse,
 }
 
-impl FailureKind {
+impl ConnectFailureKind {
     pub const ALL: [Self; 9] = [
         Self::Rejected,
         Self::NotFound,
@@ -64,7 +64,7 @@ impl FailureKind {
 /// A failed StartChatContact call: the kind decides the HTTP answer; the rest is for the log only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectFailure {
-    pub kind: FailureKind,
+    pub kind: ConnectFailureKind,
     /// The AWS error code (`ThrottlingException`), when there was one.
     pub code: Option<String>,
     /// The AWS message: internal, logged, never shown to the browser.
@@ -74,7 +74,7 @@ pub struct ConnectFailure {
 }
 
 impl ConnectFailure {
-    pub fn new(kind: FailureKind) -> Self {
+    pub fn new(kind: ConnectFailureKind) -> Self {
         Self {
             kind,
             code: None,

@@ -713,6 +713,183 @@ fn connects_token_is_the_same_for_a_retry_and_different_for_any_other_request() 
     }
 }
 
+/// Every member of a command with its value, to compare two commands member by member. Destructured
+/// without `..`, like the digest (`idempotency.rs`): a new member must be listed here, and then the test
+/// below fails until a variation changes it.
+fn members(command: &StartChatCommand) -> Vec<(&'static str, String)> {
+    let StartChatCommand {
+        instance_id,
+        contact_flow_id,
+        display_name,
+        attributes,
+        initial_message,
+        supported_messaging_content_types,
+        chat_duration_minutes,
+        persistent_chat,
+        related_contact_id,
+        customer_id,
+        client_token: _,
+        segment_attributes,
+        disconnect_agent_on_customer_exit,
+        connection_types,
+    } = command;
+    vec![
+        ("instance_id", format!("{instance_id:?}")),
+        ("contact_flow_id", format!("{contact_flow_id:?}")),
+        ("display_name", format!("{display_name:?}")),
+        ("attributes", format!("{attributes:?}")),
+        ("initial_message", format!("{initial_message:?}")),
+        (
+            "supported_messaging_content_types",
+            format!("{supported_messaging_content_types:?}"),
+        ),
+        (
+            "chat_duration_minutes",
+            format!("{chat_duration_minutes:?}"),
+        ),
+        ("persistent_chat", format!("{persistent_chat:?}")),
+        ("related_contact_id", format!("{related_contact_id:?}")),
+        ("customer_id", format!("{customer_id:?}")),
+        ("segment_attributes", format!("{segment_attributes:?}")),
+        (
+            "disconnect_agent_on_customer_exit",
+            format!("{disconnect_agent_on_customer_exit:?}"),
+        ),
+        ("connection_types", format!("{connection_types:?}")),
+    ]
+}
+
+/// Connect answers a repeated token with the first chat, whatever else the request says: with the same
+/// browser ClientToken, a request that differs from another in any one member must get its own token.
+#[test]
+fn changing_any_one_member_alone_changes_connects_token() {
+    const OTHER_INSTANCE: &str = "00000000-0000-4000-8000-000000000000";
+    let mut settings = settings();
+    settings.allowed_instance_ids = vec![OTHER_INSTANCE.to_owned()];
+    let policy = policy_with(settings);
+    let base = with(minimal(), "ClientToken", json!(BROWSER_TOKEN));
+    let continued =
+        |body: Value, contact: &str| with(body, "ContinuationToken", json!(continuation(contact)));
+    let variations = [
+        (
+            "instance_id",
+            with(base.clone(), "InstanceId", json!(OTHER_INSTANCE)),
+        ),
+        (
+            "contact_flow_id",
+            with(base.clone(), "ContactFlowId", json!("sales")),
+        ),
+        (
+            "display_name",
+            with(
+                base.clone(),
+                "ParticipantDetails",
+                json!({"DisplayName": "Eve"}),
+            ),
+        ),
+        (
+            "attributes",
+            with(base.clone(), "Attributes", json!({"plan": "gold"})),
+        ),
+        (
+            "initial_message",
+            with(
+                base.clone(),
+                "InitialMessage",
+                json!({"ContentType": "text/plain", "Content": "Hello"}),
+            ),
+        ),
+        (
+            "supported_messaging_content_types",
+            with(
+                base.clone(),
+                "SupportedMessagingContentTypes",
+                json!(["text/plain", "text/markdown"]),
+            ),
+        ),
+        (
+            "chat_duration_minutes",
+            with(base.clone(), "ChatDurationInMinutes", json!(60)),
+        ),
+        (
+            "persistent_chat",
+            continued(
+                with(
+                    base.clone(),
+                    "PersistentChat",
+                    json!({"RehydrationType": "ENTIRE_PAST_SESSION", "SourceContactId": "c-1"}),
+                ),
+                "c-1",
+            ),
+        ),
+        (
+            "persistent_chat",
+            continued(
+                with(
+                    base.clone(),
+                    "PersistentChat",
+                    json!({"RehydrationType": "FROM_SEGMENT", "SourceContactId": "c-1"}),
+                ),
+                "c-1",
+            ),
+        ),
+        (
+            "related_contact_id",
+            continued(with(base.clone(), "RelatedContactId", json!("c-1")), "c-1"),
+        ),
+        (
+            "customer_id",
+            with(base.clone(), "CustomerId", json!("customer-42")),
+        ),
+        (
+            "segment_attributes",
+            with(
+                base.clone(),
+                "SegmentAttributes",
+                json!({"connect:Subtype": {"ValueString": "connect:WebChat"}}),
+            ),
+        ),
+        (
+            "segment_attributes",
+            with(
+                base.clone(),
+                "SegmentAttributes",
+                json!({"connect:Custom": {"ValueInteger": 1}}),
+            ),
+        ),
+        (
+            "disconnect_agent_on_customer_exit",
+            with(base.clone(), "DisconnectOnCustomerExit", json!(["AGENT"])),
+        ),
+        (
+            "connection_types",
+            with(base.clone(), "ConnectionTypes", json!(["WEBSOCKET"])),
+        ),
+    ];
+    let base_command = authorize(&policy, base).expect("accepted");
+    let base_members = members(&base_command);
+    for (member, _) in &base_members {
+        assert!(
+            variations.iter().any(|(varied, _)| varied == member),
+            "no variation changes {member}"
+        );
+    }
+    let mut tokens = vec![base_command.client_token().expect("a token").to_owned()];
+    for (member, body) in variations {
+        let command = authorize(&policy, body).unwrap_or_else(|e| panic!("{member}: {e:?}"));
+        let changed: Vec<&str> = members(&command)
+            .iter()
+            .zip(&base_members)
+            .filter(|(varied, base)| varied != base)
+            .map(|(varied, _)| varied.0)
+            .collect();
+        assert_eq!(changed, [member], "the variation changes {member} alone");
+        let token = command.client_token().expect("a token").to_owned();
+        assert!(!tokens.contains(&token), "{member}: a token already given");
+        tokens.push(token);
+    }
+}
+
 #[test]
 fn a_browser_continues_or_links_only_the_chat_its_token_was_given_for() {
     let now = SystemTime::now();
@@ -775,8 +952,8 @@ fn a_browser_continues_or_links_only_the_chat_its_token_was_given_for() {
     );
 }
 
-fn signed(claims: Value) -> SignedCustomer {
-    SignedCustomer::from_claims(claims.as_object().expect("an object")).expect("valid claims")
+fn signed(claims: Value) -> VerifiedCustomer {
+    VerifiedCustomer::from_claims(claims.as_object().expect("an object")).expect("valid claims")
 }
 
 #[test]

@@ -1,6 +1,12 @@
+use super::env::Env;
 use super::*;
+use crate::chat::ContentType;
+use crate::http::AllowedOrigins;
 use crate::secrets::SecretValues;
-use std::collections::HashMap;
+use crate::telemetry::LogFormat;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+use tracing::level_filters::LevelFilter;
 
 const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
 const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -260,7 +266,7 @@ fn secrets_come_from_secrets_manager_or_for_local_runs_from_the_environment() {
         jwt_signing_keys: vec!["k".repeat(44)],
     };
     let config = from_aws.clone().into_config(Some(keys)).expect("complete");
-    assert!(config.signed_customers.is_some());
+    assert!(config.customer_tokens.is_some());
     assert_eq!(
         from_aws
             .into_config(None)
@@ -297,7 +303,7 @@ fn secrets_come_from_secrets_manager_or_for_local_runs_from_the_environment() {
         "a-widget-security-key-of-44-characters-0000, the-next-widget-security-key-of-44-chars-00",
     )])
     .expect("two keys");
-    assert!(signed.signed_customers.is_some());
+    assert!(signed.customer_tokens.is_some());
     // Signed customers may continue chats through their token alone.
     assert!(
         load(&[

@@ -2,7 +2,7 @@
 
 use super::errors::classify;
 use crate::chat::{
-    ChatStarter, ConnectFailure, ConnectionCredentials, ConnectionType, FailureKind,
+    ChatStarter, ConnectFailure, ConnectFailureKind, ConnectionCredentials, ConnectionType,
     RehydrationType, Secret, SegmentValue, StartChatCommand, StartedChat, WebsocketDetails,
 };
 use aws_sdk_connect::Client;
@@ -33,7 +33,7 @@ impl ChatStarter for SdkChatStarter {
                 types::ParticipantDetails::builder()
                     .display_name(command.display_name())
                     .build()
-                    .map_err(|_| ConnectFailure::new(FailureKind::InvalidResponse))?,
+                    .map_err(|_| ConnectFailure::new(ConnectFailureKind::InvalidResponse))?,
             )
             .set_supported_messaging_content_types(Some(
                 command
@@ -63,7 +63,7 @@ impl ChatStarter for SdkChatStarter {
                     .content_type(message.content_type.as_str())
                     .content(&message.content)
                     .build()
-                    .map_err(|_| ConnectFailure::new(FailureKind::InvalidResponse))?,
+                    .map_err(|_| ConnectFailure::new(ConnectFailureKind::InvalidResponse))?,
             );
         }
         if let Some(persistent) = command.persistent_chat() {
@@ -124,7 +124,7 @@ fn segment_value(value: &SegmentValue) -> types::SegmentAttributeValue {
 fn started_chat(output: StartChatContactOutput) -> Result<StartedChat, ConnectFailure> {
     let missing = |member: &str| ConnectFailure {
         message: Some(format!("StartChatContact answered without {member}")),
-        ..ConnectFailure::new(FailureKind::InvalidResponse)
+        ..ConnectFailure::new(ConnectFailureKind::InvalidResponse)
     };
     Ok(StartedChat {
         contact_id: output.contact_id.ok_or_else(|| missing("ContactId"))?,

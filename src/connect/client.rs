@@ -11,7 +11,14 @@ use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_http_client::{Builder, ConnectorBuilder};
 use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use std::ops::RangeInclusive;
 use std::time::Duration;
+
+/// The whole StartChatContact call's budget when `CONNECT_API_TIMEOUT_MS` is unset: well inside the
+/// widget's 5 s, and longer than the retries of a throttled call ([`super::worst_case_backoff`]).
+pub const DEFAULT_API_TIMEOUT: Duration = Duration::from_millis(4000);
+/// What `CONNECT_API_TIMEOUT_MS` may be: an attempt needs some time, and API Gateway gives up at 29 s.
+pub const API_TIMEOUT_MS_RANGE: RangeInclusive<u64> = 200..=25_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectSettings {

@@ -1,23 +1,26 @@
 //! SDK errors become [`ConnectFailure`]s: the kind decides what the browser is told, the rest is logged.
 
-use crate::chat::{ConnectFailure, FailureKind};
+use crate::chat::{ConnectFailure, ConnectFailureKind};
 use aws_sdk_connect::config::http::HttpResponse;
 use aws_sdk_connect::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_connect::operation::RequestId;
-use aws_sdk_connect::operation::start_chat_contact::StartChatContactError;
 
-pub(crate) fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> ConnectFailure {
+/// Any Connect operation's error (StartChatContact's, and availability's calls).
+pub(crate) fn classify<E>(error: SdkError<E, HttpResponse>) -> ConnectFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
     let kind = match &error {
         SdkError::ServiceError(service) => {
-            service_failure_kind(service.err(), service.raw().status().as_u16())
+            service_failure_kind(service.err().code(), service.raw().status().as_u16())
         }
-        SdkError::TimeoutError(_) => FailureKind::Timeout,
-        SdkError::DispatchFailure(dispatch) if dispatch.is_timeout() => FailureKind::Timeout,
-        SdkError::DispatchFailure(_) => FailureKind::Unavailable,
-        SdkError::ResponseError(_) => FailureKind::InvalidResponse,
+        SdkError::TimeoutError(_) => ConnectFailureKind::Timeout,
+        SdkError::DispatchFailure(dispatch) if dispatch.is_timeout() => ConnectFailureKind::Timeout,
+        SdkError::DispatchFailure(_) => ConnectFailureKind::Unavailable,
+        SdkError::ResponseError(_) => ConnectFailureKind::InvalidResponse,
         // Nothing was sent: the request could not be built or signed (no credentials, for instance).
-        SdkError::ConstructionFailure(_) => FailureKind::Misconfigured,
-        _ => FailureKind::ServiceError,
+        SdkError::ConstructionFailure(_) => ConnectFailureKind::Misconfigured,
+        _ => ConnectFailureKind::ServiceError,
     };
     let (code, message) = match &error {
         SdkError::ServiceError(service) => (
@@ -34,23 +37,22 @@ pub(crate) fn classify(error: SdkError<StartChatContactError, HttpResponse>) -> 
     }
 }
 
-fn service_failure_kind(error: &StartChatContactError, status: u16) -> FailureKind {
-    match error {
-        StartChatContactError::InvalidRequestException(_)
-        | StartChatContactError::InvalidParameterException(_) => return FailureKind::Rejected,
-        StartChatContactError::ResourceNotFoundException(_) => return FailureKind::NotFound,
-        StartChatContactError::LimitExceededException(_) => return FailureKind::ChatLimitExceeded,
-        StartChatContactError::InternalServiceException(_) => return FailureKind::ServiceError,
-        _ => {}
-    }
-    // Errors any AWS API can answer, which the operation's model does not list.
-    match error.code() {
+/// By the error's code: the errors the operations' models list (the same names for every Connect
+/// operation this function calls), then the ones any AWS API can answer, then the HTTP status.
+fn service_failure_kind(code: Option<&str>, status: u16) -> ConnectFailureKind {
+    match code {
+        Some("InvalidRequestException" | "InvalidParameterException") => {
+            ConnectFailureKind::Rejected
+        }
+        Some("ResourceNotFoundException") => ConnectFailureKind::NotFound,
+        Some("LimitExceededException") => ConnectFailureKind::ChatLimitExceeded,
+        Some("InternalServiceException") => ConnectFailureKind::ServiceError,
         Some(
             "ThrottlingException"
             | "TooManyRequestsException"
             | "Throttling"
             | "RequestLimitExceeded",
-        ) => FailureKind::Throttled,
+        ) => ConnectFailureKind::Throttled,
         Some(
             "AccessDeniedException"
             | "UnrecognizedClientException"
@@ -61,15 +63,17 @@ fn service_failure_kind(error: &StartChatContactError, status: u16) -> FailureKi
             | "InvalidClientTokenId"
             | "ExpiredTokenException"
             | "RequestExpired",
-        ) => FailureKind::Misconfigured,
-        Some("ServiceUnavailable" | "ServiceUnavailableException") => FailureKind::Unavailable,
+        ) => ConnectFailureKind::Misconfigured,
+        Some("ServiceUnavailable" | "ServiceUnavailableException") => {
+            ConnectFailureKind::Unavailable
+        }
         _ => match status {
-            429 => FailureKind::Throttled,
+            429 => ConnectFailureKind::Throttled,
             // An unknown 4xx means the endpoint or the account is not what we think it is.
-            400..=499 => FailureKind::Misconfigured,
-            503 => FailureKind::Unavailable,
-            500..=599 => FailureKind::ServiceError,
-            _ => FailureKind::InvalidResponse,
+            400..=499 => ConnectFailureKind::Misconfigured,
+            503 => ConnectFailureKind::Unavailable,
+            500..=599 => ConnectFailureKind::ServiceError,
+            _ => ConnectFailureKind::InvalidResponse,
         },
     }
 }

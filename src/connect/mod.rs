@@ -1,15 +1,18 @@
-//! The adapter: [`crate::chat::ChatStarter`] implemented with `aws-sdk-connect`. Only this module knows
-//! the SDK and its errors.
+//! The adapter: [`crate::chat::ChatStarter`] and [`crate::availability::AvailabilitySource`]
+//! implemented with `aws-sdk-connect`. Only this module knows the SDK and its errors.
 
 mod adapter;
+mod availability;
 mod client;
 mod errors;
 mod retry;
 mod warmup;
 
 pub use adapter::SdkChatStarter;
+pub use availability::{SdkAvailabilitySource, availability_client};
 pub use client::{
-    ConnectSettings, aws_config, aws_config_with, connect_client, connect_client_with,
+    API_TIMEOUT_MS_RANGE, ConnectSettings, DEFAULT_API_TIMEOUT, aws_config, aws_config_with,
+    connect_client, connect_client_with,
 };
 pub use retry::{MAX_ATTEMPTS, worst_case_backoff};
 pub use warmup::{WARMUP_PATH, warm_connection};

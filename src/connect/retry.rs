@@ -65,6 +65,6 @@ mod tests {
 
     #[test]
     fn the_retries_of_a_throttled_call_end_inside_the_default_budget() {
-        assert!(worst_case_backoff() < crate::config::DEFAULT_CONNECT_API_TIMEOUT);
+        assert!(worst_case_backoff() < crate::connect::DEFAULT_API_TIMEOUT);
     }
 }

@@ -2,10 +2,11 @@
 //!
 //! A disallowed origin is refused before anything else happens (no Connect call, even for a simple request
 //! the browser did not preflight), and its response carries no `Access-Control-Allow-Origin`, so the page
-//! at that origin cannot read it.
+//! at that origin cannot read it. The syntax of an origin ([`is_origin`]) is checked here too, for the
+//! configuration's `ALLOWED_ORIGINS`.
 
-use super::ALLOWED_METHODS;
 use super::message::{Headers, ResponseHeaders};
+use super::route::Route;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,55 @@ pub enum OriginCheck {
     /// An allowed origin; the value to answer in `Access-Control-Allow-Origin`.
     Allowed(String),
     Denied,
+}
+
+impl OriginCheck {
+    /// The decision as the log line names it (never the origin itself).
+    pub fn log_label(&self) -> &'static str {
+        match self {
+            Self::Absent => "absent",
+            Self::Allowed(_) => "allowed",
+            Self::Denied => "denied",
+        }
+    }
+}
+
+/// `scheme://host[:port]`, lowercase, http or https, no path, query or trailing slash: what a browser
+/// sends in `Origin`, so an allowed origin can match it exactly. IPv6 hosts are bracketed, as browsers
+/// send them.
+pub fn is_origin(text: &str) -> bool {
+    let Some((scheme, authority)) = text.split_once("://") else {
+        return false;
+    };
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((address, rest)) => (
+                !address.is_empty()
+                    && address
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c) || c == ':'),
+                rest,
+            ),
+            None => return false,
+        },
+        None => {
+            let (host, rest) = authority
+                .find(':')
+                .map_or((authority, ""), |i| authority.split_at(i));
+            let valid = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+            (valid, rest)
+        }
+    };
+    let port_ok = match port.strip_prefix(':') {
+        None => port.is_empty(),
+        Some(digits) => {
+            (1..=5).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+    };
+    matches!(scheme, "http" | "https") && host_ok && port_ok
 }
 
 /// Chrome caps preflight caching at two hours.
@@ -75,8 +125,15 @@ pub(crate) fn apply_response_headers(check: &OriginCheck, headers: &mut Response
 
 /// Extra headers of a successful preflight. The requested headers are echoed (the origin is already
 /// trusted) so a page that adds its own header (`x-api-key`, `Authorization`) is not refused.
-pub(crate) fn apply_preflight_headers(request: &Headers, headers: &mut ResponseHeaders) {
-    headers.push(("access-control-allow-methods", ALLOWED_METHODS.to_owned()));
+pub(crate) fn apply_preflight_headers(
+    route: Route,
+    request: &Headers,
+    headers: &mut ResponseHeaders,
+) {
+    headers.push((
+        "access-control-allow-methods",
+        route.allowed_methods().to_owned(),
+    ));
     let allow_headers = request
         .single("access-control-request-headers")
         .filter(|value| value.len() <= REQUESTED_HEADERS_MAX && is_header_list(value))
@@ -177,6 +234,31 @@ mod tests {
     }
 
     #[test]
+    fn origins_are_lowercase_scheme_host_and_port_only() {
+        for origin in [
+            "https://www.example.com",
+            "http://127.0.0.1:8080",
+            "http://[::1]:3000",
+        ] {
+            assert!(is_origin(origin), "{origin}");
+        }
+        for text in [
+            "https://a.example/",
+            "https://a.example/chat",
+            "a.example",
+            "ftp://a.example",
+            "https://A.example",
+            "https://a.example:",
+            "https://a.example:123456",
+            "http://[::1",
+            "null",
+            "*",
+        ] {
+            assert!(!is_origin(text), "{text}");
+        }
+    }
+
+    #[test]
     fn denied_responses_carry_no_allow_origin() {
         let mut response = ResponseHeaders::new();
         apply_response_headers(&OriginCheck::Denied, &mut response);
@@ -188,6 +270,7 @@ mod tests {
     fn preflight_echoes_well_formed_requested_headers_only() {
         let mut response = ResponseHeaders::new();
         apply_preflight_headers(
+            Route::Chat,
             &headers(&[("access-control-request-headers", "content-type, x-api-key")]),
             &mut response,
         );
@@ -197,11 +280,12 @@ mod tests {
         );
         assert_eq!(
             value(&response, "access-control-allow-methods"),
-            Some(ALLOWED_METHODS)
+            Some("GET, POST, OPTIONS")
         );
 
         let mut response = ResponseHeaders::new();
         apply_preflight_headers(
+            Route::Chat,
             &headers(&[(
                 "access-control-request-headers",
                 "content-type, bad header()",

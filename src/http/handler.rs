@@ -1,29 +1,20 @@
-//! One request, start to finish: origin, method, body, command, Connect; then the response, the log line
-//! and the metric, all from the one [`Outcome`].
+//! One request, start to finish: the origin, then the route's operation for the method; then the
+//! response, the log line and the metric, all from the one [`Outcome`].
 
-use super::body::read_body;
+use super::availability::{CheckAvailability, NoAvailability};
 use super::cors::{OriginCheck, OriginPolicy};
 use super::error::ApiError;
 use super::event::{PayloadVersion, ProxyResponse, request_from_event};
 use super::message::{HttpRequest, HttpResponse};
-use super::outcome::Outcome;
-use super::response::FeaturePermissions;
-use crate::auth::SignedCustomers;
+use super::outcome::{Handled, Outcome};
+use super::route::Route;
+use super::start_chat::StartChat;
+use crate::auth::CustomerTokenVerifier;
+use crate::availability::{AvailabilityCache, AvailabilitySettings, AvailabilitySource};
 use crate::chat::{ChatPolicy, ChatStarter};
 use crate::telemetry::{Metrics, RequestRecord};
 use serde_json::Value;
-use std::time::{Duration, Instant, SystemTime};
-
-/// The one `Authorization` header; two of them are passed on as one unreadable value, which the
-/// verifier refuses.
-fn authorization(request: &HttpRequest) -> Option<&str> {
-    let mut values = request.headers.get_all("authorization");
-    let first = values.next()?;
-    Some(match values.next() {
-        None => first,
-        Some(_) => "",
-    })
-}
+use std::time::Instant;
 
 /// The edge's own settings (the policy for the chat itself is [`ChatPolicy`]).
 #[derive(Debug, Clone)]
@@ -35,45 +26,54 @@ pub struct HttpSettings {
     pub attachments_enabled: bool,
 }
 
-/// The function: built once at cold start, then called for every request.
-pub struct ChatHandler<C> {
-    settings: HttpSettings,
-    policy: ChatPolicy,
-    /// Present when customers are signed: then every start needs a valid token.
-    signed_customers: Option<SignedCustomers>,
-    starter: C,
+/// The function: built once at cold start, then called for every request. It holds each route's
+/// operation: the start through `C`, availability (when configured) through `A`.
+pub struct ChatHandler<C, A = NoAvailability> {
+    origins: OriginPolicy,
+    start_chat: StartChat<C>,
+    availability: Option<CheckAvailability<A>>,
     metrics: Metrics,
-}
-
-/// An outcome, and how long the Connect call took if one was made.
-struct Handled {
-    outcome: Outcome,
-    connect_latency: Option<Duration>,
-}
-
-impl From<ApiError> for Handled {
-    fn from(error: ApiError) -> Self {
-        Self {
-            outcome: Outcome::Refused(error),
-            connect_latency: None,
-        }
-    }
 }
 
 impl<C: ChatStarter> ChatHandler<C> {
     pub fn new(
         settings: HttpSettings,
         policy: ChatPolicy,
-        signed_customers: Option<SignedCustomers>,
+        customer_tokens: Option<CustomerTokenVerifier>,
         starter: C,
         metrics: Metrics,
     ) -> Self {
         Self {
-            settings,
-            policy,
-            signed_customers,
-            starter,
+            origins: settings.origins,
+            start_chat: StartChat {
+                policy,
+                customer_tokens,
+                starter,
+                max_body_bytes: settings.max_body_bytes,
+                attachments_enabled: settings.attachments_enabled,
+            },
+            availability: None,
             metrics,
+        }
+    }
+}
+
+impl<C: ChatStarter, A: AvailabilitySource> ChatHandler<C, A> {
+    /// The same handler, answering `GET` with availability from the source (and gating starts when the
+    /// settings' `refuse_start_when` says so); `None` leaves availability off (`GET` answers 404), with
+    /// the same handler type. Its cache lives as long as the handler.
+    pub fn with_availability<B: AvailabilitySource>(
+        self,
+        availability: Option<(AvailabilitySettings, B)>,
+    ) -> ChatHandler<C, B> {
+        ChatHandler {
+            origins: self.origins,
+            start_chat: self.start_chat,
+            availability: availability.map(|(settings, source)| CheckAvailability {
+                cache: AvailabilityCache::new(settings),
+                source,
+            }),
+            metrics: self.metrics,
         }
     }
 
@@ -102,7 +102,7 @@ impl<C: ChatStarter> ChatHandler<C> {
     /// Every outcome, expected or not, is a JSON response with CORS headers.
     pub async fn handle(&self, request: &HttpRequest, request_id: &str) -> HttpResponse {
         let started = Instant::now();
-        let origin = self.settings.origins.check(&request.headers);
+        let origin = self.origins.check(&request.headers);
         let handled = self.respond(request, &origin).await;
         self.finish(request, request_id, &origin, started, handled)
     }
@@ -115,78 +115,44 @@ impl<C: ChatStarter> ChatHandler<C> {
         started: Instant,
         handled: Handled,
     ) -> HttpResponse {
-        let response = handled.outcome.response(request, origin, request_id);
+        let (response, result) = handled.outcome.answer(request, origin, request_id);
         let record = RequestRecord {
             request_id,
             method: &request.method,
             status: response.status,
             latency: started.elapsed(),
-            origin,
-            outcome: &handled.outcome,
+            origin: origin.log_label(),
+            result,
             connect_latency: handled.connect_latency,
+            availability: handled.availability(),
         };
         record.log();
         self.metrics.record(&record);
         response
     }
 
+    /// A disallowed origin is refused before anything else; then each route answers its methods, and
+    /// OPTIONS (the preflight) on every route.
     async fn respond(&self, request: &HttpRequest, origin: &OriginCheck) -> Handled {
         match origin {
             OriginCheck::Denied => return ApiError::OriginNotAllowed.into(),
-            OriginCheck::Absent if self.settings.origins.require_origin => {
+            OriginCheck::Absent if self.origins.require_origin => {
                 return ApiError::OriginRequired.into();
             }
             _ => {}
         }
-        match request.method.as_str() {
-            "OPTIONS" => Handled {
-                outcome: Outcome::Preflight,
-                connect_latency: None,
+        match (Route::of(request), request.method.as_str()) {
+            (route, "OPTIONS") => Outcome::Preflight(route).into(),
+            (Route::Chat, "POST") => {
+                self.start_chat
+                    .handle(request, self.availability.as_ref())
+                    .await
+            }
+            (Route::Chat, "GET") => match &self.availability {
+                Some(availability) => availability.handle().await,
+                None => ApiError::AvailabilityNotConfigured.into(),
             },
-            "POST" => self.start_chat(request).await,
-            _ => ApiError::MethodNotAllowed.into(),
-        }
-    }
-
-    async fn start_chat(&self, request: &HttpRequest) -> Handled {
-        let now = SystemTime::now();
-        // The token is checked before the body is read: an unsigned caller gets nothing parsed.
-        let signed = match &self.signed_customers {
-            None => None,
-            Some(verifier) => match verifier.verify(authorization(request), now) {
-                Ok(customer) => Some(customer),
-                Err(error) => return ApiError::Unauthorized(error).into(),
-            },
-        };
-        let body = match read_body(request, self.settings.max_body_bytes) {
-            Ok(body) => body,
-            Err(error) => return error.into(),
-        };
-        let command = match self.policy.authorize(&body, signed.as_ref(), now) {
-            Ok(command) => command,
-            Err(rejection) => return ApiError::from(rejection).into(),
-        };
-        let called = Instant::now();
-        let result = self.starter.start_chat(&command).await;
-        let connect_latency = Some(called.elapsed());
-        let outcome = match result {
-            Ok(chat) => Outcome::Started {
-                continuation_token: self.policy.continuation_token(
-                    command.instance_id(),
-                    &chat.contact_id,
-                    now,
-                ),
-                chat,
-                features: FeaturePermissions {
-                    messaging_markdown: command.supports_markdown(),
-                    attachments: self.settings.attachments_enabled,
-                },
-            },
-            Err(failure) => Outcome::ConnectFailed(failure),
-        };
-        Handled {
-            outcome,
-            connect_latency,
+            (route, _) => ApiError::MethodNotAllowed(route).into(),
         }
     }
 }

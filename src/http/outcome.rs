@@ -1,23 +1,63 @@
-//! What became of one request, as one value: the response, the log line and the metric are all built
-//! from it.
+//! What became of one request, as one value: the response, and the record the log line and the metric
+//! are made of, are both built from it (a failure's through its one [`ErrorAnswer`]).
 
+use super::availability_body::availability_response;
 use super::cors::{OriginCheck, apply_preflight_headers, apply_response_headers};
-use super::error::{ApiError, Failure};
+use super::error::ApiError;
+use super::error_answer::ErrorAnswer;
 use super::message::{HttpRequest, HttpResponse};
 use super::response::{FeaturePermissions, StartChatBody, json_response};
-use super::{ALLOWED_METHODS, connect_failure::failure_answer};
+use super::route::Route;
+use crate::availability::Availability;
 use crate::chat::{ConnectFailure, Secret, StartedChat};
-use crate::telemetry::RequestMetric;
+use crate::telemetry::RequestResult;
+use std::time::Duration;
+
+/// An outcome, how long the Connect call took if one was made, and the availability a start's gate
+/// consulted (for the log line).
+pub(super) struct Handled {
+    pub outcome: Outcome,
+    pub connect_latency: Option<Duration>,
+    pub gate: Option<Availability>,
+}
+
+impl From<Outcome> for Handled {
+    fn from(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            connect_latency: None,
+            gate: None,
+        }
+    }
+}
+
+impl Handled {
+    /// The availability answer this request gave or consulted.
+    pub fn availability(&self) -> Option<&Availability> {
+        match &self.outcome {
+            Outcome::Availability(availability) => Some(availability),
+            _ => self.gate.as_ref(),
+        }
+    }
+}
+
+impl From<ApiError> for Handled {
+    fn from(error: ApiError) -> Self {
+        Outcome::Refused(error).into()
+    }
+}
 
 #[derive(Debug)]
 pub enum Outcome {
     /// A CORS preflight from an allowed origin (or from no origin).
-    Preflight,
+    Preflight(Route),
     Started {
         chat: StartedChat,
         features: FeaturePermissions,
         continuation_token: Option<Secret>,
     },
+    /// Whether a customer can chat now, per entry point.
+    Availability(Availability),
     /// Refused before Amazon Connect was called.
     Refused(ApiError),
     /// Amazon Connect was called and did not start the chat.
@@ -25,55 +65,64 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn response(
+    /// The response, and what the log line and the metric say about it.
+    pub fn answer(
         &self,
         request: &HttpRequest,
         origin: &OriginCheck,
         request_id: &str,
-    ) -> HttpResponse {
+    ) -> (HttpResponse, RequestResult<'_>) {
         match self {
-            Self::Preflight => {
-                let mut headers = vec![("allow", ALLOWED_METHODS.to_owned())];
+            Self::Preflight(route) => {
+                let mut headers = vec![("allow", route.allowed_methods().to_owned())];
                 apply_response_headers(origin, &mut headers);
                 if matches!(origin, OriginCheck::Allowed(_)) {
-                    apply_preflight_headers(&request.headers, &mut headers);
+                    apply_preflight_headers(*route, &request.headers, &mut headers);
                 }
-                HttpResponse {
+                let response = HttpResponse {
                     status: 204,
                     headers,
                     body: None,
-                }
+                };
+                (response, RequestResult::Preflight)
             }
             Self::Started {
                 chat,
                 features,
                 continuation_token,
-            } => json_response(
-                200,
-                &StartChatBody::new(chat, *features, continuation_token.as_ref()),
-                origin,
+            } => (
+                json_response(
+                    200,
+                    &StartChatBody::new(chat, *features, continuation_token.as_ref()),
+                    origin,
+                ),
+                RequestResult::ChatStarted {
+                    contact_id: &chat.contact_id,
+                },
             ),
-            Self::Refused(error) => Failure::Refused(error).response(origin, request_id),
-            Self::ConnectFailed(failure) => Failure::Connect(failure).response(origin, request_id),
-        }
-    }
-
-    /// The metric this request counts in; preflights count in none.
-    pub fn metric(&self) -> Option<RequestMetric> {
-        match self {
-            Self::Preflight => None,
-            Self::Started { .. } => Some(RequestMetric::ChatStarted),
-            Self::Refused(error) => Some(error.classify().2),
-            Self::ConnectFailed(failure) => Some(failure_answer(failure.kind).metric),
-        }
-    }
-
-    /// The stable error code the browser was given, if the request failed.
-    pub fn error_code(&self) -> Option<&'static str> {
-        match self {
-            Self::Preflight | Self::Started { .. } => None,
-            Self::Refused(error) => Some(Failure::Refused(error).code()),
-            Self::ConnectFailed(failure) => Some(Failure::Connect(failure).code()),
+            Self::Availability(availability) => (
+                availability_response(availability, origin),
+                RequestResult::AvailabilityAnswered,
+            ),
+            Self::Refused(error) => {
+                let answer = ErrorAnswer::refusal(error);
+                let result = RequestResult::Refused {
+                    metric: answer.metric,
+                    error_code: answer.code,
+                    invalid_fields: answer.fields.map_or(0, <[_]>::len),
+                };
+                (answer.response(origin, request_id), result)
+            }
+            Self::ConnectFailed(failure) => {
+                let answer = ErrorAnswer::connect(failure);
+                let result = RequestResult::ConnectFailed {
+                    metric: answer.metric,
+                    error_code: answer.code,
+                    level: answer.level,
+                    failure,
+                };
+                (answer.response(origin, request_id), result)
+            }
         }
     }
 }

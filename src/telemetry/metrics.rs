@@ -3,59 +3,9 @@
 //! one metric, so a dashboard tells refusals by reason (an attack, a broken page) apart from Connect
 //! failures by class (an outage, the quota). The template's alarms watch them.
 
-use super::request_log::RequestRecord;
+use super::record::{RequestMetric, RequestRecord};
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
-
-/// The metric a request counts in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestMetric {
-    ChatStarted,
-    /// Connect's per-second quota (ThrottlingException), after retries.
-    ConnectThrottled,
-    /// Connect's quota of concurrent chats (LimitExceededException).
-    ConnectChatLimit,
-    /// Connect failed, timed out, could not be reached, answered unreadably, or refused our credentials.
-    ConnectFailed,
-    /// Connect refused the request itself (400/404).
-    ConnectRejected,
-    RefusedOrigin,
-    /// Not a request we can read: method, size, media type, JSON, fields.
-    RefusedValidation,
-    /// Readable, but outside the server's policy: instance, flow, persistent chat.
-    RefusedPolicy,
-    /// Signed-customer mode: a missing or invalid token.
-    RefusedAuth,
-}
-
-impl RequestMetric {
-    pub const ALL: [Self; 9] = [
-        Self::ChatStarted,
-        Self::ConnectThrottled,
-        Self::ConnectChatLimit,
-        Self::ConnectFailed,
-        Self::ConnectRejected,
-        Self::RefusedOrigin,
-        Self::RefusedValidation,
-        Self::RefusedPolicy,
-        Self::RefusedAuth,
-    ];
-
-    /// The CloudWatch metric name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::ChatStarted => "ChatStarted",
-            Self::ConnectThrottled => "ConnectThrottled",
-            Self::ConnectChatLimit => "ConnectChatLimit",
-            Self::ConnectFailed => "ConnectFailed",
-            Self::ConnectRejected => "ConnectRejected",
-            Self::RefusedOrigin => "RefusedOrigin",
-            Self::RefusedValidation => "RefusedValidation",
-            Self::RefusedPolicy => "RefusedPolicy",
-            Self::RefusedAuth => "RefusedAuth",
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Metrics {
@@ -65,22 +15,32 @@ pub struct Metrics {
 /// The constant parts of every line, rendered once at cold start.
 #[derive(Debug, Clone)]
 struct EmfSink {
-    /// `{"_aws":{"CloudWatchMetrics":…,"Timestamp":` for lines with and without `ConnectLatency`.
-    head_with_latency: String,
-    head_without_latency: String,
+    /// `{"_aws":{"CloudWatchMetrics":…,"Timestamp":` for each set of optional values a line can carry:
+    /// indexed by [`EmfSink::head_index`].
+    heads: [String; 4],
     /// `},"FunctionName":"…"`.
     function_name: String,
 }
 
+/// Values only some lines carry: the StartChatContact call's latency, and what availability cost (the
+/// Connect calls its refresh made, and 1 when an entry point's answer was unknown).
+const CONNECT_LATENCY: &str = "ConnectLatency";
+const AVAILABILITY_CONNECT_CALLS: &str = "AvailabilityConnectCalls";
+const AVAILABILITY_UNKNOWN: &str = "AvailabilityUnknown";
+
 impl EmfSink {
     fn new(namespace: String, function_name: String) -> Self {
-        let head = |with_latency: bool| {
+        let head = |index: usize| {
             let mut metrics: Vec<Value> = RequestMetric::ALL
                 .iter()
                 .map(|metric| json!({"Name": metric.name(), "Unit": "Count"}))
                 .collect();
-            if with_latency {
-                metrics.push(json!({"Name": "ConnectLatency", "Unit": "Milliseconds"}));
+            if index & 1 != 0 {
+                metrics.push(json!({"Name": CONNECT_LATENCY, "Unit": "Milliseconds"}));
+            }
+            if index & 2 != 0 {
+                metrics.push(json!({"Name": AVAILABILITY_CONNECT_CALLS, "Unit": "Count"}));
+                metrics.push(json!({"Name": AVAILABILITY_UNKNOWN, "Unit": "Count"}));
             }
             let directive = json!([{
                 "Namespace": namespace,
@@ -90,23 +50,24 @@ impl EmfSink {
             format!("{{\"_aws\":{{\"CloudWatchMetrics\":{directive},\"Timestamp\":")
         };
         Self {
-            head_with_latency: head(true),
-            head_without_latency: head(false),
+            heads: [head(0), head(1), head(2), head(3)],
             function_name: format!("}},\"FunctionName\":{}", Value::String(function_name)),
         }
     }
 
-    /// One EMF document: every metric present (0 or 1), the latency when Connect was called.
+    fn head_index(record: &RequestRecord<'_>) -> usize {
+        usize::from(record.connect_latency.is_some())
+            + 2 * usize::from(record.availability.is_some())
+    }
+
+    /// One EMF document: every count metric present (0 or 1), the optional values the request has.
     fn line(
         &self,
         record: &RequestRecord<'_>,
         metric: RequestMetric,
         timestamp_ms: u128,
     ) -> String {
-        let head = match record.connect_latency {
-            Some(_) => &self.head_with_latency,
-            None => &self.head_without_latency,
-        };
+        let head = &self.heads[Self::head_index(record)];
         let mut line = format!("{head}{timestamp_ms}{}", self.function_name);
         for candidate in RequestMetric::ALL {
             line.push_str(&format!(
@@ -117,8 +78,17 @@ impl EmfSink {
         }
         if let Some(latency) = record.connect_latency {
             line.push_str(&format!(
-                ",\"ConnectLatency\":{}",
+                ",\"{CONNECT_LATENCY}\":{}",
                 latency.as_secs_f64() * 1000.0
+            ));
+        }
+        if let (Some(availability), Some(unknown)) =
+            (record.availability, record.availability_unknown())
+        {
+            line.push_str(&format!(
+                ",\"{AVAILABILITY_CONNECT_CALLS}\":{},\"{AVAILABILITY_UNKNOWN}\":{}",
+                availability.report.connect_calls,
+                u8::from(unknown)
             ));
         }
         line.push_str("}\n");
@@ -138,7 +108,7 @@ impl Metrics {
     }
 
     pub fn record(&self, record: &RequestRecord<'_>) {
-        let (Some(sink), Some(metric)) = (&self.sink, record.outcome.metric()) else {
+        let (Some(sink), Some(metric)) = (&self.sink, record.result.metric()) else {
             return;
         };
         let timestamp_ms = SystemTime::now()
@@ -154,29 +124,41 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chat::{ConnectFailure, FailureKind};
-    use crate::http::{OriginCheck, Outcome};
+    use crate::chat::{ConnectFailure, ConnectFailureKind};
+    use crate::telemetry::RequestResult;
     use std::time::Duration;
+    use tracing::Level;
 
-    fn document(sink: &EmfSink, outcome: &Outcome, connect_latency: Option<Duration>) -> Value {
+    fn document(
+        sink: &EmfSink,
+        result: RequestResult<'_>,
+        connect_latency: Option<Duration>,
+    ) -> Value {
         let record = RequestRecord {
             request_id: "r",
             method: "POST",
             status: 429,
             latency: Duration::from_millis(20),
-            origin: &OriginCheck::Absent,
-            outcome,
+            origin: "absent",
+            result,
             connect_latency,
+            availability: None,
         };
-        let metric = outcome.metric().expect("a request that counts");
+        let metric = result.metric().expect("a request that counts");
         serde_json::from_str(&sink.line(&record, metric, 1_700_000_000_000)).expect("valid JSON")
     }
 
     #[test]
     fn the_line_is_a_valid_emf_document_counting_one_metric() {
         let sink = EmfSink::new("StartChat".into(), "start-chat-\"fn\"".into());
-        let throttled = Outcome::ConnectFailed(ConnectFailure::new(FailureKind::Throttled));
-        let document = document(&sink, &throttled, Some(Duration::from_millis(12)));
+        let failure = ConnectFailure::new(ConnectFailureKind::Throttled);
+        let throttled = RequestResult::ConnectFailed {
+            metric: RequestMetric::ConnectThrottled,
+            error_code: "TOO_MANY_REQUESTS",
+            level: Level::WARN,
+            failure: &failure,
+        };
+        let document = document(&sink, throttled, Some(Duration::from_millis(12)));
         let directive = &document["_aws"]["CloudWatchMetrics"][0];
         assert_eq!(directive["Namespace"], "StartChat");
         assert_eq!(directive["Dimensions"][0][0], "FunctionName");
@@ -197,11 +179,24 @@ mod tests {
     #[test]
     fn a_refusal_has_no_connect_latency() {
         let sink = EmfSink::new("StartChat".into(), "f".into());
-        let refused = Outcome::Refused(crate::http::ApiError::OriginNotAllowed);
-        let document = document(&sink, &refused, None);
+        let refused = RequestResult::Refused {
+            metric: RequestMetric::RefusedOrigin,
+            error_code: "ORIGIN_NOT_ALLOWED",
+            invalid_fields: 0,
+        };
+        let document = document(&sink, refused, None);
         assert_eq!(document["RefusedOrigin"], 1);
         assert!(document.get("ConnectLatency").is_none());
         let named = document["_aws"]["CloudWatchMetrics"][0]["Metrics"].to_string();
         assert!(!named.contains("ConnectLatency"));
+    }
+
+    #[test]
+    fn a_preflight_counts_in_no_metric() {
+        assert_eq!(RequestResult::Preflight.metric(), None);
+        assert_eq!(
+            RequestResult::ChatStarted { contact_id: "c" }.metric(),
+            Some(RequestMetric::ChatStarted)
+        );
     }
 }

@@ -7,11 +7,12 @@
 
 mod metrics;
 pub mod output;
+mod record;
 mod request_log;
 
-pub use metrics::{Metrics, RequestMetric};
+pub use metrics::Metrics;
 pub use output::HoldOutputLayer;
-pub use request_log::RequestRecord;
+pub use record::{RequestMetric, RequestRecord, RequestResult};
 
 use tracing::level_filters::LevelFilter;
 use tracing_subscriber::filter::Targets;

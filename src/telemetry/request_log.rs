@@ -1,21 +1,9 @@
-//! The one log line per request. It names what happened, never who asked or what they sent: no tokens,
-//! display names, attribute values or customer ids are in scope here.
+//! The one log line per request. It names what happened, never who asked or what they sent.
 
-use crate::http::{OriginCheck, Outcome, failure_answer};
+use super::record::{RequestRecord, RequestResult};
+use crate::availability::SourceFailure;
 use std::time::Duration;
 use tracing::Level;
-
-/// Everything the log line and the metric are made of.
-pub struct RequestRecord<'a> {
-    pub request_id: &'a str,
-    pub method: &'a str,
-    pub status: u16,
-    pub latency: Duration,
-    pub origin: &'a OriginCheck,
-    pub outcome: &'a Outcome,
-    /// How long the StartChatContact call took, if one was made.
-    pub connect_latency: Option<Duration>,
-}
 
 fn milliseconds(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
@@ -23,18 +11,17 @@ fn milliseconds(duration: Duration) -> f64 {
 
 impl RequestRecord<'_> {
     pub fn log(&self) {
-        let (request_id, method, status) = (self.request_id, self.method, self.status);
+        let (request_id, method, status, origin) =
+            (self.request_id, self.method, self.status, self.origin);
         let latency_ms = milliseconds(self.latency);
         let connect_latency_ms = self.connect_latency.map(milliseconds);
-        let origin = match self.origin {
-            OriginCheck::Absent => "absent",
-            OriginCheck::Allowed(_) => "allowed",
-            OriginCheck::Denied => "denied",
-        };
-        let error_code = self.outcome.error_code();
-        let metric = self.outcome.metric().map(|metric| metric.name());
-        match self.outcome {
-            Outcome::Preflight => tracing::info!(
+        self.log_availability_failures();
+        // Present only when availability was consulted: what it said, and what it cost.
+        let availability = self.availability_reasons();
+        let availability_cache = self.availability.map(|a| a.report.cache.as_str());
+        let availability_connect_calls = self.availability.map(|a| a.report.connect_calls);
+        match self.result {
+            RequestResult::Preflight => tracing::info!(
                 request_id,
                 method,
                 status,
@@ -43,8 +30,7 @@ impl RequestRecord<'_> {
                 outcome = "preflight",
                 "request handled"
             ),
-            // The contact id is not a secret, and it is what support needs to find the chat.
-            Outcome::Started { chat, .. } => tracing::info!(
+            RequestResult::ChatStarted { contact_id } => tracing::info!(
                 request_id,
                 method,
                 status,
@@ -52,25 +38,50 @@ impl RequestRecord<'_> {
                 connect_latency_ms,
                 origin,
                 outcome = "chat_started",
-                contact_id = chat.contact_id.as_str(),
+                contact_id,
+                availability,
+                availability_cache,
+                availability_connect_calls,
                 "request handled"
             ),
-            Outcome::Refused(error) => {
-                let invalid_fields = error.fields().map_or(0, <[_]>::len);
-                tracing::info!(
-                    request_id,
-                    method,
-                    status,
-                    latency_ms,
-                    origin,
-                    outcome = "refused",
-                    reason = metric,
-                    error_code,
-                    invalid_fields,
-                    "request refused"
-                )
-            }
-            Outcome::ConnectFailed(failure) => {
+            RequestResult::AvailabilityAnswered => tracing::info!(
+                request_id,
+                method,
+                status,
+                latency_ms,
+                origin,
+                outcome = "availability",
+                availability,
+                availability_cache,
+                availability_connect_calls,
+                "request handled"
+            ),
+            RequestResult::Refused {
+                metric,
+                error_code,
+                invalid_fields,
+            } => tracing::info!(
+                request_id,
+                method,
+                status,
+                latency_ms,
+                origin,
+                outcome = "refused",
+                reason = metric.name(),
+                error_code,
+                invalid_fields,
+                availability,
+                availability_cache,
+                availability_connect_calls,
+                "request refused"
+            ),
+            RequestResult::ConnectFailed {
+                metric,
+                error_code,
+                level,
+                failure,
+            } => {
+                let reason = metric.name();
                 let connect_error = failure.code.as_deref();
                 let connect_message = failure.message.as_deref();
                 let connect_request_id = failure.aws_request_id.as_deref();
@@ -87,22 +98,45 @@ impl RequestRecord<'_> {
                             connect_latency_ms,
                             origin,
                             outcome = $outcome,
-                            reason = metric,
+                            reason,
                             error_code,
                             failure = kind,
                             connect_error,
                             connect_message,
                             connect_request_id,
+                            availability,
+                            availability_cache,
+                            availability_connect_calls,
                             $message
                         )
                     };
                 }
-                if failure_answer(failure.kind).level == Level::ERROR {
+                if level == Level::ERROR {
                     failure_line!(error, "connect_failed", "Amazon Connect call failed");
                 } else {
                     failure_line!(warn, "connect_refused", "Amazon Connect refused the chat");
                 }
             }
+        }
+    }
+
+    /// Each Connect call availability's refresh made that failed, on its own WARN line with what AWS
+    /// said (never shown to the browser). A refresh happens at most once per TTL.
+    fn log_availability_failures(&self) {
+        let Some(availability) = self.availability else {
+            return;
+        };
+        let request_id = self.request_id;
+        for SourceFailure { operation, failure } in &availability.report.failures {
+            tracing::warn!(
+                request_id,
+                operation = operation.as_str(),
+                failure = failure.kind.name(),
+                connect_error = failure.code.as_deref(),
+                connect_message = failure.message.as_deref(),
+                connect_request_id = failure.aws_request_id.as_deref(),
+                "availability: an Amazon Connect call failed"
+            );
         }
     }
 }

@@ -143,6 +143,8 @@ async fn an_unknown_flow_is_connects_resource_not_found() {
         &[
             ("ALLOWED_CONTACT_FLOW_IDS", unknown_flow),
             ("CONTACT_FLOW_ALIASES", ""),
+            // Availability names the aliases' queues: off with them.
+            ("AVAILABILITY_QUEUES", ""),
         ],
     )
     .await;

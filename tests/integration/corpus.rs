@@ -3,22 +3,21 @@
 //! configuration. Every answer must be the entry's status and code, in the documented shape, with CORS
 //! exactly for allowed origins, never a 5xx or a Lambda error, and a refusal must never reach Connect.
 
+mod answers;
 mod build;
 mod check;
 mod openapi;
 mod openapi_patterns;
-mod oracle;
-mod spec;
 
 use crate::support::*;
 use build::{Entry, build_event, corpus_dir, load_configs, load_entries};
 use check::{Observed, check};
 use connect_emulator::{Emulator, EmulatorConfig, QuotaConfig};
 use local_runtime_api::{InvocationOutcome, LambdaProcess};
-use oracle::Allowed;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use test_support::oracle::Allowed;
 
 /// The issue asks for at least this many; the corpus only grows.
 const CORPUS_MIN_ENTRIES: usize = 200;
@@ -107,6 +106,7 @@ async fn run_configuration(
     let mut problems = Vec::new();
     let mut answered = BTreeSet::new();
     let mut chats: HashMap<&str, String> = HashMap::new();
+    let mut documents: HashMap<&str, Value> = HashMap::new();
     for entry in &entries {
         let event = build_event(entry);
         let requests_before = emulator.requests().len();
@@ -135,6 +135,7 @@ async fn run_configuration(
                         request_id: &invocation.request_id,
                         document: &document,
                         connect_requests: emulator.requests().len() - requests_before,
+                        start_chat_calls: new_calls.len(),
                         connect_body: match new_calls {
                             [call] => Some(&call.body),
                             _ => None,
@@ -160,6 +161,17 @@ async fn run_configuration(
                     if let Some(contact) = contact {
                         chats.insert(&entry.name, contact);
                     }
+                    if let Some(earlier) = &entry.expect.same_answer_as {
+                        match documents.get(earlier.as_str()) {
+                            None => found.push(format!("{earlier} got no answer to compare with")),
+                            Some(theirs) => {
+                                found.extend(answers::difference(theirs, &document).map(
+                                    |difference| format!("not {earlier}'s answer: {difference}"),
+                                ))
+                            }
+                        }
+                    }
+                    documents.insert(&entry.name, document);
                     found
                 }
             },

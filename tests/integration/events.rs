@@ -62,6 +62,8 @@ const EXPECTED: &[Expected] = &[
     refused("oversize-body.json", 413, "PAYLOAD_TOO_LARGE"),
     refused("unsupported-media-type.json", 415, "UNSUPPORTED_MEDIA_TYPE"),
     refused("wrong-method.json", 405, "METHOD_NOT_ALLOWED"),
+    // The handler here has no availability configured (`availability.rs` runs it with).
+    refused("availability.json", 404, "AVAILABILITY_NOT_CONFIGURED"),
 ];
 
 #[test]
@@ -310,7 +312,7 @@ async fn a_preflight_grants_the_requested_headers_to_an_allowed_origin() {
     );
     assert_eq!(
         response.header("access-control-allow-methods"),
-        Some("POST, OPTIONS")
+        Some("GET, POST, OPTIONS")
     );
     assert_eq!(
         response.header("access-control-allow-headers"),

@@ -103,7 +103,7 @@ pub fn handler_with(
     ChatHandler::new(
         config.http,
         config.policy,
-        config.signed_customers,
+        config.customer_tokens,
         SdkChatStarter::new(client),
         Metrics::disabled(),
     )

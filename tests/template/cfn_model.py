@@ -2,8 +2,9 @@
 
 The evaluator is deliberately small: it understands exactly the intrinsic functions template.yaml may
 use (Ref, Fn::Sub, Fn::Join, Fn::Split, Fn::Select, Fn::If, Fn::Equals, Fn::Not, Fn::And, Fn::Or,
-Condition, Fn::FindInMap, Fn::GetAtt) plus the AWS::LanguageExtensions Fn::ForEach loop, and raises on
-anything else so a template change cannot silently slip past the tests. References to resources and
+Condition, Fn::FindInMap, Fn::GetAtt, and in Rules Fn::Contains and Fn::EachMemberEquals) plus the
+AWS::LanguageExtensions Fn::ForEach loop, and raises on anything else so a template change cannot
+silently slip past the tests. References to resources and
 their attributes resolve to placeholders such as "<StartChatFunction.Arn>".
 """
 
@@ -189,6 +190,12 @@ class Stack:
             if fn == "Fn::FindInMap":
                 m, k1, k2 = (self.resolve(x) for x in arg)
                 return self.template["Mappings"][m][k1][k2]
+            if fn == "Fn::Contains":  # Rules only: the list holds the value
+                values, value = (self.resolve(x) for x in arg)
+                return value in values
+            if fn == "Fn::EachMemberEquals":  # Rules only: every member of the list is the value
+                values, value = (self.resolve(x) for x in arg)
+                return all(v == value for v in values)
             if fn == "Fn::GetAtt":
                 target = arg if isinstance(arg, list) else arg.split(".", 1)
                 assert target[0] in self.resources_raw, f"GetAtt of unknown resource {target[0]}"
@@ -196,6 +203,17 @@ class Stack:
             if fn.startswith("Fn::"):
                 raise NotImplementedError(f"evaluator does not know {fn}")
         return {k: v for k, v in ((k, self.resolve(v)) for k, v in value.items()) if v is not NO_VALUE}
+
+    # ------------------------------------------------------------------ rules
+    def rule_failures(self) -> list[str]:
+        """Names of the Rules whose assertions fail for these parameters: CloudFormation would refuse them."""
+        failed = []
+        for name, rule in self.template.get("Rules", {}).items():
+            if "RuleCondition" in rule and not self.resolve(rule["RuleCondition"]):
+                continue
+            if not all(self.resolve(a["Assert"]) for a in rule["Assertions"]):
+                failed.append(name)
+        return failed
 
     # ------------------------------------------------------------------ views
     def resources(self) -> dict[str, dict]:

@@ -31,10 +31,16 @@ import cfn_model as m  # noqa: E402
 PSEUDO = {"AWS::Region": "eu-west-2", "AWS::AccountId": "123456789012", "AWS::Partition": "aws", "AWS::StackName": "chat"}
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:chat/start-chat-AbCdEf"
 KEY_ARN = "arn:aws:kms:eu-west-2:123456789012:key/0f8fad5b-d9cb-469f-a165-70867728950e"
+PUSH_APP_ARN = "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcdef"
+QUEUE_A = "0e3c1d9a-5b7f-4c2e-8a6d-9f1b2c3d4e5f"
+QUEUE_B = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
+HOURS_A = "3b241101-e2bb-4255-8caf-4136c566a962"
+HOURS_B = "9d2c5f0e-1f3a-4c6b-8e7d-2a1b0c9d8e7f"
 
 # Together these switch on every optional resource and every branch of every Fn::If that changes what a
 # check sees (API types, WAF with each origin shape, persistent chat, tracing, signed customers, the
-# secret's two sources, the KMS grant, the API Gateway account role, alarms with a topic).
+# secret's two sources, the KMS grant, the API Gateway account role, alarms with a topic, availability's
+# per-queue and per-hours policies, push registration).
 VARIANTS: dict[str, dict[str, str]] = {
     "defaults": {},
     "rest-waf-several-origins": {
@@ -47,6 +53,19 @@ VARIANTS: dict[str, dict[str, str]] = {
         "SignedCustomers": "true",
         "CreateApiGatewayLogRole": "true",
         "AlarmTopicArn": "arn:aws:sns:eu-west-2:123456789012:oncall",
+        "ContactFlowAliases": f"sales={m.FLOW_B},support={m.FLOW_C}",
+        "AvailabilityQueues": f"default={QUEUE_A},sales={QUEUE_B},support={QUEUE_B}",
+        "AvailabilityHoursOfOperationIds": f"{HOURS_A},{HOURS_B}",
+        "PushApplicationArn": PUSH_APP_ARN,
+        "RefuseStartWhen": "closed",
+    },
+    "http-availability-push": {
+        "AllowedOrigins": "https://www.example.com",
+        "AvailabilityQueues": f"default={QUEUE_A}",
+        "AvailabilityHoursOfOperationIds": HOURS_A,
+        "AvailabilityDetails": "true",
+        "PushApplicationArn": PUSH_APP_ARN,
+        "AllowIncrementalResponses": "true",
     },
     "rest-waf-one-origin-existing-secret": {
         "ApiType": "rest",

@@ -9,6 +9,41 @@ import cors_model as c
 
 CHAT_URI = "arn:aws:apigateway:eu-west-2:lambda:path/2015-03-31/functions/<StartChatFunction.Arn>/invocations"
 
+# The function's routes (src/http/route.rs, docs/api.md) on both front doors: path -> methods.
+ROUTES = {
+    "/chat": {"get", "post", "options"},
+    "/chat/push-registrations": {"post", "options"},
+    "/chat/push-registrations/{registrationId}": {"delete", "options"},
+}
+# Each route but the OPTIONS ones has limits of its own: (rate parameter, burst parameter, defaults).
+START = ("ApiThrottlingRateLimit", "ApiThrottlingBurstLimit", ("5", "8"))
+AVAILABILITY = ("AvailabilityThrottlingRateLimit", "AvailabilityThrottlingBurstLimit", ("100", "200"))
+PUSH = ("PushThrottlingRateLimit", "PushThrottlingBurstLimit", ("2", "5"))
+ROUTE_LIMITS = {
+    ("POST", "/chat"): START,
+    ("GET", "/chat"): AVAILABILITY,
+    ("POST", "/chat/push-registrations"): PUSH,
+    ("DELETE", "/chat/push-registrations/{registrationId}"): PUSH,
+}
+# Distinct values for every limit, so a route wired to the wrong parameter shows.
+DISTINCT_LIMITS = {
+    "ApiThrottlingRateLimit": "7",
+    "ApiThrottlingBurstLimit": "11",
+    "AvailabilityThrottlingRateLimit": "150",
+    "AvailabilityThrottlingBurstLimit": "301",
+    "PushThrottlingRateLimit": "3",
+    "PushThrottlingBurstLimit": "6",
+}
+
+
+def methods(paths):
+    return {path: {m for m in item if m != "parameters"} for path, item in paths.items()}
+
+
+def rest_resource_path(path):
+    """A REST stage's MethodSettings ResourcePath: "/" encoded as "~1" after the leading slash."""
+    return "/" + path.replace("/", "~1")
+
 
 def http_api(**overrides):
     return m.stack(**overrides).resources()["HttpApi"]["Properties"]
@@ -27,20 +62,31 @@ class ApiSelection(unittest.TestCase):
                 present = {n for n in ("HttpApi", "RestApi") if n in resources}
                 self.assertEqual(present, apis)
                 permissions = {n for n in resources if n.endswith("InvokePermission")}
-                self.assertEqual(permissions, {f"{a}InvokePermission" for a in apis})
+                self.assertEqual(
+                    permissions, {f"{a}{kind}InvokePermission" for a in apis for kind in ("", "Push", "PushItem")}
+                )
         self.assertEqual(m.load_template()["Parameters"]["ApiType"]["Default"], "http")
 
 
 class HttpApi(unittest.TestCase):
-    def test_routes_post_and_options_to_the_function_with_payload_v2(self):
+    def test_routes_every_method_of_every_path_to_the_function_with_payload_v2(self):
         paths = http_api()["DefinitionBody"]["paths"]
-        self.assertEqual(set(paths), {"/chat"})
-        self.assertEqual(set(paths["/chat"]), {"post", "options"})
-        for method in ("post", "options"):
-            integration = paths["/chat"][method]["x-amazon-apigateway-integration"]
-            self.assertEqual(integration["type"], "aws_proxy")
-            self.assertEqual(integration["uri"], CHAT_URI)
-            self.assertEqual(integration["payloadFormatVersion"], "2.0")
+        self.assertEqual(methods(paths), ROUTES)
+        for path, path_methods in ROUTES.items():
+            for method in path_methods:
+                with self.subTest(path=path, method=method):
+                    integration = paths[path][method]["x-amazon-apigateway-integration"]
+                    self.assertEqual(integration["type"], "aws_proxy")
+                    self.assertEqual(integration["httpMethod"], "POST")  # Lambda is always invoked with POST
+                    self.assertEqual(integration["uri"], CHAT_URI)
+                    self.assertEqual(integration["payloadFormatVersion"], "2.0")
+
+    def test_registration_id_is_a_declared_path_parameter(self):
+        for props in (http_api(), rest_api()):
+            item = props["DefinitionBody"]["paths"]["/chat/push-registrations/{registrationId}"]
+            self.assertEqual(
+                item["parameters"], [{"name": "registrationId", "in": "path", "required": True, "schema": {"type": "string"}}]
+            )
 
     def test_cors_origins_come_from_the_allowed_origins_parameter(self):
         raw = m.load_template()["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"]
@@ -56,17 +102,44 @@ class HttpApi(unittest.TestCase):
 
     def test_cors_methods_headers_and_max_age(self):
         cors = http_api(CorsMaxAgeSeconds="300")["CorsConfiguration"]
-        self.assertEqual(sorted(cors["AllowMethods"]), ["OPTIONS", "POST"])
+        # Exactly the methods some route serves: a preflight for anything else fails.
+        self.assertEqual(sorted(cors["AllowMethods"]), ["DELETE", "GET", "OPTIONS", "POST"])
+        self.assertEqual({m.upper() for ms in ROUTES.values() for m in ms}, set(cors["AllowMethods"]))
         self.assertIn("content-type", [h.lower() for h in cors["AllowHeaders"]])
         self.assertIs(cors["AllowCredentials"], False)
         self.assertEqual(cors["MaxAge"], "300")
 
-    def test_stage_throttling_from_parameters(self):
+    def test_each_route_is_throttled_by_its_own_parameters(self):
+        raw = m.load_template()["Resources"]["HttpApi"]["Properties"]["RouteSettings"]
+        self.assertEqual(set(raw), {f"{method} {path}" for method, path in ROUTE_LIMITS})
+        for (method, path), (rate, burst, defaults) in ROUTE_LIMITS.items():
+            with self.subTest(route=f"{method} {path}"):
+                key = f"{method} {path}"
+                self.assertEqual(raw[key], {"ThrottlingRateLimit": {"Ref": rate}, "ThrottlingBurstLimit": {"Ref": burst}})
+                settings = http_api()["RouteSettings"][key]
+                self.assertEqual((settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]), defaults)
+                settings = http_api(**DISTINCT_LIMITS)["RouteSettings"][key]
+                self.assertEqual(
+                    (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]), (DISTINCT_LIMITS[rate], DISTINCT_LIMITS[burst])
+                )
+
+    def test_route_keys_name_routes_that_exist(self):
+        # A RouteSettings key without its route fails the stage at deploy time.
+        paths = http_api()["DefinitionBody"]["paths"]
+        for key in http_api()["RouteSettings"]:
+            method, path = key.split(" ", 1)
+            self.assertIn(method.lower(), paths[path], key)
+
+    def test_other_routes_get_the_chat_starts_limits(self):
+        # The OPTIONS routes: non-preflight OPTIONS requests, answered by the function.
         raw = m.load_template()["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"]
         self.assertEqual(raw["ThrottlingRateLimit"], {"Ref": "ApiThrottlingRateLimit"})
         self.assertEqual(raw["ThrottlingBurstLimit"], {"Ref": "ApiThrottlingBurstLimit"})
         settings = http_api()["DefaultRouteSettings"]
         self.assertEqual((settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]), ("5", "8"))
+        for path, path_methods in ROUTES.items():
+            for method in path_methods:
+                self.assertEqual((method.upper(), path) in ROUTE_LIMITS, method != "options", (method, path))
 
     def test_access_logs_go_to_a_log_group_with_retention(self):
         stack = m.stack(LogRetentionInDays="14")
@@ -80,27 +153,49 @@ class HttpApi(unittest.TestCase):
 
 
 class RestApi(unittest.TestCase):
-    def test_rest_variant_proxies_post_and_options_with_payload_v1(self):
+    def test_rest_variant_proxies_every_method_of_every_path_with_payload_v1(self):
         props = rest_api()
         paths = props["DefinitionBody"]["paths"]
-        self.assertEqual(set(paths["/chat"]), {"post", "options"})
-        for method in ("post", "options"):
-            integration = paths["/chat"][method]["x-amazon-apigateway-integration"]
-            self.assertEqual(integration["type"], "aws_proxy")
-            self.assertEqual(integration["httpMethod"], "POST")
-            self.assertEqual(integration["uri"], CHAT_URI)
-            self.assertNotIn("payloadFormatVersion", integration)  # REST proxy integrations are payload 1.0
+        # The same routes as the HTTP API, OPTIONS included: the function answers the preflights here.
+        self.assertEqual(methods(paths), ROUTES)
+        for path, path_methods in ROUTES.items():
+            for method in path_methods:
+                with self.subTest(path=path, method=method):
+                    integration = paths[path][method]["x-amazon-apigateway-integration"]
+                    self.assertEqual(integration["type"], "aws_proxy")
+                    self.assertEqual(integration["httpMethod"], "POST")
+                    self.assertEqual(integration["uri"], CHAT_URI)
+                    self.assertNotIn("payloadFormatVersion", integration)  # REST proxy integrations are payload 1.0
         self.assertEqual(props["EndpointConfiguration"]["Type"], "REGIONAL")
 
-    def test_stage_throttling_from_parameters(self):
+    def test_each_method_is_throttled_by_its_own_parameters(self):
         raw = m.load_template()["Resources"]["RestApi"]["Properties"]["MethodSettings"]
-        self.assertEqual(len(raw), 1)
-        self.assertEqual(raw[0]["ResourcePath"], "/*")
-        self.assertEqual(raw[0]["HttpMethod"], "*")
-        self.assertEqual(raw[0]["ThrottlingRateLimit"], {"Ref": "ApiThrottlingRateLimit"})
-        self.assertEqual(raw[0]["ThrottlingBurstLimit"], {"Ref": "ApiThrottlingBurstLimit"})
-        settings = rest_api(ApiThrottlingRateLimit="7", ApiThrottlingBurstLimit="11")["MethodSettings"][0]
-        self.assertEqual((settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]), ("7", "11"))
+        by_method = {(s["HttpMethod"], s["ResourcePath"]): s for s in raw}
+        self.assertEqual(len(by_method), len(raw))  # no method listed twice
+        expected = {(method, rest_resource_path(path)): limits for (method, path), limits in ROUTE_LIMITS.items()}
+        expected[("*", "/*")] = START  # every other method (the OPTIONS preflights): the chat start's limits
+        self.assertEqual(set(by_method), set(expected))
+        self.assertEqual(by_method[("POST", "/~1chat")]["ResourcePath"], "/~1chat")
+        for (method, resource_path), (rate, burst, defaults) in expected.items():
+            with self.subTest(method=method, path=resource_path):
+                setting = by_method[(method, resource_path)]
+                self.assertEqual(setting["ThrottlingRateLimit"], {"Ref": rate})
+                self.assertEqual(setting["ThrottlingBurstLimit"], {"Ref": burst})
+        for overrides, values in (({}, None), (DISTINCT_LIMITS, DISTINCT_LIMITS)):
+            settings = {(s["HttpMethod"], s["ResourcePath"]): s for s in rest_api(**overrides)["MethodSettings"]}
+            for key, (rate, burst, defaults) in expected.items():
+                with self.subTest(key=key, overrides=bool(overrides)):
+                    want = defaults if values is None else (values[rate], values[burst])
+                    self.assertEqual((settings[key]["ThrottlingRateLimit"], settings[key]["ThrottlingBurstLimit"]), want)
+
+    def test_method_settings_name_methods_that_exist(self):
+        paths = rest_api()["DefinitionBody"]["paths"]
+        encoded = {rest_resource_path(path): path for path in paths}
+        for setting in rest_api()["MethodSettings"]:
+            if setting["ResourcePath"] == "/*":
+                continue
+            path = encoded[setting["ResourcePath"]]
+            self.assertIn(setting["HttpMethod"].lower(), paths[path], setting)
 
     def test_access_logs_go_to_a_log_group_with_retention(self):
         stack = m.stack(ApiType="rest", LogRetentionInDays="60")
@@ -230,6 +325,11 @@ class Outputs(unittest.TestCase):
         self.assertEqual(outputs["HttpApiAccessLogGroupName"], "<HttpApiAccessLogGroup>")
         self.assertEqual(outputs["RestApiAccessLogGroupName"], "<RestApiAccessLogGroup>")
         self.assertEqual(m.stack(ApiType="rest", EnableWaf="true").outputs()["WafLogGroupName"], "<WafLogGroup>")
+
+    def test_push_routes_share_the_chat_endpoint_url(self):
+        # A mobile app posts to <ChatEndpointUrl>/push-registrations: the routes live under /chat.
+        for api in (http_api(), rest_api()):
+            self.assertTrue(all(path.startswith("/chat") for path in api["DefinitionBody"]["paths"]))
 
     def test_outputs_follow_the_api_type(self):
         self.assertNotIn("RestChatEndpointUrl", m.stack(ApiType="http").outputs())

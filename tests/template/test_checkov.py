@@ -68,6 +68,24 @@ class Variants(unittest.TestCase):
                 entries = expanded["Resources"][name]["Metadata"]["checkov"]["skip"]
                 self.assertEqual({e["id"] for e in entries}, ids)
 
+    def test_variants_scan_the_availability_and_push_policies(self):
+        # checkov sees every per-queue and per-hours policy and the push grant, as CloudFormation would
+        # create them, on both kinds of API.
+        for name, api_types in (("rest-waf-several-origins", {"AWS::Serverless::HttpApi", "AWS::Serverless::Api"}),
+                                ("http-availability-push", {"AWS::Serverless::HttpApi"})):
+            with self.subTest(name):
+                values = checkov_variants.VARIANTS[name]
+                expanded = checkov_variants.variant(name)
+                policies = {k for k, r in expanded["Resources"].items() if r.get("Type") == "AWS::IAM::RolePolicy"}
+                entries = values["AvailabilityQueues"].split(",")
+                hours = values["AvailabilityHoursOfOperationIds"].split(",")
+                self.assertEqual(len([p for p in policies if p.startswith("AvailabilityQueue")]), len(entries))
+                self.assertEqual(len([p for p in policies if p.startswith("AvailabilityHours")]), len(hours))
+                self.assertEqual(expanded["Conditions"]["AvailabilityOn"], {"Fn::Equals": ["true", "true"]})
+                self.assertEqual(expanded["Conditions"]["PushOn"], {"Fn::Equals": ["true", "true"]})
+                types = {r.get("Type") for r in expanded["Resources"].values()}
+                self.assertLessEqual(api_types, types)
+
     def test_variant_conditions_are_constants_checkov_can_read(self):
         expanded = checkov_variants.variant("rest-waf-one-origin-existing-secret")
         for name, condition in expanded["Conditions"].items():

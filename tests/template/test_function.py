@@ -1,5 +1,6 @@
 """The function resource: build, runtime, logging and the environment contract."""
 
+import re
 import unittest
 
 import cfn_model as m
@@ -16,6 +17,7 @@ ENV_CONTRACT = {
     "ALLOWED_ATTRIBUTE_KEYS": "AllowedAttributeKeys",
     "ALLOWED_SEGMENT_ATTRIBUTE_KEYS": "AllowedSegmentAttributeKeys",
     "ALLOW_CUSTOMER_ID": "AllowCustomerId",
+    "ALLOW_INCREMENTAL_RESPONSES": "AllowIncrementalResponses",
     "SUPPORTED_MESSAGING_CONTENT_TYPES": "SupportedMessagingContentTypes",
     "CHAT_DURATION_MINUTES": "ChatDurationMinutes",
     "ATTACHMENTS_ENABLED": "AttachmentsEnabled",
@@ -28,6 +30,22 @@ ENV_CONTRACT = {
     "WARM_CONNECTION": "WarmConnection",
     "LOG_LEVEL": "LogLevel",
     "METRICS_NAMESPACE": "MetricsNamespace",
+    "AVAILABILITY_QUEUES": "AvailabilityQueues",
+    "AVAILABILITY_DETAILS": "AvailabilityDetails",
+    "AVAILABILITY_METRICS_TTL_SECONDS": "AvailabilityMetricsTtlSeconds",
+    "AVAILABILITY_SCHEDULE_TTL_SECONDS": "AvailabilityScheduleTtlSeconds",
+    "AVAILABILITY_TIMEOUT_MS": "AvailabilityTimeoutMs",
+    "REFUSE_START_WHEN": "RefuseStartWhen",
+    "PUSH_APPLICATION_ARN": "PushApplicationArn",
+}
+
+# Parameters that only shape IAM or API Gateway and never reach the function.
+NOT_IN_ENVIRONMENT = {
+    "AvailabilityHoursOfOperationIds",
+    "AvailabilityThrottlingRateLimit",
+    "AvailabilityThrottlingBurstLimit",
+    "PushThrottlingRateLimit",
+    "PushThrottlingBurstLimit",
 }
 
 # Derived by the template: the secret's ARN (created here, or ExistingSecretArn). test_secret.py covers it.
@@ -85,6 +103,15 @@ class Runtime(unittest.TestCase):
             m.stack(ReservedConcurrency="-1").resources()["StartChatFunction"]["Properties"],
         )
 
+    def test_make_local_runs_as_many_instances_as_the_default_reservation(self):
+        # scripts/local.sh runs cargo lambda with as many concurrent instances as a deployed function gets
+        # by default, so a burst against `make local` meets what production would.
+        script = (m.ROOT / "scripts" / "local.sh").read_text()
+        local = re.search(r"^default_concurrency=(\d+)$", script, re.MULTILINE)
+        self.assertIsNotNone(local, "scripts/local.sh sets default_concurrency")
+        self.assertIn('--concurrency "${FUNCTION_CONCURRENCY:-$default_concurrency}"', script)
+        self.assertEqual(local.group(1), str(m.load_template()["Parameters"]["ReservedConcurrency"]["Default"]))
+
     def test_tracing_from_parameter(self):
         self.assertEqual(m.stack(EnableTracing="true").resources()["StartChatFunction"]["Properties"]["Tracing"], "Active")
         self.assertEqual(m.stack(EnableTracing="false").resources()["StartChatFunction"]["Properties"]["Tracing"], "PassThrough")
@@ -125,6 +152,15 @@ class Environment(unittest.TestCase):
         for name, value in CONSTANT_ENV.items():
             self.assertEqual(variables[name], value)
 
+    def test_iam_and_throttling_parameters_stay_out_of_the_environment(self):
+        self.assertLessEqual(NOT_IN_ENVIRONMENT, set(m.load_template()["Parameters"]))
+        self.assertFalse(NOT_IN_ENVIRONMENT & set(ENV_CONTRACT.values()))
+        values = list(raw_function()["Properties"]["Environment"]["Variables"].values())
+        for name in NOT_IN_ENVIRONMENT:
+            with self.subTest(name):
+                self.assertNotIn({"Ref": name}, values)
+                self.assertNotIn({"Fn::Join": [",", {"Ref": name}]}, values)
+
     def test_every_variable_comes_from_its_parameter(self):
         variables = raw_function()["Properties"]["Environment"]["Variables"]
         params = m.load_template()["Parameters"]
@@ -149,8 +185,27 @@ class Environment(unittest.TestCase):
             "ContinuationTokenTtlHours": "24",
             "SignedCustomers": "true",
             "JwtAudience": "https://chat.example.com",
+            "AvailabilityQueues": f"default={m.FLOW_B},sales={m.FLOW_C}",
+            "AvailabilityHoursOfOperationIds": m.FLOW_C,
+            "AvailabilityDetails": "true",
+            "AvailabilityMetricsTtlSeconds": "30",
+            "AvailabilityScheduleTtlSeconds": "600",
+            "AvailabilityTimeoutMs": "750",
+            "RefuseStartWhen": "unavailable",
+            "PushApplicationArn": "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcdef",
+            "AllowIncrementalResponses": "true",
         }
         variables = m.stack(**overrides).resources()["StartChatFunction"]["Properties"]["Environment"]["Variables"]
+        # The function parses exactly these strings (config.rs): the list joined back with commas, no spaces.
+        self.assertEqual(variables["AVAILABILITY_QUEUES"], f"default={m.FLOW_B},sales={m.FLOW_C}")
+        self.assertEqual(variables["AVAILABILITY_DETAILS"], "true")
+        self.assertEqual(variables["AVAILABILITY_METRICS_TTL_SECONDS"], "30")
+        self.assertEqual(variables["AVAILABILITY_SCHEDULE_TTL_SECONDS"], "600")
+        self.assertEqual(variables["AVAILABILITY_TIMEOUT_MS"], "750")
+        self.assertEqual(variables["REFUSE_START_WHEN"], "unavailable")
+        self.assertEqual(variables["PUSH_APPLICATION_ARN"], overrides["PushApplicationArn"])
+        self.assertEqual(variables["ALLOW_INCREMENTAL_RESPONSES"], "true")
+        self.assertNotIn(m.FLOW_C, [v for k, v in variables.items() if k != "AVAILABILITY_QUEUES"])  # the hours id stays in IAM
         self.assertEqual(variables["ALLOWED_CONTACT_FLOW_IDS"], overrides["AllowedContactFlowIds"])
         self.assertEqual(variables["CONTACT_FLOW_ALIASES"], overrides["ContactFlowAliases"])
         self.assertEqual(variables["ALLOWED_ORIGINS"], overrides["AllowedOrigins"])
@@ -173,7 +228,17 @@ class Environment(unittest.TestCase):
         expected = {
             "ALLOW_PERSISTENT_CHAT": "false",
             "ALLOWED_SEGMENT_ATTRIBUTE_KEYS": "connect:Subtype",
-            "ALLOW_CUSTOMER_ID": "true",
+            # Issue 18: a browser's CustomerId is an unverified claim, refused unless the operator allows it.
+            "ALLOW_CUSTOMER_ID": "false",
+            "ALLOW_INCREMENTAL_RESPONSES": "false",
+            # Availability and push are off (empty = unset); their tuning has the function's defaults.
+            "AVAILABILITY_QUEUES": "",
+            "AVAILABILITY_DETAILS": "false",
+            "AVAILABILITY_METRICS_TTL_SECONDS": "15",
+            "AVAILABILITY_SCHEDULE_TTL_SECONDS": "300",
+            "AVAILABILITY_TIMEOUT_MS": "1000",
+            "REFUSE_START_WHEN": "never",
+            "PUSH_APPLICATION_ARN": "",
             "CHAT_DURATION_MINUTES": "1500",
             "CONTINUATION_TOKEN_TTL_HOURS": "168",
             "SIGNED_CUSTOMERS": "false",

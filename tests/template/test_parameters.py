@@ -166,11 +166,52 @@ PATTERN_CASES = {
         ["", "arn:aws:sns:eu-west-2:123456789012:alarms", "arn:aws-us-gov:sns:us-gov-west-1:123456789012:a-b_c.fifo"],
         ["alarms", "arn:aws:sns:eu-west-2:12345678901:alarms", "arn:aws:sqs:eu-west-2:123456789012:q", "*"],
     ),
+    "PushApplicationArn": (
+        [
+            "",
+            "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcdef",
+            "arn:aws-us-gov:mobiletargeting:us-gov-west-1:123456789012:apps/ffffffffffffffffffffffffffffffff",
+        ],
+        [
+            "0123456789abcdef0123456789abcdef",  # the application id alone
+            "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/*",
+            "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcdef/*",
+            "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789ABCDEF0123456789ABCDEF",
+            "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcde",
+            "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcdef0",
+            "arn:aws:mobiletargeting:eu-west-2:123456789012:apps",
+            "arn:aws:mobiletargeting:eu-west-2:12345678901:apps/0123456789abcdef0123456789abcdef",
+            "arn:aws:sns:eu-west-2:123456789012:app/GCM/chat",
+            "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcdef ",
+            "*",
+        ],
+    ),
 }
 
 # CommaDelimitedList: CloudFormation applies the pattern to each element.
 ELEMENT_PATTERN_CASES = {
     "AllowedContactFlowIds": ([[""], [U1], [U1, U2], [U1, U2, U3]], [["*"], [U1.upper()], [U1, "x"], [f"{U1} "]]),
+    "AvailabilityHoursOfOperationIds": ([[""], [U1], [U1, U2]], [["*"], [U1.upper()], [U1, "x"], [f" {U1}"], [f"{U1}/x"]]),
+    # name=queueId per entry: default for ContactFlowId, then the ContactFlowAliases names.
+    "AvailabilityQueues": (
+        [[""], [f"default={U1}"], [f"default={U1}", f"sales={U2}"], [f"Sales_EU-2={U1}"], [f"{'x' * 64}={U1}"]],
+        [
+            ["default"],
+            [U1],
+            [f"default={U1.upper()}"],
+            [f"default= {U1}"],
+            [f"default ={U1}"],
+            [f"={U1}"],
+            [f"default=={U1}"],
+            [f"default={U1}={U2}"],
+            [f"default:{U1}"],
+            ["default=*"],
+            [f"de fault={U1}"],
+            [f"{'x' * 65}={U1}"],
+            [f"default={U1}", "sales"],
+            [f"default=arn:aws:connect:eu-west-2:123456789012:instance/{U2}/queue/{U1}"],
+        ],
+    ),
 }
 
 
@@ -256,6 +297,8 @@ class ParameterHygiene(unittest.TestCase):
             "AttachmentsEnabled",
             "AllowPersistentChat",
             "AllowCustomerId",
+            "AllowIncrementalResponses",
+            "AvailabilityDetails",
             "SignedCustomers",
             "CreateApiGatewayLogRole",
             "WarmConnection",
@@ -271,7 +314,13 @@ class ParameterHygiene(unittest.TestCase):
             "RequireOrigin": "false",
             "AllowPersistentChat": "false",
             "AllowedSegmentAttributeKeys": "connect:Subtype",
-            "AllowCustomerId": "true",
+            "AllowCustomerId": "false",
+            "AllowIncrementalResponses": "false",
+            "AvailabilityQueues": "",
+            "AvailabilityHoursOfOperationIds": "",
+            "AvailabilityDetails": "false",
+            "RefuseStartWhen": "never",
+            "PushApplicationArn": "",
             "ChatDurationMinutes": "1500",
             "ContinuationTokenTtlHours": "168",
             "SignedCustomers": "false",
@@ -289,6 +338,10 @@ class ParameterHygiene(unittest.TestCase):
             "MemorySize": "128",
             "ApiThrottlingRateLimit": "5",
             "ApiThrottlingBurstLimit": "8",
+            "AvailabilityThrottlingRateLimit": "100",
+            "AvailabilityThrottlingBurstLimit": "200",
+            "PushThrottlingRateLimit": "2",
+            "PushThrottlingBurstLimit": "5",
             "EnableWaf": "false",
             "AllowedOrigins": "",
             "WarmConnection": "true",
@@ -299,6 +352,30 @@ class ParameterHygiene(unittest.TestCase):
         self.assertEqual(self.params["LogLevel"]["AllowedValues"], ["error", "warn", "info", "debug", "trace"])
         self.assertEqual(self.params["Architecture"]["AllowedValues"], ["x86_64", "arm64"])
 
+    def test_availability_tuning_ranges_match_the_function(self):
+        # The function refuses values outside these ranges at cold start (src/config/availability.rs).
+        expected = {
+            "AvailabilityMetricsTtlSeconds": (15, 1, 300),
+            "AvailabilityScheduleTtlSeconds": (300, 10, 3600),
+            "AvailabilityTimeoutMs": (1000, 100, 5000),
+        }
+        for name, (default, low, high) in expected.items():
+            with self.subTest(name):
+                spec = self.params[name]
+                self.assertEqual(spec["Type"], "Number")
+                self.assertEqual((int(spec["Default"]), int(spec["MinValue"]), int(spec["MaxValue"])), (default, low, high))
+        self.assertEqual(self.params["RefuseStartWhen"]["AllowedValues"], ["never", "closed", "unavailable"])
+        function = m.load_template()["Resources"]["StartChatFunction"]["Properties"]
+        self.assertLess(int(self.params["AvailabilityTimeoutMs"]["MaxValue"]), int(function["Timeout"]) * 1000)
+
+    def test_throttling_limits_are_bounded_like_api_gateways(self):
+        for name in ("ApiThrottling", "AvailabilityThrottling", "PushThrottling"):
+            with self.subTest(name):
+                rate, burst = self.params[f"{name}RateLimit"], self.params[f"{name}BurstLimit"]
+                self.assertEqual((int(rate["MinValue"]), int(rate["MaxValue"])), (1, 10000))
+                self.assertEqual((int(burst["MinValue"]), int(burst["MaxValue"])), (1, 5000))
+                self.assertGreaterEqual(int(burst["Default"]), int(rate["Default"]))
+
     def test_console_groups_list_every_parameter_once(self):
         groups = m.load_template()["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
         grouped = [name for group in groups for name in group["Parameters"]]
@@ -308,6 +385,38 @@ class ParameterHygiene(unittest.TestCase):
     def test_connect_timeout_stays_below_function_timeout(self):
         function = m.load_template()["Resources"]["StartChatFunction"]["Properties"]
         self.assertLess(int(self.params["ConnectApiTimeoutMs"]["MaxValue"]), int(function["Timeout"]) * 1000)
+
+
+class Rules(unittest.TestCase):
+    """Combinations CloudFormation refuses before deploying anything (the template's Rules, evaluated)."""
+
+    Q = f"default={U1}"
+    CASES = [
+        # (overrides, rules that fail)
+        ({}, []),
+        ({"AvailabilityQueues": Q, "AvailabilityHoursOfOperationIds": U2}, []),
+        ({"AvailabilityQueues": f"{Q},sales={U3}", "AvailabilityHoursOfOperationIds": f"{U2},{U3}"}, []),
+        ({"AvailabilityQueues": Q}, ["AvailabilityQueuesNeedTheirHours"]),
+        ({"AvailabilityHoursOfOperationIds": U2}, ["AvailabilityHoursNeedQueues"]),
+        ({"AvailabilityQueues": f"{Q},", "AvailabilityHoursOfOperationIds": U2}, ["AvailabilityQueuesHaveNoEmptyEntries"]),
+        ({"AvailabilityQueues": Q, "AvailabilityHoursOfOperationIds": f"{U2},,{U3}"}, ["AvailabilityHoursHaveNoEmptyEntries"]),
+        ({"RefuseStartWhen": "closed"}, ["RefusingStartsNeedsAvailability"]),
+        ({"RefuseStartWhen": "unavailable"}, ["RefusingStartsNeedsAvailability"]),
+        ({"RefuseStartWhen": "closed", "AvailabilityQueues": Q, "AvailabilityHoursOfOperationIds": U2}, []),
+        ({"AllowedContactFlowIds": f"{U1},"}, ["AllowedFlowIdsHaveNoEmptyEntries"]),
+        ({"EnableWaf": "true"}, ["WafNeedsRestApi"]),
+        ({"EnableWaf": "true", "ApiType": "both"}, []),
+        ({"PushApplicationArn": "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcdef"}, []),
+    ]
+
+    def test_rules_refuse_exactly_the_half_configured_combinations(self):
+        for overrides, failing in self.CASES:
+            with self.subTest(**overrides):
+                self.assertEqual(m.stack(**overrides).rule_failures(), failing)
+
+    def test_every_rule_is_exercised(self):
+        exercised = {name for _, failing in self.CASES for name in failing}
+        self.assertEqual(exercised, set(m.load_template()["Rules"]))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ variant and with and without the optional parts.
 
 import copy
 import itertools
+import json
 import logging
 import os
 import unittest
@@ -23,6 +24,16 @@ from samtranslator.translator.transform import transform  # noqa: E402
 import cfn_model as m  # noqa: E402
 
 PSEUDO = {"AWS::Region": "eu-west-2", "AWS::AccountId": "123456789012", "AWS::Partition": "aws", "AWS::StackName": "chat"}
+QUEUE_A = "0e3c1d9a-5b7f-4c2e-8a6d-9f1b2c3d4e5f"
+QUEUE_B = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
+HOURS_A = "3b241101-e2bb-4255-8caf-4136c566a962"
+AVAILABILITY_AND_PUSH = {
+    "ContactFlowAliases": f"sales={m.FLOW_B}",
+    "AllowedContactFlowIds": m.FLOW_B,
+    "AvailabilityQueues": f"default={QUEUE_A},sales={QUEUE_B}",
+    "AvailabilityHoursOfOperationIds": HOURS_A,
+    "PushApplicationArn": "arn:aws:mobiletargeting:eu-west-2:123456789012:apps/0123456789abcdef0123456789abcdef",
+}
 
 
 class _NoManagedPolicies:
@@ -62,7 +73,8 @@ class SamTransform(unittest.TestCase):
                 self.assertEqual(resources["HttpApi"]["Condition"], "CreateHttpApi")
                 self.assertEqual(resources["RestApi"]["Condition"], "CreateRestApi")
                 policies = [n for n, r in resources.items() if r["Type"] == "AWS::IAM::RolePolicy"]
-                self.assertEqual(len(policies), 2 if flows else 1)  # one per flow, or the single disabled one
+                # One per flow, or the single disabled one; one disabled each for availability's queues and hours.
+                self.assertEqual(len(policies), (2 if flows else 1) + 2)
 
     def test_rest_stage_waits_for_the_account_log_role_this_stack_sets(self):
         def stage(**overrides):
@@ -88,6 +100,29 @@ class SamTransform(unittest.TestCase):
                 resources = translate(**overrides)["Resources"]
                 self.assertIn("AWS::Lambda::Function", {r["Type"] for r in resources.values()})
 
+    def test_availability_and_push_transform_on_every_api_type(self):
+        for api_type, waf in (("http", "false"), ("rest", "false"), ("both", "true")):
+            with self.subTest(api_type=api_type, waf=waf):
+                resources = translate(ApiType=api_type, EnableWaf=waf, AllowedOrigins="https://www.example.com", **AVAILABILITY_AND_PUSH)[
+                    "Resources"
+                ]
+                policies = {n: r for n, r in resources.items() if r["Type"] == "AWS::IAM::RolePolicy"}
+                queues = {n for n in policies if n.startswith("AvailabilityQueue")}
+                self.assertEqual(len(queues), 2)
+                granted = set()
+                for name in queues:
+                    self.assertEqual(policies[name]["Condition"], "AvailabilityOn")
+                    (statement,) = policies[name]["Properties"]["PolicyDocument"]["Statement"]
+                    granted.add(statement["Resource"])
+                # The transform resolves each queue id out of its name=queueId entry: no Fn::Select is left.
+                instance = f"arn:aws:connect:eu-west-2:123456789012:instance/{m.INSTANCE}"
+                self.assertEqual(granted, {f"{instance}/queue/{QUEUE_A}", f"{instance}/queue/{QUEUE_B}"})
+                (hours,) = [n for n in policies if n.startswith("AvailabilityHours")]
+                self.assertEqual(policies[hours]["Condition"], "GrantAvailabilityHours")
+                role = resources["StartChatFunctionRole"]["Properties"]["Policies"]
+                self.assertIn("push-notification-registrations", json.dumps(role))
+                self.assertIn("availability-on-the-instance", json.dumps(role))
+
     def test_translated_function_and_apis(self):
         origins = "https://www.example.com,https://example.com"
         resources = translate(ApiType="both", EnableWaf="true", AllowedOrigins=origins)["Resources"]
@@ -107,11 +142,36 @@ class SamTransform(unittest.TestCase):
         self.assertEqual(cors["allowOrigins"], origins.split(","))
         stage = resources["HttpApiApiGatewayDefaultStage"]["Properties"]
         self.assertEqual(stage["DefaultRouteSettings"], {"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 8})
+        # Per-route limits reach the HTTP API's stage, keyed by the routes the imported body creates.
+        self.assertEqual(
+            stage["RouteSettings"],
+            {
+                "POST /chat": {"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 8},
+                "GET /chat": {"ThrottlingRateLimit": 100, "ThrottlingBurstLimit": 200},
+                "POST /chat/push-registrations": {"ThrottlingRateLimit": 2, "ThrottlingBurstLimit": 5},
+                "DELETE /chat/push-registrations/{registrationId}": {"ThrottlingRateLimit": 2, "ThrottlingBurstLimit": 5},
+            },
+        )
+        http_paths = resources["HttpApi"]["Properties"]["Body"]["paths"]
+        for key in stage["RouteSettings"]:
+            method, path = key.split(" ", 1)
+            self.assertIn(method.lower(), http_paths[path])
 
         rest_stages = [r for r in resources.values() if r["Type"] == "AWS::ApiGateway::Stage"]
         self.assertEqual(len(rest_stages), 1)  # no stray "Stage" stage
         self.assertEqual(rest_stages[0]["Properties"]["StageName"], "prod")
-        self.assertEqual(rest_stages[0]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"], 5)
+        method_settings = {(s["HttpMethod"], s["ResourcePath"]): s for s in rest_stages[0]["Properties"]["MethodSettings"]}
+        limits = {key: (s["ThrottlingRateLimit"], s["ThrottlingBurstLimit"]) for key, s in method_settings.items()}
+        self.assertEqual(
+            limits,
+            {
+                ("*", "/*"): (5, 8),
+                ("POST", "/~1chat"): (5, 8),
+                ("GET", "/~1chat"): (100, 200),
+                ("POST", "/~1chat~1push-registrations"): (2, 5),
+                ("DELETE", "/~1chat~1push-registrations~1{registrationId}"): (2, 5),
+            },
+        )
         # The access log setting and the gateway responses survive the transform.
         self.assertIn("Format", rest_stages[0]["Properties"]["AccessLogSetting"])
         body = resources["RestApi"]["Properties"]["Body"]

@@ -85,6 +85,49 @@ class RuleOrder(unittest.TestCase):
                 self.assertIs(rule["VisibilityConfig"]["CloudWatchMetricsEnabled"], True)
 
 
+def fields_to_match(value):
+    """Every FieldToMatch in a rule statement, nested statements included."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "FieldToMatch":
+                yield item
+            else:
+                yield from fields_to_match(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from fields_to_match(item)
+
+
+class EveryRoute(unittest.TestCase):
+    """The web ACL protects GET /chat, the chat start and the push routes alike: no rule assumes a POST."""
+
+    def test_own_rules_inspect_only_the_origin_header(self):
+        # Not the method, the path, the query or the body: a GET without a body and a DELETE with one are
+        # judged exactly like a POST.
+        for shape, origins in c.ORIGIN_SHAPES.items():
+            with self.subTest(shape):
+                for rule in acl(AllowedOrigins=origins)["Rules"]:
+                    for field in fields_to_match(rule["Statement"]):
+                        self.assertEqual(field, {"SingleHeader": {"Name": "origin"}}, rule["Name"])
+
+    def test_rate_limit_counts_every_request_of_an_ip(self):
+        # No scope-down: availability GETs, preflights, starts and push calls share one budget per IP.
+        statement = rules_by_name()["RateLimitPerIp"]["Statement"]["RateBasedStatement"]
+        self.assertNotIn("ScopeDownStatement", statement)
+        self.assertEqual(statement["AggregateKeyType"], "IP")
+
+    def test_managed_groups_are_not_scoped_to_a_method_or_path(self):
+        for name in ("AmazonIpReputationList", "KnownBadInputs"):
+            with self.subTest(name):
+                statement = rules_by_name()[name]["Statement"]["ManagedRuleGroupStatement"]
+                self.assertEqual(set(statement), {"VendorName", "Name"})
+
+    def test_the_acl_covers_the_whole_rest_stage(self):
+        # Associated with the stage, not with a resource: every route of the REST API is behind it.
+        association = waf().resources()["WebAclAssociation"]["Properties"]
+        self.assertTrue(association["ResourceArn"].endswith("/stages/<RestApi.Stage>"))
+
+
 class OriginGate(unittest.TestCase):
     def test_patterns_are_the_allowed_origins_anchored_and_escaped(self):
         resources = waf(AllowedOrigins=c.ORIGIN_SHAPES["two"]).resources()

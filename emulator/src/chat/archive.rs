@@ -52,7 +52,7 @@ impl ArchivedChat {
         }
         items.push(Item::event(contact_id, &customer, PARTICIPANT_LEFT));
         items.push(Item::chat_event(contact_id, CHAT_ENDED));
-        let started = clock::now_ms() - AGE_MS;
+        let started = clock::system_now_ms() - AGE_MS;
         let transcript = items
             .into_iter()
             .zip(0..)

@@ -1,6 +1,7 @@
 //! One chat contact: its participants, transcript and the WebSockets listening to it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::mpsc;
@@ -8,7 +9,8 @@ use tokio::sync::mpsc;
 use super::item::{
     Author, CHAT_ENDED, Item, ItemType, MessageMetadata, PARTICIPANT_LEFT, Receipt, Role,
 };
-use crate::clock;
+use super::push::{self, PushNotification, PushRegistration};
+use crate::clock::{self, EmulatorClock};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -63,7 +65,13 @@ pub(crate) struct Contact {
     pub(crate) agent_progress: AgentProgress,
     pub(crate) customer_subscribed_once: bool,
     pub(crate) connection_acknowledged: bool,
+    /// Devices registered for push notifications; none once the chat has ended.
+    pub(crate) push_registrations: Vec<PushRegistration>,
+    /// The notifications recorded for this chat's registrations.
+    pub(crate) push_notifications: Vec<PushNotification>,
     sockets: Vec<Socket>,
+    /// Dates the items and the start and end.
+    clock: Arc<EmulatorClock>,
 }
 
 /// A summary of a chat, for tests and the control API.
@@ -107,6 +115,7 @@ pub(crate) struct NewContact {
     pub(crate) disconnect_agent_on_customer_exit: bool,
     pub(crate) attributes: BTreeMap<String, String>,
     pub(crate) past_items: Vec<Item>,
+    pub(crate) clock: Arc<EmulatorClock>,
 }
 
 impl Contact {
@@ -117,7 +126,7 @@ impl Contact {
             contact_flow_id: new.contact_flow_id,
             continued_from: new.continued_from,
             state: ContactState::Active,
-            created_ms: clock::now_ms(),
+            created_ms: new.clock.now_ms(),
             ended_ms: None,
             customer: new.customer,
             customer_left: false,
@@ -133,8 +142,16 @@ impl Contact {
             agent_progress: AgentProgress::default(),
             customer_subscribed_once: false,
             connection_acknowledged: false,
+            push_registrations: Vec::new(),
+            push_notifications: Vec::new(),
             sockets: Vec::new(),
+            clock: new.clock,
         }
+    }
+
+    /// Now, by the emulator's clock.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     pub(crate) fn is_active(&self) -> bool {
@@ -164,15 +181,21 @@ impl Contact {
             .filter(|a| a.participant_id == participant_id)
     }
 
-    /// Appends a transcript item and pushes it to the participants.
+    /// Dates a transcript item, appends it, pushes it to the participants and records the push
+    /// notifications it causes. Answers it as dated.
     pub(crate) fn record(&mut self, item: Item) -> Item {
-        self.push(&item);
+        let item = self.push(item);
+        let notifications =
+            push::notifications_for(&item, &self.contact_id, &self.push_registrations);
+        self.push_notifications.extend(notifications);
         self.transcript.push(item.clone());
         item
     }
 
-    /// Pushes an item that transcripts do not keep (typing, receipts).
-    pub(crate) fn push(&mut self, item: &Item) {
+    /// Dates an item that transcripts do not keep (typing, receipts) and pushes it to the
+    /// participants. Answers it as dated.
+    pub(crate) fn push(&mut self, item: Item) -> Item {
+        let item = item.at(self.clock.now_ms());
         let frame = item.to_frame();
         // Deliver to each participant's newest subscribed socket: during a socket swap both
         // may be open, and chatjs expects one delivery.
@@ -199,6 +222,7 @@ impl Contact {
             }
         }
         self.sockets.retain(|s| !closed.contains(&s.id));
+        item
     }
 
     /// The customer leaves (and the agent too when DisconnectOnCustomerExit says so); the chat ends.
@@ -235,7 +259,9 @@ impl Contact {
         }
         self.record(Item::chat_event(&self.contact_id.clone(), CHAT_ENDED));
         self.state = ContactState::Ended;
-        self.ended_ms = Some(clock::now_ms());
+        self.ended_ms = Some(self.clock.now_ms());
+        // An ended chat notifies nobody.
+        self.push_registrations.clear();
     }
 
     /// Adds a delivered/read receipt to a message of the transcript and pushes the
@@ -246,7 +272,7 @@ impl Contact {
         recipient_participant_id: &str,
         read: bool,
     ) -> Option<Role> {
-        let now = clock::iso8601_ms(clock::now_ms());
+        let now = clock::iso8601_ms(self.clock.now_ms());
         let mut author_role = None;
         let mut delivered_at = now.clone();
         if let Some(message) = self.transcript.iter_mut().find(|i| {
@@ -285,7 +311,7 @@ impl Contact {
             read_timestamp: read.then_some(now),
             recipient_participant_id: recipient_participant_id.to_owned(),
         };
-        self.push(&Item::receipt(message_id, receipt));
+        self.push(Item::receipt(message_id, receipt));
         author_role
     }
 

@@ -142,8 +142,10 @@ pub(crate) struct Item {
 }
 
 impl Item {
+    /// An undated item: a chat dates its items as they enter it (`Contact::record`,
+    /// `Contact::push`), by the emulator's clock; `at` dates one explicitly.
     fn new(kind: ItemType, contact_id: &str, author: Option<&Author>) -> Self {
-        let epoch_ms = clock::now_ms();
+        let epoch_ms = 0;
         Item {
             absolute_time: clock::iso8601_ms(epoch_ms),
             content: None,
@@ -217,7 +219,7 @@ impl Item {
         item
     }
 
-    /// The same item, dated `epoch_ms` (for chats that ended before the emulator started).
+    /// The same item, dated `epoch_ms`.
     pub(crate) fn at(mut self, epoch_ms: i64) -> Self {
         self.epoch_ms = epoch_ms;
         self.absolute_time = clock::iso8601_ms(epoch_ms);

@@ -6,6 +6,7 @@ use super::archive::ArchivedChat;
 use super::attachment::Attachment;
 use super::contact::{Contact, ContactState};
 use super::item::Item;
+use super::push::{PushNotification, PushRegistrationSummary};
 use crate::clock;
 use crate::ids;
 
@@ -179,16 +180,16 @@ impl ChatStore {
 
     pub(crate) fn by_connection_token(&self, token: &str) -> Option<ParticipantKey> {
         let grant = self.connection_tokens.get(token)?;
-        (grant.expires_ms > clock::now_ms()).then(|| grant.key.clone())
+        (grant.expires_ms > clock::system_now_ms()).then(|| grant.key.clone())
     }
 
     pub(crate) fn by_websocket_ticket(&self, ticket: &str) -> Option<ParticipantKey> {
         let grant = self.websocket_tickets.get(ticket)?;
-        (grant.expires_ms > clock::now_ms()).then(|| grant.key.clone())
+        (grant.expires_ms > clock::system_now_ms()).then(|| grant.key.clone())
     }
 
     pub(crate) fn issue_connection_token(&mut self, key: &ParticipantKey) -> ConnectionCredentials {
-        let expires_ms = clock::now_ms() + CONNECTION_TOKEN_LIFETIME_MS;
+        let expires_ms = clock::system_now_ms() + CONNECTION_TOKEN_LIFETIME_MS;
         let token = ids::opaque_token(300);
         self.connection_tokens.insert(
             token.clone(),
@@ -209,7 +210,7 @@ impl ChatStore {
         key: &ParticipantKey,
         websocket_base: &str,
     ) -> WebsocketUrl {
-        let now = clock::now_ms();
+        let now = clock::system_now_ms();
         self.websocket_tickets
             .retain(|_, grant| grant.expires_ms > now);
         let expires_ms = now + WEBSOCKET_URL_LIFETIME_MS;
@@ -226,6 +227,41 @@ impl ChatStore {
             url,
             expiry: clock::iso8601_ms(expires_ms),
         }
+    }
+
+    /// Every chat's recorded push notifications, in the order they were recorded.
+    pub(crate) fn push_notifications(&self) -> Vec<PushNotification> {
+        let mut all: Vec<PushNotification> = self
+            .contacts
+            .values()
+            .flat_map(|c| c.push_notifications.iter().cloned())
+            .collect();
+        all.sort_by_key(|n| n.sequence);
+        all
+    }
+
+    /// Forgets the recorded push notifications (registrations stay).
+    pub(crate) fn clear_push_notifications(&mut self) -> usize {
+        self.contacts
+            .values_mut()
+            .map(|c| std::mem::take(&mut c.push_notifications).len())
+            .sum()
+    }
+
+    /// The registrations of the active chats, oldest chat first.
+    pub(crate) fn push_registrations(&self) -> Vec<PushRegistrationSummary> {
+        self.contacts_in_creation_order()
+            .flat_map(|c| {
+                c.push_registrations
+                    .iter()
+                    .map(|r| PushRegistrationSummary {
+                        registration_id: r.registration_id.clone(),
+                        contact_id: c.contact_id.clone(),
+                        device_type: r.device_type,
+                        include_raw_message: r.include_raw_message,
+                    })
+            })
+            .collect()
     }
 
     pub(crate) fn next_socket_id(&mut self) -> u64 {

@@ -1,34 +1,32 @@
-//! The Connect control plane: `PUT /contact/chat` (StartChatContact) behind SigV4, every
-//! request recorded, and the `/_emulator` control API beside it. Secrets Manager's GetSecretValue
+//! The Connect control plane behind SigV4, every request recorded: StartChatContact, DescribeQueue,
+//! GetEffectiveHoursOfOperations, GetCurrentMetricData and the push notification registrations,
+//! with the `/_emulator` control API nested beside them. Secrets Manager's GetSecretValue
 //! (`POST /`, awsJson1.1) shares the port, so one endpoint URL serves both SDK clients.
 
+mod hours;
+pub(crate) mod members;
+mod metrics;
+pub(crate) mod operation;
+mod push;
+mod queues;
+mod recording;
+mod secrets_manager;
 mod sigv4;
 mod start_chat;
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method};
-use axum::middleware::{self, Next};
+use axum::http::Method;
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{post, put};
+use axum::routing::{delete, get, post, put};
 
-use crate::admin;
-use crate::aws_error::AwsError;
-use crate::clock;
-use crate::records::{RecordedRequest, RecordedStartChat};
-use crate::secrets;
-use crate::server::{self, ConnectionContext};
+use self::sigv4::SigV4Error;
+use crate::http::aws_error::AwsError;
+use crate::http::layers;
 use crate::state::AppState;
-
-pub(crate) use sigv4::SigV4Error;
-
-/// Largest body the control plane reads. StartChatContact's own members stay far below it.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The outcome of SigV4 verification, handed from the recording layer to the handlers.
 #[derive(Clone, Debug)]
@@ -38,21 +36,46 @@ pub(crate) struct SignatureVerdict(pub(crate) Result<(), SigV4Error>);
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ReceivedAt(pub(crate) Instant);
 
-pub(crate) fn router(state: Arc<AppState>) -> Router {
+/// The control plane's routes, with `control_api` (the unsigned `/_emulator` routes) nested beside
+/// the operations.
+pub(crate) fn router(state: Arc<AppState>, control_api: Router<Arc<AppState>>) -> Router {
     Router::new()
         .route(
             "/contact/chat",
             put(start_chat::handle).fallback(unknown_operation),
         )
-        .route("/", post(secrets::handle).fallback(unknown_operation))
-        .nest("/_emulator", admin::router())
+        .route(
+            "/queues/{instance_id}/{queue_id}",
+            get(queues::describe_queue).fallback(unknown_operation),
+        )
+        .route(
+            "/effective-hours-of-operations/{instance_id}/{hours_id}",
+            get(hours::get_effective_hours).fallback(unknown_operation),
+        )
+        .route(
+            "/metrics/current/{instance_id}",
+            post(metrics::get_current_metric_data).fallback(unknown_operation),
+        )
+        .route(
+            "/push-notification/{instance_id}/registrations",
+            put(push::create_registration).fallback(unknown_operation),
+        )
+        .route(
+            "/push-notification/{instance_id}/registrations/{registration_id}",
+            delete(push::delete_registration).fallback(unknown_operation),
+        )
+        .route(
+            "/",
+            post(secrets_manager::handle).fallback(unknown_operation),
+        )
+        .nest("/_emulator", control_api)
         .fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
-            record_and_verify,
+            recording::record_and_verify,
         ))
-        .layer(middleware::from_fn(server::access_log_layer))
-        .layer(middleware::from_fn(server::request_id_layer))
+        .layer(middleware::from_fn(layers::access_log_layer))
+        .layer(middleware::from_fn(layers::request_id_layer))
         .with_state(state)
 }
 
@@ -64,106 +87,4 @@ async fn unknown_operation(method: Method, uri: axum::http::Uri) -> Response {
         format!("Unknown operation: {method} {}", uri.path()),
     )
     .into_response()
-}
-
-fn is_control_api(path: &str) -> bool {
-    path == "/_emulator" || path.starts_with("/_emulator/")
-}
-
-/// Reads the body (bounded), verifies SigV4, records the request, then lets routing proceed.
-async fn record_and_verify(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if is_control_api(request.uri().path()) {
-        return next.run(request).await;
-    }
-    let received = Instant::now();
-    let peer = request
-        .extensions()
-        .get::<ConnectionContext>()
-        .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |c| c.peer);
-    let (mut parts, body) = request.into_parts();
-
-    let declared_too_large = parts
-        .headers
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .is_some_and(|len| len > MAX_BODY_BYTES as u64);
-    let body = if declared_too_large {
-        None
-    } else {
-        to_bytes(body, MAX_BODY_BYTES).await.ok()
-    };
-
-    // The target names the service an awsJson request was signed for; everything else is Connect.
-    let service = match parts.headers.get("x-amz-target").map(|v| v.as_bytes()) {
-        Some(target) if target.starts_with(secrets::TARGET_PREFIX.as_bytes()) => "secretsmanager",
-        _ => "connect",
-    };
-    let verdict = match &body {
-        Some(bytes) => {
-            let verifier = sigv4::Verifier {
-                credentials: &state.config.credentials,
-                region: &state.config.region,
-                service,
-                now_secs: clock::now_ms() / 1000,
-            };
-            verifier.verify(&parts.method, &parts.uri, &parts.headers, bytes)
-        }
-        None => Err(SigV4Error::Incomplete(
-            "The request body could not be read.".to_owned(),
-        )),
-    };
-    state.records.push_request(RecordedRequest {
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_owned(),
-        peer,
-        signature_valid: verdict.is_ok(),
-        signature_error: verdict.as_ref().err().map(|e| e.code().to_owned()),
-        access_key_id: sigv4::access_key_id(&parts.headers),
-        headers: redacted_headers(&parts.headers),
-        received_at_ms: clock::now_ms(),
-    });
-
-    let Some(body) = body else {
-        let error = AwsError::generic(
-            413,
-            "RequestEntityTooLargeException",
-            format!("Request body exceeds the maximum size of {MAX_BODY_BYTES} bytes"),
-        );
-        if parts.method == Method::PUT && parts.uri.path() == "/contact/chat" {
-            state.records.push_start_chat(RecordedStartChat {
-                body: serde_json::Value::Null,
-                status: error.status,
-                error_code: Some(error.code.to_owned()),
-                contact_id: None,
-                idempotent_replay: false,
-                client_token: None,
-                fault: None,
-                peer,
-                service_time: received.elapsed(),
-            });
-        }
-        return error.into_response();
-    };
-    parts.extensions.insert(SignatureVerdict(verdict));
-    parts.extensions.insert(ReceivedAt(received));
-    next.run(Request::from_parts(parts, Body::from(body))).await
-}
-
-/// Headers as received, with credentials blanked out: records are shown in test output.
-fn redacted_headers(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let shown = match name.as_str() {
-                "authorization" | "x-amz-security-token" => "<redacted>".to_owned(),
-                _ => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            };
-            (name.as_str().to_owned(), shown)
-        })
-        .collect()
 }

@@ -16,13 +16,13 @@ use super::request::{
     Call, ConnectionToken, Members, access_denied, check, conflict, not_connected, validation_error,
 };
 use crate::agent::{self, CustomerInput};
-use crate::aws_error::AwsError;
 use crate::chat::attachment::{Attachment, Disposition, DownloadGrant};
 use crate::chat::item::{AttachmentItem, Item, Role};
 use crate::clock;
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::ids;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 /// The service's attachment size limit.
 const MAX_ATTACHMENT_BYTES: i64 = 20 * 1024 * 1024;
@@ -98,7 +98,7 @@ pub(crate) async fn start_upload(
         None => {
             let attachment_id = ids::random_uuid();
             let upload_token = ids::url_safe_token(48);
-            let upload_expires_ms = clock::now_ms() + UPLOAD_URL_LIFETIME_MS;
+            let upload_expires_ms = clock::system_now_ms() + UPLOAD_URL_LIFETIME_MS;
             let attachment = Attachment {
                 upload_url: format!(
                     "{}/attachments/{attachment_id}?token={upload_token}",
@@ -242,11 +242,11 @@ pub(crate) async fn get_attachment(
                 "Attachment {attachment_id} is not available in this chat."
             ))
         })?;
-    let expires_ms = clock::now_ms() + expiry_secs.unwrap_or(300) * 1000;
+    let expires_ms = clock::system_now_ms() + expiry_secs.unwrap_or(300) * 1000;
     let token = ids::url_safe_token(48);
     attachment
         .download_grants
-        .retain(|g| g.expires_ms > clock::now_ms());
+        .retain(|g| g.expires_ms > clock::system_now_ms());
     attachment.download_grants.push(DownloadGrant {
         token: token.clone(),
         expires_ms,
@@ -293,7 +293,7 @@ pub(crate) async fn upload(
             return plain_error(404, "NoSuchKey", "The specified key does not exist.");
         };
         if attachment.upload_token != token
-            || attachment.upload_expires_ms < clock::now_ms()
+            || attachment.upload_expires_ms < clock::system_now_ms()
             || attachment.completed()
         {
             return plain_error(
@@ -352,7 +352,7 @@ pub(crate) async fn download(
     let Some(attachment) = chats.attachments.get(&attachment_id) else {
         return plain_error(404, "NoSuchKey", "The specified key does not exist.");
     };
-    let now = clock::now_ms();
+    let now = clock::system_now_ms();
     let Some(grant) = attachment
         .download_grants
         .iter()

@@ -9,10 +9,10 @@ use axum::extract::State;
 use serde_json::json;
 
 use super::request::{Call, Members, ParticipantToken, check, not_connected};
-use crate::aws_error::AwsError;
 use crate::chat::item::Item;
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 const CONNECTION_TYPES: [&str; 3] = ["WEBSOCKET", "CONNECTION_CREDENTIALS", "WEBRTC_CONNECTION"];
 
@@ -59,7 +59,7 @@ pub(crate) async fn create(
         contact.connection_acknowledged = true;
         if let Some(author) = contact.author(&key.participant_id).cloned() {
             let item = Item::connection_ack(&contact.contact_id, &author);
-            contact.push(&item);
+            contact.push(item);
         }
     }
     Ok(Json(answer))

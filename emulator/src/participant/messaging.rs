@@ -10,15 +10,15 @@ use super::request::{
     Call, ConnectionToken, Members, access_denied, check, not_connected, validation_error,
 };
 use crate::agent::{self, CustomerInput};
-use crate::aws_error::AwsError;
 use crate::chat::item::{
     CHAT_MESSAGE_CONTENT_TYPES, CONNECTION_ACKNOWLEDGED, Item, MESSAGE_DELIVERED, MESSAGE_READ,
     Role, TYPING,
 };
 use crate::clock;
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::ids;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 const EVENT_CONTENT_TYPES: [&str; 4] = [
     TYPING,
@@ -132,7 +132,7 @@ pub(crate) async fn send_event(
             contact.receipt(&message_id, &author.participant_id, read);
         }
         return Ok(Json(
-            json!({ "Id": ids::item_id(), "AbsoluteTime": clock::iso8601_ms(clock::now_ms()) }),
+            json!({ "Id": ids::item_id(), "AbsoluteTime": clock::iso8601_ms(contact.now_ms()) }),
         ));
     }
     let item = if content_type == CONNECTION_ACKNOWLEDGED {
@@ -141,7 +141,7 @@ pub(crate) async fn send_event(
         Item::event(&contact.contact_id, &author, content_type)
     };
     // Typing goes to everyone (the sender sees its own too) but not into transcripts.
-    contact.push(&item);
+    let item = contact.push(item);
     Ok(Json(
         json!({ "Id": item.id, "AbsoluteTime": item.absolute_time }),
     ))

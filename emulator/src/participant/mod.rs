@@ -18,8 +18,8 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
-use crate::aws_error::AwsError;
-use crate::server;
+use crate::http::aws_error::AwsError;
+use crate::http::layers;
 use crate::state::AppState;
 use crate::ws;
 
@@ -73,8 +73,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             Arc::clone(&state),
             cors::layer,
         ))
-        .layer(middleware::from_fn(server::access_log_layer))
-        .layer(middleware::from_fn(server::request_id_layer))
+        .layer(middleware::from_fn(layers::access_log_layer))
+        .layer(middleware::from_fn(layers::request_id_layer))
         .with_state(state)
 }
 

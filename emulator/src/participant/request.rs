@@ -9,10 +9,10 @@ use axum::extract::{FromRequest, Request};
 use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
-use crate::aws_error::AwsError;
 use crate::chat::store::{ChatStore, ParticipantKey};
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 /// Largest JSON body accepted (SendMessage content is at most 16 KiB).
 const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;

@@ -12,13 +12,13 @@ use axum::extract::State;
 use serde_json::{Value, json};
 
 use super::request::{Call, ConnectionToken, Members, access_denied, check, validation_error};
-use crate::aws_error::AwsError;
 use crate::chat::item::Item;
 use crate::chat::store::ChatStore;
 use crate::clock;
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::ids;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 const DEFAULT_MAX_RESULTS: usize = 10;
 

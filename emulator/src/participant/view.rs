@@ -12,9 +12,9 @@ use axum::http::HeaderMap;
 use serde_json::json;
 
 use super::request::{Bearer, authenticate, check, validation_error};
-use crate::aws_error::AwsError;
+use crate::http::aws_error::AwsError;
+use crate::http::validation::Violations;
 use crate::state::AppState;
-use crate::validation::Violations;
 
 /// The view token that is never found.
 pub(crate) const MISSING_VIEW_TOKEN: &str = "not-found";

@@ -277,5 +277,24 @@ pub async fn secrets_call(emulator: &Emulator, target: &str, body: &Value) -> Te
     .await
 }
 
+/// The `aws-sdk-connect` client the function uses, on the emulator, without retries: each call is
+/// one request.
+pub fn sdk_client(emulator: &Emulator) -> aws_sdk_connect::Client {
+    let config = aws_sdk_connect::Config::builder()
+        .behavior_version_latest()
+        .region(aws_sdk_connect::config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            LOCAL_ACCESS_KEY_ID,
+            LOCAL_SECRET_ACCESS_KEY,
+            None,
+            None,
+            "test",
+        ))
+        .retry_config(aws_sdk_connect::config::retry::RetryConfig::disabled())
+        .endpoint_url(emulator.endpoint_url())
+        .build();
+    aws_sdk_connect::Client::from_conf(config)
+}
+
 pub mod participant;
 pub mod process;

@@ -34,11 +34,11 @@ fn fresh(extra: Value) -> Value {
     claims
 }
 
-fn verifier(audience: Option<&str>) -> SignedCustomers {
-    SignedCustomers::new(&[KEY.to_owned()], audience.map(str::to_owned)).expect("a valid key")
+fn verifier(audience: Option<&str>) -> CustomerTokenVerifier {
+    CustomerTokenVerifier::new(&[KEY.to_owned()], audience.map(str::to_owned)).expect("a valid key")
 }
 
-fn verify(token: &str) -> Result<SignedCustomer, TokenError> {
+fn verify(token: &str) -> Result<VerifiedCustomer, TokenError> {
     verifier(None).verify(Some(&format!("Bearer {token}")), now())
 }
 
@@ -48,7 +48,7 @@ fn a_fresh_token_signed_with_the_key_is_accepted() {
         verify(&sign(&fresh(json!({"attributes": {"tier": "gold"}})), KEY)).expect("a valid token");
     assert_eq!(
         customer,
-        SignedCustomer::from_claims(
+        VerifiedCustomer::from_claims(
             fresh(json!({"attributes": {"tier": "gold"}}))
                 .as_object()
                 .expect("an object")
@@ -66,7 +66,7 @@ fn a_fresh_token_signed_with_the_key_is_accepted() {
 #[test]
 fn either_key_verifies_during_a_rotation() {
     let both =
-        SignedCustomers::new(&[KEY.to_owned(), NEXT_KEY.to_owned()], None).expect("two keys");
+        CustomerTokenVerifier::new(&[KEY.to_owned(), NEXT_KEY.to_owned()], None).expect("two keys");
     for key in [KEY, NEXT_KEY] {
         let header = format!("Bearer {}", sign(&fresh(json!({})), key));
         assert!(both.verify(Some(&header), now()).is_ok(), "{key}");
@@ -240,9 +240,9 @@ fn claims_break_the_same_limits_as_the_body() {
 
 #[test]
 fn keys_must_be_long_enough_and_at_most_two() {
-    assert!(SignedCustomers::new(&[], None).is_err());
-    assert!(SignedCustomers::new(&["short".to_owned()], None).is_err());
+    assert!(CustomerTokenVerifier::new(&[], None).is_err());
+    assert!(CustomerTokenVerifier::new(&["short".to_owned()], None).is_err());
     let three = [KEY.to_owned(), NEXT_KEY.to_owned(), KEY.to_owned()];
-    assert!(SignedCustomers::new(&three, None).is_err());
+    assert!(CustomerTokenVerifier::new(&three, None).is_err());
     assert!(!format!("{:?}", verifier(None)).contains(KEY));
 }

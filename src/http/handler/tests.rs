@@ -3,10 +3,10 @@
 
 use super::*;
 use crate::chat::{
-    ConnectFailure, FailureKind, PolicySettings, Secret, StartChatCommand, StartedChat,
+    ConnectFailure, ConnectFailureKind, PolicySettings, Secret, StartChatCommand, StartedChat,
 };
-use crate::http::{ALLOWED_METHODS, AllowedOrigins, Outcome, failure_answer};
-use crate::telemetry::RequestMetric;
+use crate::http::{AllowedOrigins, ErrorAnswer};
+use crate::telemetry::{RequestMetric, RequestResult};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::io::Write;
@@ -18,7 +18,7 @@ const SITE: &str = "https://www.example.com";
 
 /// A Connect that answers with what the test says, and counts the calls.
 struct FakeConnect {
-    answer: Result<(), FailureKind>,
+    answer: Result<(), ConnectFailureKind>,
     calls: Mutex<Vec<StartChatCommand>>,
 }
 
@@ -45,7 +45,7 @@ impl ChatStarter for FakeConnect {
     }
 }
 
-fn handler(answer: Result<(), FailureKind>) -> ChatHandler<FakeConnect> {
+fn handler(answer: Result<(), ConnectFailureKind>) -> ChatHandler<FakeConnect> {
     let settings = HttpSettings {
         origins: OriginPolicy {
             allowed: AllowedOrigins::Exact(HashSet::from([SITE.to_owned()])),
@@ -60,6 +60,17 @@ fn handler(answer: Result<(), FailureKind>) -> ChatHandler<FakeConnect> {
         calls: Mutex::new(Vec::new()),
     };
     ChatHandler::new(settings, policy, None, connect, Metrics::disabled())
+}
+
+/// The commands the fake Connect was given, in order.
+fn calls(handler: &ChatHandler<FakeConnect>) -> Vec<StartChatCommand> {
+    handler
+        .start_chat
+        .starter
+        .calls
+        .lock()
+        .expect("an unpoisoned lock")
+        .clone()
 }
 
 fn post(body: &str) -> HttpRequest {
@@ -120,13 +131,23 @@ fn a_preflight_is_answered_without_a_metric_or_a_call() {
     let request = HttpRequest::new("OPTIONS").header("origin", SITE);
     let (response, lines) = run(&handler, &request);
     assert_eq!(response.status, 204);
-    assert_eq!(response.header("allow"), Some(ALLOWED_METHODS));
+    assert_eq!(response.header("allow"), Some("GET, POST, OPTIONS"));
+    assert_eq!(
+        response.header("access-control-allow-methods"),
+        Some("GET, POST, OPTIONS")
+    );
     assert_eq!(response.header("access-control-allow-origin"), Some(SITE));
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["outcome"], "preflight");
     assert_eq!(lines[0]["level"], "INFO");
-    assert!(Outcome::Preflight.metric().is_none());
-    assert!(handler.starter.calls.lock().expect("a lock").is_empty());
+    let (_, result) = Outcome::Preflight(Route::Chat).answer(
+        &request,
+        &OriginCheck::Allowed(SITE.to_owned()),
+        "req-1",
+    );
+    assert_eq!(result, RequestResult::Preflight);
+    assert!(result.metric().is_none());
+    assert!(calls(&handler).is_empty());
 }
 
 #[test]
@@ -164,8 +185,14 @@ fn refusals_count_by_reason_and_never_call_connect() {
         ),
         (post("{"), 400, RequestMetric::RefusedValidation),
         (
-            HttpRequest::new("GET").header("origin", SITE),
+            HttpRequest::new("PUT").header("origin", SITE),
             405,
+            RequestMetric::RefusedValidation,
+        ),
+        // Availability is not configured here.
+        (
+            HttpRequest::new("GET").header("origin", SITE),
+            404,
             RequestMetric::RefusedValidation,
         ),
         (
@@ -181,24 +208,25 @@ fn refusals_count_by_reason_and_never_call_connect() {
         assert_eq!(lines[0]["reason"], metric.name());
         assert_eq!(lines[0]["status"], status);
     }
-    assert!(handler.starter.calls.lock().expect("a lock").is_empty());
+    assert!(calls(&handler).is_empty());
 }
 
 #[test]
 fn connect_failures_are_logged_at_their_tables_level() {
     for (kind, level, outcome) in [
-        (FailureKind::Throttled, "WARN", "connect_refused"),
-        (FailureKind::ServiceError, "ERROR", "connect_failed"),
+        (ConnectFailureKind::Throttled, "WARN", "connect_refused"),
+        (ConnectFailureKind::ServiceError, "ERROR", "connect_failed"),
     ] {
         let handler = handler(Err(kind));
         let (response, lines) = run(
             &handler,
             &post(r#"{"ParticipantDetails":{"DisplayName":"Ada"}}"#),
         );
-        assert_eq!(response.status, failure_answer(kind).status);
+        let answer = ErrorAnswer::connect(&ConnectFailure::new(kind));
+        assert_eq!(response.status, answer.status);
         assert_eq!(lines[0]["level"], level);
         assert_eq!(lines[0]["outcome"], outcome);
-        assert_eq!(lines[0]["reason"], failure_answer(kind).metric.name());
+        assert_eq!(lines[0]["reason"], answer.metric.name());
         // The AWS message is for the log, never for the browser.
         assert_eq!(lines[0]["connect_message"], "an AWS message");
         assert!(
@@ -223,4 +251,32 @@ fn an_event_that_is_not_http_is_a_json_400() {
     let body: Value =
         serde_json::from_str(document["body"].as_str().expect("a body")).expect("a JSON body");
     assert_eq!(body["error"]["code"], "INVALID_EVENT");
+}
+
+/// Connect receives the token derived from the browser's and the whole command (chat::idempotency),
+/// never the browser's own: the same for a retry, another for a request that differs in any member.
+#[test]
+fn connect_receives_a_derived_token_bound_to_the_request() {
+    const BROWSER_TOKEN: &str = "9b2f3c4d-1e5a-4f6b-8c7d-0e1f2a3b4c5d";
+    let handler = handler(Ok(()));
+    let body = |name: &str| {
+        json!({"ParticipantDetails": {"DisplayName": name}, "ClientToken": BROWSER_TOKEN})
+            .to_string()
+    };
+    for request in [post(&body("Ada")), post(&body("Ada")), post(&body("Eve"))] {
+        let (response, _) = run(&handler, &request);
+        assert_eq!(response.status, 200);
+    }
+    let tokens: Vec<String> = calls(&handler)
+        .iter()
+        .map(|command| command.client_token().expect("a token").to_owned())
+        .collect();
+    assert_eq!(tokens.len(), 3);
+    assert!(
+        tokens
+            .iter()
+            .all(|token| token.len() == 64 && token != BROWSER_TOKEN)
+    );
+    assert_eq!(tokens[0], tokens[1], "a retry");
+    assert_ne!(tokens[0], tokens[2], "another display name");
 }

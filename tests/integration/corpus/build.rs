@@ -108,6 +108,10 @@ pub struct Expect {
     /// The chat must differ from the ones these earlier entries got.
     #[serde(default)]
     pub different_chat_from: Vec<String>,
+    /// The answer must be the one an earlier entry (of the same configuration) got: the same status,
+    /// headers and body, but for what differs between any two answers (see `answers.rs`).
+    #[serde(default)]
+    pub same_answer_as: Option<String>,
     /// Response headers with their exact values (lowercase names).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,

@@ -2,12 +2,12 @@
 //! headers, CORS exactly for allowed origins, and Amazon Connect reached only by accepted requests.
 
 use super::build::Entry;
-use super::oracle::{
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use test_support::oracle::{
     Allowed, CODES_WITH_FIELDS, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS,
     expected_allow_origin,
 };
-use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 
 /// Codes whose answer means Amazon Connect was called.
 pub const CONNECT_CODES: [&str; 8] = [
@@ -30,6 +30,8 @@ pub struct Observed<'a> {
     pub document: &'a Value,
     /// Requests the emulator received during the invocation (StartChatContact and any other).
     pub connect_requests: usize,
+    /// StartChatContact calls among them.
+    pub start_chat_calls: usize,
     /// The StartChatContact request body, when there was exactly one.
     pub connect_body: Option<&'a Value>,
 }
@@ -103,9 +105,9 @@ pub fn check(
             problems.push(format!("{name} is {:?}, expected {value:?}", header(name)));
         }
     }
-    if status == 405 && header("allow") != Some("POST, OPTIONS") {
+    if status == 405 && header("allow") != Some(ALLOW) {
         problems.push(format!(
-            "a 405 without Allow: POST, OPTIONS ({:?})",
+            "a 405 without Allow: {ALLOW} ({:?})",
             header("allow")
         ));
     }
@@ -130,7 +132,7 @@ pub fn check(
     }
     let code = match (status, body_text) {
         (204, None) => {
-            if header("allow") != Some("POST, OPTIONS") {
+            if header("allow") != Some(ALLOW) {
                 problems.push("a 204 without Allow".into());
             }
             None
@@ -147,12 +149,27 @@ pub fn check(
             if header("content-type") != Some("application/json") {
                 problems.push(format!("content-type {:?}", header("content-type")));
             }
-            if header("cache-control") != Some("no-store") {
-                problems.push(format!("cache-control {:?}", header("cache-control")));
+            let availability = status == 200 && is_availability(text);
+            let cache_control = header("cache-control");
+            let cacheable = cache_control.is_some_and(|value| {
+                value
+                    .strip_prefix("public, max-age=")
+                    .and_then(|seconds| seconds.parse::<u64>().ok())
+                    .is_some_and(|seconds| seconds >= 1)
+            });
+            // Only the availability answer may be kept by browsers and CDNs: the others carry tokens
+            // or are about one request.
+            if (availability && !cacheable) || (!availability && cache_control != Some("no-store"))
+            {
+                problems.push(format!("cache-control {cache_control:?}"));
             }
             match serde_json::from_str::<Value>(text) {
                 Err(error) => {
                     problems.push(format!("the body is not JSON ({error})"));
+                    None
+                }
+                Ok(body) if availability => {
+                    check_availability(&body, &mut problems);
                     None
                 }
                 Ok(body) if status == 200 => {
@@ -174,13 +191,28 @@ pub fn check(
         problems.push(format!("code {code:?}, expected {:?}", expect.code));
     }
 
-    // Connect is reached by accepted requests only (and by nothing else).
+    // Connect is reached by accepted requests only (and by nothing else). An availability answer
+    // starts no chat; its refresh asks at most the calls of one (the local setup's two queues: one
+    // metrics call, two DescribeQueue, two hours), none when it came from the cache.
+    let availability = status == 200
+        && document
+            .get("body")
+            .and_then(Value::as_str)
+            .is_some_and(is_availability);
     let reaches_connect =
         status == 200 || code.as_deref().is_some_and(|c| CONNECT_CODES.contains(&c));
-    match (reaches_connect, observed.connect_requests) {
-        (false, 0) | (true, 1) => {}
-        (false, n) => problems.push(format!("a refused request reached Connect ({n} requests)")),
-        (true, n) => problems.push(format!("{n} Connect requests, expected 1")),
+    match (availability, reaches_connect, observed.connect_requests) {
+        (true, _, n) if observed.start_chat_calls > 0 || n > AVAILABILITY_REFRESH_CALLS_MAX => {
+            problems.push(format!(
+                "an availability answer made {n} Connect requests ({} StartChatContact)",
+                observed.start_chat_calls
+            ));
+        }
+        (true, _, _) | (false, false, 0) | (false, true, 1) => {}
+        (false, false, n) => {
+            problems.push(format!("a refused request reached Connect ({n} requests)"))
+        }
+        (false, true, n) => problems.push(format!("{n} Connect requests, expected 1")),
     }
     let compares_request = expect.connect.is_some()
         || !expect.connect_lacks.is_empty()
@@ -214,6 +246,44 @@ pub fn check(
         }
     }
     problems
+}
+
+/// `Allow` of a 405 and of a preflight: the chat route's methods.
+const ALLOW: &str = "GET, POST, OPTIONS";
+
+/// The Connect calls of one availability refresh under the local setup.
+const AVAILABILITY_REFRESH_CALLS_MAX: usize = 5;
+
+fn is_availability(text: &str) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|body| body["data"]["entryPoints"].is_object())
+}
+
+/// `{"data": {"checkedAt", "entryPoints": {name: {"available", "reason", …}}}}`, `default` first.
+fn check_availability(body: &Value, problems: &mut Vec<String>) {
+    if !body["data"]["checkedAt"].is_string() {
+        problems.push("data.checkedAt missing".into());
+    }
+    let Some(entry_points) = body["data"]["entryPoints"].as_object() else {
+        return;
+    };
+    if entry_points.keys().next().map(String::as_str) != Some("default") {
+        problems.push("data.entryPoints does not start with default".into());
+    }
+    for (name, answer) in entry_points {
+        let reason = answer["reason"].as_str().unwrap_or_default();
+        let available = &answer["available"];
+        let consistent = match reason {
+            "OPEN" => available == true,
+            "UNKNOWN" => available.is_null(),
+            "OUTSIDE_HOURS" | "CLOSED_BY_OVERRIDE" | "QUEUE_DISABLED" | "NO_AGENTS_STAFFED" => {
+                available == false
+            }
+            _ => false,
+        };
+        if !consistent {
+            problems.push(format!("entry point {name}: {answer}"));
+        }
+    }
 }
 
 fn check_started(body: &Value, problems: &mut Vec<String>) {

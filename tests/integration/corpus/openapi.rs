@@ -3,10 +3,10 @@
 //! every answer carries.
 
 use super::build::{corpus_dir, load_entries};
-use super::spec::{chat_responses, error_codes_of, load, resolve};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use test_support::spec::{chat_responses, error_codes_of, load, resolve};
 
 fn repo_file(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name)

@@ -1,6 +1,7 @@
 //! StartChatContact (`PUT /contact/chat`): faults, SigV4, validation, resources,
 //! ClientToken idempotency, then a new chat with its opening transcript.
 
+mod attributes;
 mod request;
 mod validate;
 
@@ -12,21 +13,22 @@ use std::time::{Duration, Instant};
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use self::request::StartChatRequest;
+use super::operation::{end_without_answer, malformed};
 use super::{ReceivedAt, SignatureVerdict};
-use crate::aws_error::AwsError;
 use crate::chat::contact::{Contact, NewContact};
 use crate::chat::item::{Author, Item, PARTICIPANT_JOINED, Role, TEXT_PLAIN};
 use crate::chat::store::{ChatStore, ParticipantKey};
-use crate::faults::{ConnectErrorKind, Fault};
+use crate::http::aws_error::AwsError;
+use crate::http::server::{Abort, ConnectionContext};
 use crate::ids;
-use crate::records::RecordedStartChat;
-use crate::server::{Abort, ConnectionContext};
+use crate::operation::Operation;
 use crate::state::AppState;
+use crate::stores::faults::{ConnectErrorKind, Fault};
+use crate::stores::records::RecordedStartChat;
 
 /// A successful answer.
 struct Started {
@@ -48,7 +50,7 @@ pub(crate) async fn handle(
         .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |c| c.peer);
     let recorded_body = serde_json::from_slice::<Value>(&body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
-    let fault = state.faults.next();
+    let fault = state.faults.next(Operation::StartChatContact);
     let mut call = RecordedStartChat {
         client_token: recorded_body
             .get("ClientToken")
@@ -77,12 +79,12 @@ pub(crate) async fn handle(
         Some(Fault::DropConnection) => {
             call.service_time = received.elapsed();
             state.records.push_start_chat(call);
-            return end_without_answer(connection, Abort::Close).await;
+            return end_without_answer(connection.map(|Extension(c)| c), Abort::Close).await;
         }
         Some(Fault::Stall) => {
             call.service_time = received.elapsed();
             state.records.push_start_chat(call);
-            return end_without_answer(connection, Abort::Stall).await;
+            return end_without_answer(connection.map(|Extension(c)| c), Abort::Stall).await;
         }
         _ => {}
     }
@@ -94,7 +96,7 @@ pub(crate) async fn handle(
     // Connect counts calls, not chats: every authenticated call takes a token, before the request
     // is even read, so replays and invalid requests spend the quota too.
     let outcome = match verdict {
-        Ok(()) if !state.quotas.try_take() => Err(AwsError::connect(
+        Ok(()) if !state.quotas.try_take(Operation::StartChatContact) => Err(AwsError::connect(
             ConnectErrorKind::Throttling,
             ConnectErrorKind::Throttling.default_message(),
         )),
@@ -126,7 +128,7 @@ pub(crate) async fn handle(
             call.status = 0;
             call.error_code = None;
             state.records.push_start_chat(call);
-            end_without_answer(connection, Abort::Reset).await
+            end_without_answer(connection.map(|Extension(c)| c), Abort::Reset).await
         }
         _ => {
             state.records.push_start_chat(call);
@@ -138,18 +140,7 @@ pub(crate) async fn handle(
 /// The 200 answer, spoiled as a `MalformedBody` or `MissingParticipantToken` fault asks.
 fn success_answer(mut body: Value, fault: Option<&Fault>) -> Response {
     match fault {
-        Some(Fault::MalformedBody) => {
-            let text = body.to_string();
-            let mut cut = text.len() / 2;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            (
-                [(header::CONTENT_TYPE, "application/json")],
-                text[..cut].to_owned(),
-            )
-                .into_response()
-        }
+        Some(Fault::MalformedBody) => malformed(&body),
         Some(Fault::MissingParticipantToken) => {
             if let Value::Object(members) = &mut body {
                 members.remove("ParticipantToken");
@@ -157,21 +148,6 @@ fn success_answer(mut body: Value, fault: Option<&Fault>) -> Response {
             axum::Json(body).into_response()
         }
         _ => axum::Json(body).into_response(),
-    }
-}
-
-/// Ends the connection without an answer; the connection task drops this handler with it.
-async fn end_without_answer(
-    connection: Option<Extension<ConnectionContext>>,
-    how: Abort,
-) -> Response {
-    match connection {
-        Some(Extension(connection)) => {
-            connection.abort(how);
-            std::future::pending::<Response>().await
-        }
-        None => AwsError::generic(500, "InternalFailure", "the connection could not be ended")
-            .into_response(),
     }
 }
 
@@ -351,6 +327,7 @@ fn open_contact(
             .into_iter()
             .collect::<BTreeMap<_, _>>(),
         past_items,
+        clock: Arc::clone(&state.clock),
     });
     contact.record(Item::event(&contact_id, &customer, PARTICIPANT_JOINED));
     if let Some(message) = &request.initial_message {

@@ -5,7 +5,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::aws_error::AwsError;
+use crate::control::members::{
+    integer, object, serialization_error, string, string_list, string_map,
+};
+use crate::http::aws_error::AwsError;
 
 #[derive(Debug, Default)]
 pub(crate) struct ParticipantDetails {
@@ -113,83 +116,6 @@ impl StartChatRequest {
             connection_types: string_list(&root, "ConnectionTypes")?,
             chat_streaming_endpoint_arn,
         })
-    }
-}
-
-pub(crate) fn serialization_error(message: String) -> AwsError {
-    AwsError::generic(400, "SerializationException", message)
-}
-
-fn wrong_type(key: &str, expected: &str) -> AwsError {
-    serialization_error(format!("Expected {expected} for member '{key}'."))
-}
-
-fn present<'v>(object: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    object.get(key).filter(|v| !v.is_null())
-}
-
-fn string(object: &Map<String, Value>, key: &str) -> Result<Option<String>, AwsError> {
-    match present(object, key) {
-        None => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.clone())),
-        Some(_) => Err(wrong_type(key, "a string")),
-    }
-}
-
-fn integer(object: &Map<String, Value>, key: &str) -> Result<Option<i64>, AwsError> {
-    match present(object, key) {
-        None => Ok(None),
-        Some(value) => value
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| wrong_type(key, "an integer")),
-    }
-}
-
-fn object<'v>(
-    object: &'v Map<String, Value>,
-    key: &str,
-) -> Result<Option<&'v Map<String, Value>>, AwsError> {
-    match present(object, key) {
-        None => Ok(None),
-        Some(Value::Object(inner)) => Ok(Some(inner)),
-        Some(_) => Err(wrong_type(key, "an object")),
-    }
-}
-
-fn string_list(object: &Map<String, Value>, key: &str) -> Result<Option<Vec<String>>, AwsError> {
-    match present(object, key) {
-        None => Ok(None),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| {
-                item.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| wrong_type(key, "a list of strings"))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
-        Some(_) => Err(wrong_type(key, "a list of strings")),
-    }
-}
-
-fn string_map(
-    object: &Map<String, Value>,
-    key: &str,
-) -> Result<Option<Vec<(String, String)>>, AwsError> {
-    match present(object, key) {
-        None => Ok(None),
-        Some(Value::Object(entries)) => entries
-            .iter()
-            .map(|(name, value)| {
-                value
-                    .as_str()
-                    .map(|text| (name.clone(), text.to_owned()))
-                    .ok_or_else(|| wrong_type(key, "a map of strings to strings"))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
-        Some(_) => Err(wrong_type(key, "a map of strings to strings")),
     }
 }
 
