@@ -28,6 +28,7 @@ pub use command::{
     StartChatCommand,
 };
 pub use continuation::{ContinuationRefusal, ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
+pub use display_name::display_name_problem;
 pub use field::FieldError;
 pub use limits::CHAT_DURATION_MINUTES_RANGE;
 pub use names::{KEY_CHARS, is_key, is_uuid};
