@@ -1,6 +1,10 @@
-//! The per-instance cache: schedules and metrics each kept for their TTL (a failed refresh too, so it is
-//! not retried sooner), concurrent misses sharing one refresh, every answer within the budget. The
-//! schedules are re-evaluated against the clock on every request.
+//! The per-instance cache: schedules and metrics each kept for their TTL, concurrent misses sharing one
+//! refresh, every answer within the budget. A failed metrics refresh is kept for the metrics TTL; a
+//! schedule refresh that left a queue unknown is kept for the metrics TTL plus a random part of it (not
+//! the schedule TTL), doubling with each failure in a row up to the schedule TTL: environments that
+//! started together and met Connect's burst limit spread their retries and recover within seconds, and a
+//! lasting failure (a missing IAM grant) is asked about less and less. The schedules are re-evaluated
+//! against the clock on every request.
 
 use super::answer::{Availability, CacheUse, RefreshReport};
 use super::clock::{ConnectClock, SystemTime, TimeSource};
@@ -10,6 +14,7 @@ use super::refresh::{self, Fetched, Plan, QueueKnowledge};
 use super::settings::AvailabilitySettings;
 use jiff::Timestamp;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -37,19 +42,28 @@ struct CacheState {
     schedules: Option<Stamped<HashMap<QueueId, QueueKnowledge>>>,
     /// `None` inside: the last refresh failed.
     metrics: Option<Stamped<Option<Arc<MetricsSnapshot>>>>,
+    /// Schedule refreshes in a row that left a queue unknown.
+    schedule_failures: u32,
 }
 
-/// A value and the monotonic instant its refresh began.
+/// A value and the monotonic instant it goes stale.
 #[derive(Debug)]
 struct Stamped<T> {
     value: T,
-    at: Instant,
+    expires: Instant,
 }
 
-impl<T> Stamped<T> {
-    fn expires(&self, ttl: Duration) -> Instant {
-        self.at + ttl
-    }
+/// How long the `failures`-th schedule refresh in a row that left a queue unknown is kept: the metrics TTL
+/// doubled per earlier failure, and a random part of that more (strictly between none and all of it);
+/// never more than the schedule TTL.
+pub(super) fn retry_delay(settings: &AvailabilitySettings, failures: u32) -> Duration {
+    let base = settings
+        .metrics_ttl
+        .saturating_mul(1 << failures.clamp(1, 12).saturating_sub(1));
+    // A std hasher's keys are random per process and per call: enough to spread retries.
+    let random = RandomState::new().hash_one(Instant::now());
+    let jitter = base.mul_f64((1 + random % 999) as f64 / 1000.0);
+    (base + jitter).min(settings.schedule_ttl)
 }
 
 impl AvailabilityCache {
@@ -117,9 +131,9 @@ impl AvailabilityCache {
         let metrics = state
             .metrics
             .as_ref()
-            .is_none_or(|metrics| at >= metrics.expires(self.settings.metrics_ttl));
+            .is_none_or(|metrics| at >= metrics.expires);
         let schedules = state.schedules.as_ref().is_none_or(|schedules| {
-            at >= schedules.expires(self.settings.schedule_ttl)
+            at >= schedules.expires
                 || schedules.value.values().any(|knowledge| {
                     matches!(knowledge, QueueKnowledge::Known { schedule: Some(schedule), .. }
                         if !schedule.covers(now))
@@ -134,7 +148,7 @@ impl AvailabilityCache {
         if let Some(metrics) = fetched.metrics {
             state.metrics = Some(Stamped {
                 value: metrics.map(Arc::new),
-                at: started,
+                expires: started + self.settings.metrics_ttl,
             });
         }
         if let Some(mut schedules) = fetched.schedules {
@@ -151,9 +165,19 @@ impl AvailabilityCache {
                     }
                 }
             }
+            let complete = schedules
+                .values()
+                .all(|knowledge| knowledge.complete_at(now));
+            let kept_for = if complete {
+                state.schedule_failures = 0;
+                self.settings.schedule_ttl
+            } else {
+                state.schedule_failures = state.schedule_failures.saturating_add(1);
+                retry_delay(&self.settings, state.schedule_failures)
+            };
             state.schedules = Some(Stamped {
                 value: schedules,
-                at: started,
+                expires: started + kept_for,
             });
         }
     }
@@ -194,14 +218,8 @@ impl AvailabilityCache {
             })
             .collect();
         let expiries = [
-            state
-                .metrics
-                .as_ref()
-                .map(|metrics| metrics.expires(self.settings.metrics_ttl)),
-            state
-                .schedules
-                .as_ref()
-                .map(|schedules| schedules.expires(self.settings.schedule_ttl)),
+            state.metrics.as_ref().map(|metrics| metrics.expires),
+            state.schedules.as_ref().map(|schedules| schedules.expires),
         ];
         let until_expiry = expiries.into_iter().map(|expiry| {
             expiry.map_or(Duration::ZERO, |expiry| {

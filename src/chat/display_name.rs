@@ -14,8 +14,9 @@ const BLANK_LETTERS: [char; 5] = ['\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}'
 /// so they can neither stand alone nor hide at an edge.
 const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
 
-/// Why a display name is refused, for the field error.
-pub(crate) fn display_name_problem(name: &str) -> Option<String> {
+/// Why a display name is refused, for the field error. Public so that openapi.yaml's character classes
+/// can be generated from, and checked against, this rule (tests/integration/corpus/openapi_patterns.rs).
+pub fn display_name_problem(name: &str) -> Option<String> {
     let chars: Vec<char> = name.chars().collect();
     let joins = |index: usize| {
         let neighbour = |c: Option<&char>| c.is_some_and(|c| is_visible(*c) || is_mark(*c));

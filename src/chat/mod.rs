@@ -28,6 +28,7 @@ pub use command::{
     SegmentValue, StartChatCommand,
 };
 pub use continuation::{ContinuationRefusal, ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
+pub use display_name::display_name_problem;
 pub use field::FieldError;
 pub(crate) use idempotency::random_uuid;
 pub use limits::CHAT_DURATION_MINUTES_RANGE;

@@ -7,6 +7,7 @@ mod answers;
 mod build;
 mod check;
 mod openapi;
+mod openapi_patterns;
 
 use crate::support::*;
 use build::{Entry, build_event, corpus_dir, load_configs, load_entries};

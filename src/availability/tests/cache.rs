@@ -1,8 +1,10 @@
-//! The cache through a counting fake Connect: TTLs, no retry before a TTL passes, one refresh for
-//! concurrent misses, unknown within the budget, the clock that follows Connect's.
+//! The cache through a counting fake Connect: TTLs, no retry before a TTL passes (the metrics TTL, with
+//! a random part of it more, for a schedule that failed), one refresh for concurrent misses, unknown within
+//! the budget, the clock that follows Connect's.
 
 use super::fake::{FakeConnect, Fault, ManualTime};
 use super::*;
+use crate::availability::cache::retry_delay;
 use crate::chat::ConnectFailureKind;
 use futures_util::future::join_all;
 use std::sync::Arc;
@@ -142,6 +144,7 @@ async fn a_failed_refresh_is_not_retried_before_its_ttl() {
         ConnectFailureKind::Throttled
     )));
     assert!(failed.contains(&(Operation::DescribeQueue, ConnectFailureKind::Throttled)));
+    // Nothing is asked again within the metrics TTL (15 s)…
     for _ in 0..140 {
         time.advance(Duration::from_millis(100));
         let answer = cache.availability(&connect).await;
@@ -152,6 +155,39 @@ async fn a_failed_refresh_is_not_retried_before_its_ttl() {
     assert_eq!(cache.availability(&connect).await.report.connect_calls, 1);
     assert_eq!(connect.count(Operation::DescribeQueue), 1);
     assert_eq!(connect.count(Operation::GetCurrentMetricData), 2);
+    // …and the failed schedule is asked again before twice the metrics TTL, not after the schedule TTL
+    // (300 s): environments that met the burst limit together recover within seconds.
+    for operation in [Operation::DescribeQueue, Operation::GetCurrentMetricData] {
+        connect.fault(operation, None);
+    }
+    time.advance(Duration::from_secs(15));
+    let recovered = cache.availability(&connect).await;
+    assert_eq!(connect.count(Operation::DescribeQueue), 2);
+    assert_eq!(reason(&recovered), Reason::Open);
+}
+
+#[test]
+fn a_failed_schedule_is_retried_at_a_random_point_after_the_metrics_ttl_doubling_per_failure() {
+    let settings = settings();
+    let ttl = settings.metrics_ttl;
+    let first: Vec<Duration> = (0..20).map(|_| retry_delay(&settings, 1)).collect();
+    assert!(
+        first.iter().all(|delay| *delay > ttl && *delay < ttl * 2),
+        "{first:?}"
+    );
+    assert!(
+        first.iter().any(|delay| *delay != first[0]),
+        "the retries of environments that failed together spread: {first:?}"
+    );
+    assert!((0..20).all(|_| {
+        let third = retry_delay(&settings, 3);
+        third > ttl * 4 && third < ttl * 8
+    }));
+    // Never longer than the schedule TTL, however many failures.
+    assert_eq!(retry_delay(&settings, 40), settings.schedule_ttl);
+    let mut short = settings.clone();
+    short.schedule_ttl = Duration::from_secs(20);
+    assert!((0..20).all(|_| retry_delay(&short, 1) <= Duration::from_secs(20)));
 }
 
 #[tokio::test]
