@@ -221,7 +221,7 @@ class OpenApi:
         for path_item in self.document.get("paths", {}).values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and operation.get("operationId") == operation_id:
-                    content = operation.get("requestBody", {}).get("content", {})
+                    content = self.resolve(operation.get("requestBody", {})).get("content", {})
                     schema = content.get("application/json", {}).get("schema")
                     return None if schema is None else self.resolve(schema)
         return None
