@@ -58,7 +58,7 @@ test: ## What CI runs: the checks, Rust and template tests, the SAM build, real-
 	$(MAKE) --no-print-directory test-local-stack
 	$(MAKE) --no-print-directory schemathesis
 
-test-static: check-docs fmt-check check-modules check-features
+test-static: check-docs fmt-check check-modules check-features check-members
 
 # clippy and the tests compile different artefacts; one after the other, each can use both CPUs.
 test-rust-all:
@@ -80,15 +80,22 @@ check-docs: ## Every relative link and #anchor in the Markdown files resolves
 fmt-check: ## cargo fmt --check on every crate
 	cargo fmt --all -- --check
 
-# Dependencies point one way: no cycle between modules; the domain (src/chat) uses no adapter or edge.
+# Dependencies point one way: no cycle between modules; the domains (src/chat, src/push) use no adapter or edge.
 MODULE_ROOTS := src emulator/src bench/src runtime-api/src
 .PHONY: check-modules
 check-modules: ## No cycle between the modules of any crate, and the function's domain depends on nothing outside it
-	python3 scripts/check-module-deps.py $(MODULE_ROOTS) --domain=src=chat,availability
+	python3 scripts/check-module-deps.py $(MODULE_ROOTS) --domain=src=chat,availability,push
 
 .PHONY: check-features
 check-features: ## Every member resolves its dependencies' features as the workspace does (workspace-hack/ complete)
 	python3 scripts/check-features.py
+
+# tests/model/members.toml lists every input member of the AWS operations the function calls and the
+# emulator serves, as supported (where) or not accepted (why); bumping botocore names what AWS added.
+.PHONY: check-members
+check-members: $(VENV)/.installed ## Every input member of the operations called or emulated is supported or listed with a reason (botocore models)
+	$(VENV_BIN)/python tests/model/check_members.py
+	$(VENV_BIN)/python -m unittest discover --start-directory tests/model --pattern 'test_*.py'
 
 .PHONY: clippy
 clippy: ## cargo clippy on every crate and target, warnings are errors

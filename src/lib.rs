@@ -6,6 +6,8 @@
 //!   outside itself;
 //! - [`availability`]: the domain of "can a customer chat now": hours, agents, the cache, its port
 //!   (it may use `chat`, nothing else);
+//! - [`push`]: the domain of push notifications for mobile chats, and its port to Connect; it uses
+//!   only [`chat`];
 //! - [`auth`]: signed customers: the website's token, verified;
 //! - [`connect`]: the adapter that implements the port with `aws-sdk-connect`;
 //! - [`secrets`]: the adapter that reads the deployment's secret from Secrets Manager at cold start;
@@ -31,5 +33,6 @@ pub mod chat;
 pub mod config;
 pub mod connect;
 pub mod http;
+pub mod push;
 pub mod secrets;
 pub mod telemetry;

@@ -5,8 +5,8 @@ use lambda_runtime::{Error, LambdaEvent, Runtime, layers::TracingLayer, service_
 use serde_json::Value;
 use start_chat::config::Settings;
 use start_chat::connect::{
-    SdkAvailabilitySource, SdkChatStarter, availability_client, aws_config, connect_client,
-    warm_connection,
+    SdkAvailabilitySource, SdkChatStarter, SdkPushRegistrations, availability_client, aws_config,
+    connect_client, warm_connection,
 };
 use start_chat::http::{ChatHandler, ProxyResponse};
 use start_chat::secrets::read_secret;
@@ -57,18 +57,24 @@ async fn main() -> ExitCode {
         Ok(function_name) => Metrics::embedded(&config.metrics_namespace, function_name),
         Err(_) => Metrics::disabled(),
     };
+    // Push registrations share the start's client: its retries, timeouts and connection.
+    let push = config
+        .push
+        .map(|policy| (policy, SdkPushRegistrations::new(client.clone())));
     // The runtime requires the service's futures to be `'static`; leaking the handler once (it lives as
     // long as the process anyway) lets every invocation borrow it instead of cloning or reference-counting.
-    let handler: &'static ChatHandler<SdkChatStarter, SdkAvailabilitySource> = Box::leak(Box::new(
-        ChatHandler::new(
-            config.http,
-            config.policy,
-            config.customer_tokens,
-            SdkChatStarter::new(client),
-            metrics,
-        )
-        .with_availability(availability),
-    ));
+    let handler: &'static ChatHandler<SdkChatStarter, SdkAvailabilitySource, SdkPushRegistrations> =
+        Box::leak(Box::new(
+            ChatHandler::new(
+                config.http,
+                config.policy,
+                config.customer_tokens,
+                SdkChatStarter::new(client),
+                metrics,
+            )
+            .with_availability(availability)
+            .with_push(push),
+        ));
 
     let service = service_fn(move |event: LambdaEvent<Value>| async move {
         let response = handler

@@ -11,7 +11,6 @@ pub const ATTRIBUTES_TOTAL_BYTES: usize = 32_768;
 const ATTRIBUTE_COUNT: usize = 32;
 const DISPLAY_NAME_CHARS: usize = 256;
 const MESSAGE_CHARS: usize = 16_384;
-const CUSTOMER_ID_CHARS: usize = 128;
 const CONTENT_TYPES: [&str; 5] = [
     "text/plain",
     "text/markdown",
@@ -114,7 +113,8 @@ pub fn maximal_attributes() -> Map<String, Value> {
 /// The body of the maximal valid request: every StartChatContact member the widget may send, each
 /// string at its length limit, 32 KiB of attributes; the ClientToken is a placeholder filled in per
 /// invocation. Contact linkage (`RelatedContactId`, `PersistentChat`) needs a continuation token the
-/// browser got from an earlier chat, so the maximal request of an anonymous customer has none.
+/// browser got from an earlier chat, and an anonymous browser's `CustomerId` is refused by default, so
+/// the maximal request of an anonymous customer has neither.
 pub fn maximal_body() -> Value {
     json!({
         "InstanceId": LOCAL_INSTANCE_ID,
@@ -128,7 +128,6 @@ pub fn maximal_body() -> Value {
         "SupportedMessagingContentTypes": CONTENT_TYPES,
         "ChatDurationInMinutes": 10_080,
         "ClientToken": TOKEN_SLOT,
-        "CustomerId": text("customer-1001-", CUSTOMER_ID_CHARS),
         "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}},
         "DisconnectOnCustomerExit": ["AGENT"],
         "ConnectionTypes": ["WEBSOCKET", "CONNECTION_CREDENTIALS"],
@@ -204,7 +203,6 @@ mod tests {
         };
         assert_eq!(chars("/ParticipantDetails/DisplayName"), 256);
         assert_eq!(chars("/InitialMessage/Content"), 16_384);
-        assert_eq!(chars("/CustomerId"), 128);
         assert_eq!(body["ClientToken"], "01234567-89ab-4cde-af00-00000000002a");
     }
 

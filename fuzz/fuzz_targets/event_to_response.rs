@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use test_support::oracle::{
     Allowed, CODES_WITH_FIELDS, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS,
-    expected_allow_origin,
+    expected_allow, expected_allow_origin,
 };
 use test_support::spec;
 
@@ -185,8 +185,11 @@ fn connect_answer(kind: ConnectFailureKind) -> (u16, &'static str) {
         ConnectFailureKind::NotFound => (404, "CHAT_RESOURCE_NOT_FOUND"),
         ConnectFailureKind::Throttled => (429, "TOO_MANY_REQUESTS"),
         ConnectFailureKind::ChatLimitExceeded => (429, "CHAT_LIMIT_EXCEEDED"),
+        ConnectFailureKind::QuotaExceeded => (429, "SERVICE_QUOTA_EXCEEDED"),
         ConnectFailureKind::Misconfigured => (502, "SERVICE_MISCONFIGURED"),
-        ConnectFailureKind::ServiceError | ConnectFailureKind::InvalidResponse => (502, "UPSTREAM_ERROR"),
+        ConnectFailureKind::ServiceError | ConnectFailureKind::InvalidResponse => {
+            (502, "UPSTREAM_ERROR")
+        }
         ConnectFailureKind::Unavailable => (503, "SERVICE_UNAVAILABLE"),
         ConnectFailureKind::Timeout => (504, "UPSTREAM_TIMEOUT"),
     }
@@ -285,7 +288,7 @@ fn check(
     let body = document.get("body").and_then(Value::as_str);
     if status == 204 {
         assert!(body.is_none(), "{document}");
-        assert_eq!(header("allow"), Some("GET, POST, OPTIONS"), "{document}");
+        assert_eq!(header("allow"), Some(expected_allow(event)), "{document}");
         assert!(connect.is_none(), "a preflight reached Connect");
         return;
     }
@@ -386,7 +389,7 @@ fn check(
         _ => panic!("fields and fieldCount must come together: {body}"),
     }
     if status == 405 {
-        assert_eq!(header("allow"), Some("GET, POST, OPTIONS"), "{document}");
+        assert_eq!(header("allow"), Some(expected_allow(event)), "{document}");
     }
     if status == 401 {
         assert_eq!(header("www-authenticate"), Some("Bearer"), "{document}");

@@ -6,6 +6,7 @@
 //! either way. The token is never logged and never echoed.
 
 use crate::chat::{FieldError, VerifiedCustomer};
+use crate::push::ContactVoucher;
 use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -37,6 +38,7 @@ pub enum TokenError {
 }
 
 /// The keys (and audience) tokens are checked against; built once at cold start.
+#[derive(Clone)]
 pub struct CustomerTokenVerifier {
     keys: Vec<hmac::Key>,
     audience: Option<String>,
@@ -79,12 +81,32 @@ impl CustomerTokenVerifier {
         })
     }
 
-    /// The customer the request's `Authorization` header vouches for.
+    /// The customer the request's `Authorization` header vouches for, for a chat's start.
     pub fn verify(
         &self,
         authorization: Option<&str>,
         now: SystemTime,
     ) -> Result<VerifiedCustomer, TokenError> {
+        let claims = self.verified_claims(authorization, now)?;
+        VerifiedCustomer::from_claims(&claims).map_err(TokenError::ClaimsInvalid)
+    }
+
+    /// The contact the request's token vouches for (its `contactId` claim), for the push routes.
+    pub fn verify_contact(
+        &self,
+        authorization: Option<&str>,
+        now: SystemTime,
+    ) -> Result<ContactVoucher, TokenError> {
+        let claims = self.verified_claims(authorization, now)?;
+        ContactVoucher::from_claims(&claims).map_err(TokenError::ClaimsInvalid)
+    }
+
+    /// The claims of a token that passed every check but the claims' own rules.
+    fn verified_claims(
+        &self,
+        authorization: Option<&str>,
+        now: SystemTime,
+    ) -> Result<Map<String, Value>, TokenError> {
         let token = bearer_token(authorization.ok_or(TokenError::Missing)?)?;
         if token.len() > TOKEN_BYTES_MAX {
             return Err(TokenError::TooLarge);
@@ -108,7 +130,7 @@ impl CustomerTokenVerifier {
         let claims = decode_object(claims)?;
         self.check_times(&claims, now)?;
         self.check_audience(&claims)?;
-        VerifiedCustomer::from_claims(&claims).map_err(TokenError::ClaimsInvalid)
+        Ok(claims)
     }
 
     fn check_times(&self, claims: &Map<String, Value>, now: SystemTime) -> Result<(), TokenError> {

@@ -21,6 +21,7 @@ pub struct StartChatCommand {
     pub(super) segment_attributes: BTreeMap<String, SegmentValue>,
     pub(super) disconnect_agent_on_customer_exit: bool,
     pub(super) connection_types: Vec<ConnectionType>,
+    pub(super) response_mode: Option<ResponseMode>,
 }
 
 impl StartChatCommand {
@@ -69,6 +70,10 @@ impl StartChatCommand {
     }
     pub fn connection_types(&self) -> &[ConnectionType] {
         &self.connection_types
+    }
+    /// `ParticipantConfiguration.ResponseMode`: how an AI agent's replies reach the customer.
+    pub fn response_mode(&self) -> Option<ResponseMode> {
+        self.response_mode
     }
     /// The widget turns Markdown rendering on when the chat supports `text/markdown`.
     pub fn supports_markdown(&self) -> bool {
@@ -161,6 +166,26 @@ impl ConnectionType {
         match self {
             Self::Websocket => "WEBSOCKET",
             Self::ConnectionCredentials => "CONNECTION_CREDENTIALS",
+        }
+    }
+}
+
+/// How the customer receives an AI agent's replies (`ParticipantConfiguration.ResponseMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseMode {
+    /// Each reply whole, as a human agent's.
+    Complete,
+    /// Replies streamed as they are generated; the client must render partial messages.
+    Incremental,
+}
+
+impl ResponseMode {
+    pub const ALL: [Self; 2] = [Self::Incremental, Self::Complete];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Complete => "COMPLETE",
+            Self::Incremental => "INCREMENTAL",
         }
     }
 }

@@ -82,6 +82,7 @@ fn command_digest(command: &StartChatCommand) -> digest::Digest {
         segment_attributes,
         disconnect_agent_on_customer_exit,
         connection_types,
+        response_mode,
     } = command;
     let mut digest = CommandDigest::new();
     digest.field("instance", instance_id.as_bytes());
@@ -127,6 +128,9 @@ fn command_digest(command: &StartChatCommand) -> digest::Digest {
     );
     for connection_type in connection_types {
         digest.field("connection", connection_type.as_str().as_bytes());
+    }
+    if let Some(mode) = response_mode {
+        digest.field("response-mode", mode.as_str().as_bytes());
     }
     digest.0.finish()
 }

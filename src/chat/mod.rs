@@ -24,12 +24,13 @@ mod started;
 mod strict_json;
 
 pub use command::{
-    ChatMessage, ConnectionType, ContentType, PersistentChat, RehydrationType, SegmentValue,
-    StartChatCommand,
+    ChatMessage, ConnectionType, ContentType, PersistentChat, RehydrationType, ResponseMode,
+    SegmentValue, StartChatCommand,
 };
 pub use continuation::{ContinuationRefusal, ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
 pub use display_name::display_name_problem;
 pub use field::FieldError;
+pub(crate) use idempotency::random_uuid;
 pub use limits::CHAT_DURATION_MINUTES_RANGE;
 pub use names::{KEY_CHARS, is_key, is_uuid};
 pub use policy::{

@@ -9,7 +9,7 @@ pub trait ChatStarter: Send + Sync {
     ) -> impl Future<Output = Result<StartedChat, ConnectFailure>> + Send;
 }
 
-/// Why Amazon Connect did not start the chat, in the terms the API answers with.
+/// Why Amazon Connect did not do what was asked, in the terms the API answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectFailureKind {
     /// InvalidRequestException / InvalidParameterException: the request passed our checks but not Connect's.
@@ -20,6 +20,8 @@ pub enum ConnectFailureKind {
     Throttled,
     /// LimitExceededException: the quota of concurrent active chats.
     ChatLimitExceeded,
+    /// ServiceQuotaExceededException: another quota of the instance (push registrations, for one).
+    QuotaExceeded,
     /// Access denied, bad or expired credentials, signature errors: our deployment is misconfigured.
     Misconfigured,
     /// Connect answered with a server error (InternalServiceException, other 5xx).
@@ -33,11 +35,12 @@ pub enum ConnectFailureKind {
 }
 
 impl ConnectFailureKind {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Rejected,
         Self::NotFound,
         Self::Throttled,
         Self::ChatLimitExceeded,
+        Self::QuotaExceeded,
         Self::Misconfigured,
         Self::ServiceError,
         Self::Unavailable,
@@ -52,6 +55,7 @@ impl ConnectFailureKind {
             Self::NotFound => "NotFound",
             Self::Throttled => "Throttled",
             Self::ChatLimitExceeded => "ChatLimitExceeded",
+            Self::QuotaExceeded => "QuotaExceeded",
             Self::Misconfigured => "Misconfigured",
             Self::ServiceError => "ServiceError",
             Self::Unavailable => "Unavailable",
@@ -61,7 +65,8 @@ impl ConnectFailureKind {
     }
 }
 
-/// A failed StartChatContact call: the kind decides the HTTP answer; the rest is for the log only.
+/// A failed call to Amazon Connect (StartChatContact, or a push registration's): the kind decides the
+/// HTTP answer; the rest is for the log only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectFailure {
     pub kind: ConnectFailureKind,

@@ -15,6 +15,8 @@ fn settings() -> PolicySettings {
     settings.allowed_contact_flow_ids = vec![SALES_FLOW.to_owned()];
     settings.contact_flow_aliases = vec![("sales".to_owned(), SALES_FLOW.to_owned())];
     settings.allow_persistent_chat = true;
+    settings.allow_customer_id = true;
+    settings.allow_incremental_responses = true;
     settings
         .allowed_segment_attribute_keys
         .push("connect:Custom".to_owned());
@@ -105,8 +107,10 @@ fn everything_the_widget_and_the_api_send_is_carried_into_the_command() {
         "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebChat"}},
         "DisconnectOnCustomerExit": ["AGENT"],
         "ConnectionTypes": ["WEBSOCKET", "CONNECTION_CREDENTIALS"],
+        "ParticipantConfiguration": {"ResponseMode": "INCREMENTAL"},
     }));
     assert_eq!(command.contact_flow_id(), SALES_FLOW);
+    assert_eq!(command.response_mode(), Some(ResponseMode::Incremental));
     assert_eq!(command.attributes().len(), 3);
     assert_eq!(command.attributes()["order-id_2"], "");
     assert_eq!(
@@ -581,15 +585,79 @@ fn only_allowed_segment_attribute_keys_reach_connect() {
 }
 
 #[test]
-fn a_customer_id_can_be_refused() {
-    let mut strict = settings();
-    strict.allow_customer_id = false;
+fn a_browsers_customer_id_is_refused_unless_the_operator_allows_it() {
+    // The default: an anonymous browser's CustomerId would make Customer Profiles show that customer's
+    // profile to the agent.
+    let strict = PolicySettings::new(INSTANCE, FLOW);
+    assert!(!strict.allow_customer_id);
     let claimed = with(minimal(), "CustomerId", json!("customer-42"));
     match authorize(&policy_with(strict), claimed.clone()) {
-        Err(Rejection::Invalid(errors)) => assert_eq!(errors[0].path, "CustomerId"),
+        Err(Rejection::Invalid(errors)) => assert_eq!(
+            errors,
+            [FieldError::new(
+                "CustomerId",
+                "is not accepted from browsers by this service (it would be an unverified claim)"
+            )]
+        ),
         other => panic!("{other:?}"),
     }
     assert_eq!(accepted(claimed).customer_id(), Some("customer-42"));
+}
+
+#[test]
+fn streamed_replies_only_where_the_operator_allows_them() {
+    let configured = |mode: &str| {
+        with(
+            minimal(),
+            "ParticipantConfiguration",
+            json!({ "ResponseMode": mode }),
+        )
+    };
+    let strict = policy_with(PolicySettings::new(INSTANCE, FLOW));
+    let complete = authorize(&strict, configured("COMPLETE")).expect("COMPLETE is always accepted");
+    assert_eq!(complete.response_mode(), Some(ResponseMode::Complete));
+    assert_eq!(
+        authorize(&strict, minimal())
+            .expect("accepted")
+            .response_mode(),
+        None
+    );
+    match authorize(&strict, configured("INCREMENTAL")) {
+        Err(Rejection::Invalid(errors)) => {
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].path, "ParticipantConfiguration.ResponseMode");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        accepted(configured("INCREMENTAL")).response_mode(),
+        Some(ResponseMode::Incremental)
+    );
+    assert_eq!(
+        accepted(with(minimal(), "ParticipantConfiguration", json!({}))).response_mode(),
+        None
+    );
+    for (bad, path) in [
+        (
+            configured("incremental"),
+            "ParticipantConfiguration.ResponseMode",
+        ),
+        (configured(""), "ParticipantConfiguration.ResponseMode"),
+        (
+            with(
+                minimal(),
+                "ParticipantConfiguration",
+                json!({"ResponseMode": 1}),
+            ),
+            "ParticipantConfiguration.ResponseMode",
+        ),
+        (
+            with(minimal(), "ParticipantConfiguration", json!("INCREMENTAL")),
+            "ParticipantConfiguration",
+        ),
+    ] {
+        assert_eq!(rejected_paths(bad), [path]);
+    }
 }
 
 #[test]
@@ -732,6 +800,7 @@ fn members(command: &StartChatCommand) -> Vec<(&'static str, String)> {
         segment_attributes,
         disconnect_agent_on_customer_exit,
         connection_types,
+        response_mode,
     } = command;
     vec![
         ("instance_id", format!("{instance_id:?}")),
@@ -756,6 +825,7 @@ fn members(command: &StartChatCommand) -> Vec<(&'static str, String)> {
             format!("{disconnect_agent_on_customer_exit:?}"),
         ),
         ("connection_types", format!("{connection_types:?}")),
+        ("response_mode", format!("{response_mode:?}")),
     ]
 }
 
@@ -864,6 +934,22 @@ fn changing_any_one_member_alone_changes_connects_token() {
         (
             "connection_types",
             with(base.clone(), "ConnectionTypes", json!(["WEBSOCKET"])),
+        ),
+        (
+            "response_mode",
+            with(
+                base.clone(),
+                "ParticipantConfiguration",
+                json!({"ResponseMode": "COMPLETE"}),
+            ),
+        ),
+        (
+            "response_mode",
+            with(
+                base.clone(),
+                "ParticipantConfiguration",
+                json!({"ResponseMode": "INCREMENTAL"}),
+            ),
         ),
     ];
     let base_command = authorize(&policy, base).expect("accepted");

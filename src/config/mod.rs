@@ -1,16 +1,17 @@
 //! The function's configuration, read once from the environment at cold start. A bad value stops the
 //! function with a message naming the variable, rather than surfacing later as a failed chat. Every
 //! variable is documented in the README; an empty value counts as unset (CloudFormation passes "" for
-//! empty parameters). Each file here reads one area: `policy.rs` (the chat policy), `http.rs` (origins,
-//! body size), `connect.rs` (the Connect call), `availability.rs` (availability and refusing closed
-//! starts), `secrets.rs` (the server secret and signing keys), `telemetry.rs` (logs and metrics);
-//! `env.rs` holds the reading rules they share.
+//! empty parameters). Each file here reads one area: `policy.rs` (the chat policy), `push.rs` (push
+//! notifications), `http.rs` (origins, body size), `connect.rs` (the Connect call), `availability.rs`
+//! (availability and refusing closed starts), `secrets.rs` (the server secret and signing keys),
+//! `telemetry.rs` (logs and metrics); `env.rs` holds the reading rules they share.
 
 mod availability;
 mod connect;
 mod env;
 mod http;
 mod policy;
+mod push;
 mod secrets;
 mod telemetry;
 
@@ -23,6 +24,7 @@ use crate::availability::AvailabilitySettings;
 use crate::chat::{ChatPolicy, PolicySettings};
 use crate::connect::ConnectSettings;
 use crate::http::HttpSettings;
+use crate::push::PushPolicy;
 use crate::secrets::SecretValues;
 use crate::telemetry::LogSettings;
 use env::{Env, problem};
@@ -37,6 +39,8 @@ pub struct Settings {
     jwt_audience: Option<String>,
     /// `SIGNED_CUSTOMERS=true`: starting without signing keys is a mistake, not an open door.
     signed_customers_required: bool,
+    /// `PUSH_APPLICATION_ARN`: push notifications for mobile chats are on.
+    push_application_arn: Option<String>,
     pub http: HttpSettings,
     pub connect: ConnectSettings,
     /// `None`: availability is off (`AVAILABILITY_QUEUES` unset).
@@ -52,6 +56,8 @@ pub struct Config {
     pub policy: ChatPolicy,
     /// Present when customers are signed.
     pub customer_tokens: Option<CustomerTokenVerifier>,
+    /// Present when push notifications are on.
+    pub push: Option<PushPolicy>,
     pub http: HttpSettings,
     pub connect: ConnectSettings,
     /// `None`: availability is off.
@@ -81,6 +87,7 @@ impl Settings {
             secrets: env.secret_source()?,
             jwt_audience: env.get("JWT_AUDIENCE"),
             signed_customers_required: env.boolean("SIGNED_CUSTOMERS", false)?,
+            push_application_arn: env.push_application_arn()?,
             http,
             connect,
             availability,
@@ -113,9 +120,14 @@ impl Settings {
                 "needs a server secret to sign continuation tokens (SECRET_ARN, or SERVER_SECRET locally), or signed customers",
             ));
         }
+        let push = self
+            .push_application_arn
+            .map(|arn| push::push_policy(arn, &policy, secrets.customer_tokens.is_some()))
+            .transpose()?;
         Ok(Config {
             policy: ChatPolicy::new(policy).map_err(policy_problem)?,
             customer_tokens: secrets.customer_tokens,
+            push,
             http: self.http,
             connect: self.connect,
             availability: self.availability,

@@ -55,7 +55,9 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         }
         settings.max_chat_duration_minutes = self.chat_duration()?;
         settings.allow_persistent_chat = self.boolean("ALLOW_PERSISTENT_CHAT", false)?;
-        settings.allow_customer_id = self.boolean("ALLOW_CUSTOMER_ID", true)?;
+        settings.allow_customer_id = self.boolean("ALLOW_CUSTOMER_ID", false)?;
+        settings.allow_incremental_responses =
+            self.boolean("ALLOW_INCREMENTAL_RESPONSES", false)?;
         settings.continuation_token_lifetime = Duration::from_secs(
             3600 * self.number(
                 "CONTINUATION_TOKEN_TTL_HOURS",

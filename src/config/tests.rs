@@ -47,7 +47,8 @@ fn the_two_required_ids_are_enough_and_defaults_are_strict() {
     let defaults = settings(&[]);
     assert!(defaults.allowed_contact_flow_ids.is_empty());
     assert_eq!(defaults.allowed_segment_attribute_keys, ["connect:Subtype"]);
-    assert!(defaults.allow_customer_id);
+    assert!(!defaults.allow_customer_id);
+    assert!(!defaults.allow_incremental_responses);
     assert_eq!(defaults.max_chat_duration_minutes, 1500);
     assert_eq!(
         config.http.origins.allowed,
@@ -62,6 +63,19 @@ fn the_two_required_ids_are_enough_and_defaults_are_strict() {
     assert_eq!(config.metrics_namespace, "StartChat");
     assert!(!config.policy.allows_persistent_chat());
     assert_eq!(defaults.default_content_types, [ContentType::Plain]);
+}
+
+#[test]
+fn customer_ids_and_streamed_replies_are_switched_on_by_name() {
+    let on = settings(&[
+        ("ALLOW_CUSTOMER_ID", "true"),
+        ("ALLOW_INCREMENTAL_RESPONSES", "TRUE"),
+    ]);
+    assert!(on.allow_customer_id && on.allow_incremental_responses);
+    assert_eq!(
+        failing_variable(&[("ALLOW_INCREMENTAL_RESPONSES", "yes")]),
+        "ALLOW_INCREMENTAL_RESPONSES"
+    );
 }
 
 #[test]
@@ -314,5 +328,52 @@ fn secrets_come_from_secrets_manager_or_for_local_runs_from_the_environment() {
             ),
         ])
         .is_ok()
+    );
+}
+
+#[test]
+fn push_notifications_need_an_application_and_a_way_to_prove_a_chat() {
+    const APP: &str = "arn:aws:mobiletargeting:us-east-1:123456789012:apps/0123456789abcdef";
+    const SECRET: &str = "a-local-server-secret-of-32-bytes-or-more";
+    assert!(load(&[]).expect("push is optional").push.is_none());
+    let anonymous = load(&[("PUSH_APPLICATION_ARN", APP), ("SERVER_SECRET", SECRET)]);
+    assert!(
+        anonymous
+            .expect("a secret signs continuation tokens")
+            .push
+            .is_some()
+    );
+    let signed = load(&[
+        ("PUSH_APPLICATION_ARN", APP),
+        (
+            "JWT_SIGNING_KEYS",
+            "a-website-signing-key-of-32-bytes-or-more",
+        ),
+    ]);
+    assert!(
+        signed
+            .expect("signed customers vouch for their chat")
+            .push
+            .is_some()
+    );
+    let error = load(&[("PUSH_APPLICATION_ARN", APP)]).expect_err("no proof possible");
+    assert_eq!(error.variable, "PUSH_APPLICATION_ARN");
+    assert!(error.problem.contains("server secret"), "{}", error.problem);
+    for bad in [
+        "arn:aws:connect:us-east-1:123456789012:instance/x",
+        "0123456789abcdef",
+        "arn:aws:mobiletargeting:us-east-1:123456789012:apps/",
+    ] {
+        assert_eq!(
+            failing_variable(&[("PUSH_APPLICATION_ARN", bad), ("SERVER_SECRET", SECRET)]),
+            "PUSH_APPLICATION_ARN",
+            "{bad}"
+        );
+    }
+    assert!(
+        load(&[("PUSH_APPLICATION_ARN", " "), ("SERVER_SECRET", SECRET)])
+            .expect("empty is unset")
+            .push
+            .is_none()
     );
 }

@@ -3,7 +3,8 @@
 use super::errors::classify;
 use crate::chat::{
     ChatStarter, ConnectFailure, ConnectFailureKind, ConnectionCredentials, ConnectionType,
-    RehydrationType, Secret, SegmentValue, StartChatCommand, StartedChat, WebsocketDetails,
+    RehydrationType, ResponseMode, Secret, SegmentValue, StartChatCommand, StartedChat,
+    WebsocketDetails,
 };
 use aws_sdk_connect::Client;
 use aws_sdk_connect::operation::start_chat_contact::StartChatContactOutput;
@@ -84,6 +85,16 @@ impl ChatStarter for SdkChatStarter {
         if command.disconnect_agent_on_customer_exit() {
             call = call
                 .disconnect_on_customer_exit(types::DisconnectOnCustomerExitParticipantType::Agent);
+        }
+        if let Some(mode) = command.response_mode() {
+            call = call.participant_configuration(
+                types::ParticipantConfiguration::builder()
+                    .response_mode(match mode {
+                        ResponseMode::Complete => types::ResponseMode::Complete,
+                        ResponseMode::Incremental => types::ResponseMode::Incremental,
+                    })
+                    .build(),
+            );
         }
         for connection_type in command.connection_types() {
             call = call.connection_types(match connection_type {

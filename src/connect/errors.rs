@@ -1,4 +1,6 @@
-//! SDK errors become [`ConnectFailure`]s: the kind decides what the browser is told, the rest is logged.
+//! SDK errors become [`ConnectFailure`]s: the kind decides what the caller is told, the rest is logged.
+//! One classification for every operation the function calls: the error codes Connect's models list
+//! for them, then the ones any AWS API can answer, then the HTTP status.
 
 use crate::chat::{ConnectFailure, ConnectFailureKind};
 use aws_sdk_connect::config::http::HttpResponse;
@@ -46,6 +48,7 @@ fn service_failure_kind(code: Option<&str>, status: u16) -> ConnectFailureKind {
         }
         Some("ResourceNotFoundException") => ConnectFailureKind::NotFound,
         Some("LimitExceededException") => ConnectFailureKind::ChatLimitExceeded,
+        Some("ServiceQuotaExceededException") => ConnectFailureKind::QuotaExceeded,
         Some("InternalServiceException") => ConnectFailureKind::ServiceError,
         Some(
             "ThrottlingException"

@@ -1,26 +1,29 @@
-//! The one place a failed request becomes an HTTP answer. For each refusal ([`ApiError`]) and each way
-//! Amazon Connect can fail ([`ConnectFailureKind`]) one row decides the status, the stable code, the
-//! message, `Retry-After`, the metric it counts in and the level it is logged at. The matches have no
-//! wildcard, so a new refusal or failure kind does not compile until it has a row here.
+//! The one place a failed request becomes an HTTP answer. For each refusal ([`ApiError`]; the domains'
+//! verdicts in `refusals.rs`, the token's in `token.rs`, a closed entry point's in `closed.rs`) and each
+//! way Amazon Connect can fail
+//! ([`ConnectFailureKind`]) one row decides the status, the stable code, the message, `Retry-After`, the
+//! metric it counts in and the level it is logged at. The matches have no wildcard, so a new refusal or
+//! failure kind does not compile until it has a row here.
 //!
 //! Every answer has the body `{"error":{"code","message","fields"?,"fieldCount"?,"requestId"}}`, with
 //! CORS. Internal details (AWS messages, codes, Connect's request ids) are logged by telemetry and never
 //! appear here.
 
 mod closed;
+mod refusals;
 mod token;
 
 pub use closed::Closed;
 
+use super::connect_call::ConnectCall;
 use super::cors::OriginCheck;
 use super::error::ApiError;
 use super::event::EventError;
 use super::message::HttpResponse;
 use super::response::json_response;
-use crate::chat::{
-    ConnectFailure, ConnectFailureKind, ContinuationRefusal, FieldError, LinkRefusal, Rejection,
-};
+use crate::chat::{ConnectFailure, ConnectFailureKind, FieldError};
 use crate::telemetry::RequestMetric;
+use refusals::{push_rejection_refusal, rejection_refusal};
 use serde::Serialize;
 use std::borrow::Cow;
 use tracing::Level;
@@ -158,6 +161,19 @@ impl<'a> ErrorAnswer<'a> {
                 opens_at,
                 retry_after_seconds,
             } => closed::chat_closed(*reason, *opens_at, *retry_after_seconds),
+            ApiError::PushNotificationsDisabled => refused(
+                404,
+                "PUSH_NOTIFICATIONS_DISABLED",
+                RequestMetric::RefusedPolicy,
+                "Push notifications are not configured on this service.",
+            ),
+            ApiError::NotFound => refused(
+                404,
+                "NOT_FOUND",
+                RefusedValidation,
+                "No resource has this path.",
+            ),
+            ApiError::PushRejected(rejection) => push_rejection_refusal(rejection),
         };
         ErrorAnswer {
             fields: error.fields(),
@@ -165,15 +181,25 @@ impl<'a> ErrorAnswer<'a> {
         }
     }
 
-    /// A StartChatContact call that did not start the chat: only the kind decides the answer.
-    pub fn connect(failure: &ConnectFailure) -> Self {
-        use RequestMetric::{ConnectChatLimit, ConnectFailed, ConnectRejected, ConnectThrottled};
+    /// A call to Amazon Connect that failed: the kind decides the answer; the call only its message.
+    pub fn connect(failure: &ConnectFailure, call: ConnectCall) -> Self {
+        use RequestMetric::{
+            ConnectChatLimit, ConnectFailed, ConnectQuotaExceeded, ConnectRejected,
+            ConnectThrottled,
+        };
+        let start = call == ConnectCall::StartChatContact;
+        let message = |for_start: &'static str, for_push: &'static str| {
+            if start { for_start } else { for_push }
+        };
         match failure.kind {
             // Connect judged the request itself: the caller's problem, not an outage.
             ConnectFailureKind::Rejected => connect(
                 400,
                 "CHAT_REQUEST_REJECTED",
-                "Amazon Connect did not accept the chat request.",
+                message(
+                    "Amazon Connect did not accept the chat request.",
+                    "Amazon Connect did not accept the request.",
+                ),
                 None,
                 ConnectRejected,
                 Level::WARN,
@@ -181,7 +207,10 @@ impl<'a> ErrorAnswer<'a> {
             ConnectFailureKind::NotFound => connect(
                 404,
                 "CHAT_RESOURCE_NOT_FOUND",
-                "The contact flow, instance or previous contact was not found.",
+                message(
+                    "The contact flow, instance or previous contact was not found.",
+                    "The chat, its registration or the push application was not found (an ended chat takes no registrations).",
+                ),
                 None,
                 ConnectRejected,
                 Level::WARN,
@@ -190,7 +219,10 @@ impl<'a> ErrorAnswer<'a> {
             ConnectFailureKind::Throttled => connect(
                 429,
                 "TOO_MANY_REQUESTS",
-                "Too many chats are being started; retry shortly.",
+                message(
+                    "Too many chats are being started; retry shortly.",
+                    "Too many requests reach Amazon Connect; retry shortly.",
+                ),
                 Some("1"),
                 ConnectThrottled,
                 Level::WARN,
@@ -202,6 +234,15 @@ impl<'a> ErrorAnswer<'a> {
                 "The contact centre has too many active chats; retry later.",
                 Some("30"),
                 ConnectChatLimit,
+                Level::WARN,
+            ),
+            // A count Connect caps (push registrations, for one) frees up as chats end.
+            ConnectFailureKind::QuotaExceeded => connect(
+                429,
+                "SERVICE_QUOTA_EXCEEDED",
+                "An Amazon Connect quota is used up; retry later.",
+                Some("30"),
+                ConnectQuotaExceeded,
                 Level::WARN,
             ),
             // Retrying cannot fix our own deployment.
@@ -218,7 +259,10 @@ impl<'a> ErrorAnswer<'a> {
             ConnectFailureKind::ServiceError | ConnectFailureKind::InvalidResponse => connect(
                 502,
                 "UPSTREAM_ERROR",
-                "Amazon Connect failed to start the chat; retry shortly.",
+                message(
+                    "Amazon Connect failed to start the chat; retry shortly.",
+                    "Amazon Connect failed; retry shortly.",
+                ),
                 Some("1"),
                 ConnectFailed,
                 Level::ERROR,
@@ -273,83 +317,6 @@ impl<'a> ErrorAnswer<'a> {
         response
     }
 }
-
-/// The domain's verdicts: invalid fields (400), or outside the policy (403).
-fn rejection_refusal(rejection: &Rejection) -> ErrorAnswer<'static> {
-    use RequestMetric::{RefusedPolicy, RefusedValidation};
-    match rejection {
-        Rejection::InvalidJson(detail) => refused(
-            400,
-            "INVALID_JSON",
-            RefusedValidation,
-            format!("The body is not a valid JSON object: {detail}."),
-        ),
-        Rejection::Invalid(fields) => refused(
-            400,
-            "VALIDATION_FAILED",
-            RefusedValidation,
-            match fields.len() {
-                1 => "1 field is invalid.".into(),
-                count if count > LISTED_FIELDS_MAX => {
-                    format!("{count} fields are invalid; the first {LISTED_FIELDS_MAX} are listed.")
-                }
-                count => format!("{count} fields are invalid."),
-            },
-        ),
-        Rejection::InstanceNotAllowed => refused(
-            403,
-            "INSTANCE_NOT_ALLOWED",
-            RefusedPolicy,
-            "This Amazon Connect instance may not be used from here.",
-        ),
-        Rejection::ContactFlowNotAllowed => refused(
-            403,
-            "CONTACT_FLOW_NOT_ALLOWED",
-            RefusedPolicy,
-            "This contact flow may not be started from here.",
-        ),
-        Rejection::PersistentChatNotAllowed(refusal) => refused(
-            403,
-            "PERSISTENT_CHAT_NOT_ALLOWED",
-            RefusedPolicy,
-            match refusal {
-                LinkRefusal::SwitchedOff => "Persistent chats are switched off.",
-                LinkRefusal::SignedOnly => SIGNED_ONLY,
-            },
-        ),
-        Rejection::RelatedContactNotAllowed(refusal) => refused(
-            403,
-            "RELATED_CONTACT_NOT_ALLOWED",
-            RefusedPolicy,
-            match refusal {
-                LinkRefusal::SwitchedOff => "Linking a chat to another contact is switched off.",
-                LinkRefusal::SignedOnly => SIGNED_ONLY,
-            },
-        ),
-        Rejection::ContinuationTokenRequired => refused(
-            403,
-            "CONTINUATION_TOKEN_REQUIRED",
-            RefusedPolicy,
-            "Continuing or linking a chat needs the ContinuationToken its start answered with.",
-        ),
-        Rejection::ContinuationTokenInvalid(refusal) => refused(
-            403,
-            "CONTINUATION_TOKEN_INVALID",
-            RefusedPolicy,
-            match refusal {
-                ContinuationRefusal::Expired => "The ContinuationToken has expired.",
-                ContinuationRefusal::OtherContact => {
-                    "The ContinuationToken was given for another chat."
-                }
-                ContinuationRefusal::Forged => {
-                    "The ContinuationToken is not one this service gave."
-                }
-            },
-        ),
-    }
-}
-
-const SIGNED_ONLY: &str = "Only the signed customer token may name a previous contact.";
 
 #[derive(Serialize)]
 struct ErrorBody<'a> {

@@ -4,8 +4,8 @@
 //! Written here rather than taken from `lambda_http`, whose conversion panics on inputs a caller controls
 //! (a `Host` with a space, a malformed `X-Forwarded-Proto`, a raw `"` in the query string, a body flagged
 //! base64 that is not): a panic aborts the process and API Gateway answers a bare 502 without CORS. Only
-//! the method, the headers and the body are read; the URL, host, query and scheme are not needed to start
-//! a chat and are ignored.
+//! the method, the path, the headers and the body are read; host, query and scheme are ignored. The path
+//! is kept as text whatever it holds: only its last segments choose the route.
 
 use super::message::{Headers, HttpRequest, HttpResponse, RequestBody};
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -29,9 +29,21 @@ pub fn request_from_event(event: &Value) -> Result<HttpRequest, EventError> {
         .ok_or(EventError::NotHttp)?;
     Ok(HttpRequest {
         method: method.to_owned(),
+        path: path(event),
         headers: headers(event),
         body: body(event),
     })
+}
+
+/// Payload 2.0 (HTTP API, function URLs): `rawPath`, the stage prefix included. Payload 1.0 (REST API):
+/// `path`, else the `resource` template. Anything else, or a path that is not a string, reads as `""`
+/// (the chat route).
+fn path(event: &Value) -> String {
+    ["rawPath", "path", "resource"]
+        .iter()
+        .find_map(|member| event.get(*member).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Payload 1.0 carries every value of a repeated header in `multiValueHeaders` and the last one in
@@ -218,6 +230,29 @@ mod tests {
                 Err(EventError::NotHttp),
                 "{event}"
             );
+        }
+    }
+
+    #[test]
+    fn the_path_comes_from_each_payload_format() {
+        for (event, path) in [
+            (
+                json!({"rawPath": "/prod/chat/push-registrations", "requestContext": {"http": {"method": "POST"}}}),
+                "/prod/chat/push-registrations",
+            ),
+            (
+                json!({"httpMethod": "DELETE", "path": "/chat/push-registrations/r-1", "resource": "/chat/push-registrations/{registrationId}"}),
+                "/chat/push-registrations/r-1",
+            ),
+            (
+                json!({"httpMethod": "POST", "resource": "/chat/push-registrations"}),
+                "/chat/push-registrations",
+            ),
+            (json!({"httpMethod": "POST", "path": 7}), ""),
+            (json!({"httpMethod": "POST"}), ""),
+        ] {
+            let request = request_from_event(&event).expect("a valid event");
+            assert_eq!(request.path, path, "{event}");
         }
     }
 

@@ -1,5 +1,5 @@
 //! The HTTP request and response as the handler sees them: what API Gateway or a function URL received,
-//! reduced to what this API reads (method, headers, body), and what it answers.
+//! reduced to what this API reads (method, path, headers, body), and what it answers.
 
 /// Header names are lowercase; a header sent several times keeps every value, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +38,8 @@ impl Headers {
 pub struct HttpRequest {
     /// As sent (HTTP methods are case-sensitive).
     pub method: String,
+    /// The URL path as the event gives it (stage prefix and all); only its tail is read (`route.rs`).
+    pub path: String,
     pub headers: Headers,
     pub body: RequestBody,
 }
@@ -60,9 +62,26 @@ impl HttpRequest {
     pub fn new(method: &str) -> Self {
         Self {
             method: method.to_owned(),
+            path: String::new(),
             headers: Headers::new(),
             body: RequestBody::default(),
         }
+    }
+
+    pub fn path(mut self, path: &str) -> Self {
+        self.path = path.to_owned();
+        self
+    }
+
+    /// The one `Authorization` header; two of them are passed on as one unreadable value, which the
+    /// token verifier refuses.
+    pub fn authorization(&self) -> Option<&str> {
+        let mut values = self.headers.get_all("authorization");
+        let first = values.next()?;
+        Some(match values.next() {
+            None => first,
+            Some(_) => "",
+        })
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {

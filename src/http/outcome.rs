@@ -2,14 +2,16 @@
 //! are made of, are both built from it (a failure's through its one [`ErrorAnswer`]).
 
 use super::availability_body::availability_response;
+use super::connect_call::ConnectCall;
 use super::cors::{OriginCheck, apply_preflight_headers, apply_response_headers};
 use super::error::ApiError;
 use super::error_answer::ErrorAnswer;
 use super::message::{HttpRequest, HttpResponse};
-use super::response::{FeaturePermissions, StartChatBody, json_response};
+use super::response::{FeaturePermissions, RegisteredBody, StartChatBody, json_response};
 use super::route::Route;
 use crate::availability::Availability;
 use crate::chat::{ConnectFailure, Secret, StartedChat};
+use crate::push::RegistrationId;
 use crate::telemetry::RequestResult;
 use std::time::Duration;
 
@@ -56,12 +58,19 @@ pub enum Outcome {
         features: FeaturePermissions,
         continuation_token: Option<Secret>,
     },
+    /// A device now gets the notifications of the chat `contact_id`.
+    PushRegistered {
+        registration_id: RegistrationId,
+        contact_id: String,
+    },
+    /// The registration is gone: no more notifications to that device.
+    PushRemoved { contact_id: String },
     /// Whether a customer can chat now, per entry point.
     Availability(Availability),
     /// Refused before Amazon Connect was called.
     Refused(ApiError),
-    /// Amazon Connect was called and did not start the chat.
-    ConnectFailed(ConnectFailure),
+    /// Amazon Connect was called and did not do what was asked.
+    ConnectFailed(ConnectFailure, ConnectCall),
 }
 
 impl Outcome {
@@ -100,6 +109,23 @@ impl Outcome {
                     contact_id: &chat.contact_id,
                 },
             ),
+            Self::PushRegistered {
+                registration_id,
+                contact_id,
+            } => (
+                json_response(200, &RegisteredBody::new(registration_id), origin),
+                RequestResult::PushRegistered { contact_id },
+            ),
+            Self::PushRemoved { contact_id } => {
+                let mut headers = Vec::new();
+                apply_response_headers(origin, &mut headers);
+                let response = HttpResponse {
+                    status: 204,
+                    headers,
+                    body: None,
+                };
+                (response, RequestResult::PushRemoved { contact_id })
+            }
             Self::Availability(availability) => (
                 availability_response(availability, origin),
                 RequestResult::AvailabilityAnswered,
@@ -113,12 +139,13 @@ impl Outcome {
                 };
                 (answer.response(origin, request_id), result)
             }
-            Self::ConnectFailed(failure) => {
-                let answer = ErrorAnswer::connect(failure);
+            Self::ConnectFailed(failure, call) => {
+                let answer = ErrorAnswer::connect(failure, *call);
                 let result = RequestResult::ConnectFailed {
                     metric: answer.metric,
                     error_code: answer.code,
                     level: answer.level,
+                    operation: call.name(),
                     failure,
                 };
                 (answer.response(origin, request_id), result)

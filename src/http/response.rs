@@ -3,6 +3,7 @@
 use super::cors::{OriginCheck, apply_response_headers};
 use super::message::HttpResponse;
 use crate::chat::{Secret, StartedChat};
+use crate::push::RegistrationId;
 use serde::Serialize;
 
 /// A JSON response with the headers every answer of this API carries.
@@ -133,6 +134,21 @@ impl<'a> StartChatBody<'a> {
             },
             flat: ids(),
             continuation_token,
+        }
+    }
+}
+
+/// A push registration's answer: the id its removal names.
+#[derive(Serialize)]
+pub(crate) struct RegisteredBody<'a> {
+    #[serde(rename = "RegistrationId")]
+    registration_id: &'a str,
+}
+
+impl<'a> RegisteredBody<'a> {
+    pub(crate) fn new(registration_id: &'a RegistrationId) -> Self {
+        Self {
+            registration_id: registration_id.as_str(),
         }
     }
 }

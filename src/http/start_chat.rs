@@ -3,6 +3,7 @@
 
 use super::availability::CheckAvailability;
 use super::body::read_body;
+use super::connect_call::ConnectCall;
 use super::error::ApiError;
 use super::message::HttpRequest;
 use super::outcome::{Handled, Outcome};
@@ -24,17 +25,6 @@ pub(super) struct StartChat<C> {
     pub attachments_enabled: bool,
 }
 
-/// The one `Authorization` header; two of them are passed on as one unreadable value, which the
-/// verifier refuses.
-fn authorization(request: &HttpRequest) -> Option<&str> {
-    let mut values = request.headers.get_all("authorization");
-    let first = values.next()?;
-    Some(match values.next() {
-        None => first,
-        Some(_) => "",
-    })
-}
-
 impl<C: ChatStarter> StartChat<C> {
     pub(super) async fn handle<A: AvailabilitySource>(
         &self,
@@ -45,7 +35,7 @@ impl<C: ChatStarter> StartChat<C> {
         // The token is checked before the body is read: an unsigned caller gets nothing parsed.
         let signed = match &self.customer_tokens {
             None => None,
-            Some(verifier) => match verifier.verify(authorization(request), now) {
+            Some(verifier) => match verifier.verify(request.authorization(), now) {
                 Ok(customer) => Some(customer),
                 Err(error) => return ApiError::Unauthorized(error).into(),
             },
@@ -85,7 +75,7 @@ impl<C: ChatStarter> StartChat<C> {
                     attachments: self.attachments_enabled,
                 },
             },
-            Err(failure) => Outcome::ConnectFailed(failure),
+            Err(failure) => Outcome::ConnectFailed(failure, ConnectCall::StartChatContact),
         };
         Handled {
             outcome,

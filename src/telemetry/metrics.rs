@@ -137,6 +137,7 @@ mod tests {
         let record = RequestRecord {
             request_id: "r",
             method: "POST",
+            route: "chat",
             status: 429,
             latency: Duration::from_millis(20),
             origin: "absent",
@@ -156,6 +157,7 @@ mod tests {
             metric: RequestMetric::ConnectThrottled,
             error_code: "TOO_MANY_REQUESTS",
             level: Level::WARN,
+            operation: "StartChatContact",
             failure: &failure,
         };
         let document = document(&sink, throttled, Some(Duration::from_millis(12)));
@@ -197,6 +199,14 @@ mod tests {
         assert_eq!(
             RequestResult::ChatStarted { contact_id: "c" }.metric(),
             Some(RequestMetric::ChatStarted)
+        );
+        assert_eq!(
+            RequestResult::PushRegistered { contact_id: "c" }.metric(),
+            Some(RequestMetric::PushRegistered)
+        );
+        assert_eq!(
+            RequestResult::PushRemoved { contact_id: "c" }.metric(),
+            Some(RequestMetric::PushRemoved)
         );
     }
 }

@@ -11,12 +11,14 @@ use tracing::Level;
 pub struct RequestRecord<'a> {
     pub request_id: &'a str,
     pub method: &'a str,
+    /// Which resource the path named (`chat`, `push-registrations`, …): never the path itself.
+    pub route: &'static str,
     pub status: u16,
     pub latency: Duration,
     /// Whether the origin was `absent`, `allowed` or `denied` (never the origin itself).
     pub origin: &'static str,
     pub result: RequestResult<'a>,
-    /// How long the StartChatContact call took, if one was made.
+    /// How long the call to Amazon Connect took, if one was made.
     pub connect_latency: Option<Duration>,
     /// The availability answer, for a `GET` or a start `REFUSE_START_WHEN` looked at.
     pub availability: Option<&'a Availability>,
@@ -53,6 +55,10 @@ pub enum RequestResult<'a> {
     Preflight,
     /// The contact id is not a secret, and it is what support needs to find the chat.
     ChatStarted { contact_id: &'a str },
+    /// A device was registered for the chat's notifications (the device token is never recorded).
+    PushRegistered { contact_id: &'a str },
+    /// A registration was removed.
+    PushRemoved { contact_id: &'a str },
     /// Refused before Amazon Connect was called.
     Refused {
         metric: RequestMetric,
@@ -61,11 +67,13 @@ pub enum RequestResult<'a> {
     },
     /// An availability question answered (the answer itself is in the record's `availability`).
     AvailabilityAnswered,
-    /// Amazon Connect did not start the chat; logged at `level`, with what AWS said.
+    /// Amazon Connect did not do what was asked; logged at `level`, with the operation and what AWS
+    /// said.
     ConnectFailed {
         metric: RequestMetric,
         error_code: &'static str,
         level: Level,
+        operation: &'static str,
         failure: &'a ConnectFailure,
     },
 }
@@ -76,6 +84,8 @@ impl RequestResult<'_> {
         match self {
             Self::Preflight => None,
             Self::ChatStarted { .. } => Some(RequestMetric::ChatStarted),
+            Self::PushRegistered { .. } => Some(RequestMetric::PushRegistered),
+            Self::PushRemoved { .. } => Some(RequestMetric::PushRemoved),
             Self::AvailabilityAnswered => Some(RequestMetric::AvailabilityAnswered),
             Self::Refused { metric, .. } | Self::ConnectFailed { metric, .. } => Some(*metric),
         }
@@ -86,10 +96,14 @@ impl RequestResult<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestMetric {
     ChatStarted,
+    PushRegistered,
+    PushRemoved,
     /// Connect's per-second quota (ThrottlingException), after retries.
     ConnectThrottled,
     /// Connect's quota of concurrent chats (LimitExceededException).
     ConnectChatLimit,
+    /// Another of Connect's quotas (ServiceQuotaExceededException: push registrations, for one).
+    ConnectQuotaExceeded,
     /// Connect failed, timed out, could not be reached, answered unreadably, or refused our credentials.
     ConnectFailed,
     /// Connect refused the request itself (400/404).
@@ -97,7 +111,8 @@ pub enum RequestMetric {
     RefusedOrigin,
     /// Not a request we can read: method, size, media type, JSON, fields.
     RefusedValidation,
-    /// Readable, but outside the server's policy: instance, flow, persistent chat.
+    /// Readable, but outside the server's policy: instance, flow, persistent chat, a push route while push
+    /// is off, a device registration not proven by the chat's customer.
     RefusedPolicy,
     /// Signed-customer mode: a missing or invalid token.
     RefusedAuth,
@@ -108,10 +123,13 @@ pub enum RequestMetric {
 }
 
 impl RequestMetric {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 14] = [
         Self::ChatStarted,
+        Self::PushRegistered,
+        Self::PushRemoved,
         Self::ConnectThrottled,
         Self::ConnectChatLimit,
+        Self::ConnectQuotaExceeded,
         Self::ConnectFailed,
         Self::ConnectRejected,
         Self::RefusedOrigin,
@@ -126,8 +144,11 @@ impl RequestMetric {
     pub fn name(self) -> &'static str {
         match self {
             Self::ChatStarted => "ChatStarted",
+            Self::PushRegistered => "PushRegistered",
+            Self::PushRemoved => "PushRemoved",
             Self::ConnectThrottled => "ConnectThrottled",
             Self::ConnectChatLimit => "ConnectChatLimit",
+            Self::ConnectQuotaExceeded => "ConnectQuotaExceeded",
             Self::ConnectFailed => "ConnectFailed",
             Self::ConnectRejected => "ConnectRejected",
             Self::RefusedOrigin => "RefusedOrigin",

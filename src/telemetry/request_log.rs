@@ -11,8 +11,13 @@ fn milliseconds(duration: Duration) -> f64 {
 
 impl RequestRecord<'_> {
     pub fn log(&self) {
-        let (request_id, method, status, origin) =
-            (self.request_id, self.method, self.status, self.origin);
+        let (request_id, method, route, status, origin) = (
+            self.request_id,
+            self.method,
+            self.route,
+            self.status,
+            self.origin,
+        );
         let latency_ms = milliseconds(self.latency);
         let connect_latency_ms = self.connect_latency.map(milliseconds);
         self.log_availability_failures();
@@ -24,6 +29,7 @@ impl RequestRecord<'_> {
             RequestResult::Preflight => tracing::info!(
                 request_id,
                 method,
+                route,
                 status,
                 latency_ms,
                 origin,
@@ -33,6 +39,7 @@ impl RequestRecord<'_> {
             RequestResult::ChatStarted { contact_id } => tracing::info!(
                 request_id,
                 method,
+                route,
                 status,
                 latency_ms,
                 connect_latency_ms,
@@ -47,6 +54,7 @@ impl RequestRecord<'_> {
             RequestResult::AvailabilityAnswered => tracing::info!(
                 request_id,
                 method,
+                route,
                 status,
                 latency_ms,
                 origin,
@@ -56,6 +64,30 @@ impl RequestRecord<'_> {
                 availability_connect_calls,
                 "request handled"
             ),
+            RequestResult::PushRegistered { contact_id } => tracing::info!(
+                request_id,
+                method,
+                route,
+                status,
+                latency_ms,
+                connect_latency_ms,
+                origin,
+                outcome = "push_registered",
+                contact_id,
+                "request handled"
+            ),
+            RequestResult::PushRemoved { contact_id } => tracing::info!(
+                request_id,
+                method,
+                route,
+                status,
+                latency_ms,
+                connect_latency_ms,
+                origin,
+                outcome = "push_removed",
+                contact_id,
+                "request handled"
+            ),
             RequestResult::Refused {
                 metric,
                 error_code,
@@ -63,6 +95,7 @@ impl RequestRecord<'_> {
             } => tracing::info!(
                 request_id,
                 method,
+                route,
                 status,
                 latency_ms,
                 origin,
@@ -79,6 +112,7 @@ impl RequestRecord<'_> {
                 metric,
                 error_code,
                 level,
+                operation,
                 failure,
             } => {
                 let reason = metric.name();
@@ -93,6 +127,7 @@ impl RequestRecord<'_> {
                         tracing::$level!(
                             request_id,
                             method,
+                            route,
                             status,
                             latency_ms,
                             connect_latency_ms,
@@ -101,6 +136,7 @@ impl RequestRecord<'_> {
                             reason,
                             error_code,
                             failure = kind,
+                            connect_operation = operation,
                             connect_error,
                             connect_message,
                             connect_request_id,
@@ -114,7 +150,11 @@ impl RequestRecord<'_> {
                 if level == Level::ERROR {
                     failure_line!(error, "connect_failed", "Amazon Connect call failed");
                 } else {
-                    failure_line!(warn, "connect_refused", "Amazon Connect refused the chat");
+                    failure_line!(
+                        warn,
+                        "connect_refused",
+                        "Amazon Connect refused the request"
+                    );
                 }
             }
         }

@@ -98,3 +98,22 @@ pub fn is_http_event(event: &Value) -> bool {
         .or_else(|| event.get("httpMethod"))
         .is_some_and(Value::is_string)
 }
+
+/// The `Allow` of a 405 and of a preflight: the methods of the route the event's path names. The path is
+/// payload 2.0's `rawPath`, else 1.0's `path`, else its `resource` (text only); its segments after the
+/// first `push-registrations` decide: none, the collection; one, a registration; the chat otherwise.
+pub fn expected_allow(event: &Value) -> &'static str {
+    let path = ["rawPath", "path", "resource"]
+        .iter()
+        .find_map(|member| event.get(*member).and_then(Value::as_str))
+        .unwrap_or_default();
+    let mut segments = path.split('/').filter(|segment| !segment.is_empty());
+    if !segments.any(|segment| segment == "push-registrations") {
+        return "GET, POST, OPTIONS";
+    }
+    match segments.count() {
+        0 => "POST, OPTIONS",
+        1 => "DELETE, OPTIONS",
+        _ => "OPTIONS",
+    }
+}

@@ -1,4 +1,4 @@
-//! Reading openapi.yaml: its `$ref`s, the responses of `/chat` and the error codes each status lists.
+//! Reading openapi.yaml: its `$ref`s, the answers of every operation and the error codes each status lists.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -51,19 +51,36 @@ fn collect_code_enums(spec: &Value, schema: &Value, into: &mut BTreeSet<String>)
     }
 }
 
-/// The responses of `/chat`: GET, POST, OPTIONS, and the answer to every other method.
-pub fn chat_responses(spec: &Value) -> Vec<(String, u16, &Value)> {
-    let path = &spec["paths"]["/chat"];
+/// Every answer the document describes: `(path and operation, status, response)` for each method of
+/// each path, and each `x-…` member that holds answers (every other method, deeper paths). The operation
+/// is named `method` on `/chat` (`post`, `x-other-methods`) and `method path` elsewhere.
+pub fn operation_responses(spec: &Value) -> Vec<(String, u16, &Value)> {
+    let paths = spec["paths"]
+        .as_object()
+        .unwrap_or_else(|| panic!("openapi.yaml has no paths"));
     let mut responses = Vec::new();
-    for operation in ["get", "post", "options", "x-other-methods"] {
-        let Some(listed) = path[operation]["responses"].as_object() else {
-            panic!("openapi.yaml: /chat {operation} has no responses");
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            panic!("openapi.yaml: {path} is not an object");
         };
-        for (status, response) in listed {
-            let status: u16 = status
-                .parse()
-                .unwrap_or_else(|_| panic!("openapi.yaml: /chat {operation}: status {status:?}"));
-            responses.push((operation.to_owned(), status, resolve(spec, response)));
+        for (operation, described) in item {
+            if operation == "parameters" {
+                continue;
+            }
+            let Some(listed) = described["responses"].as_object() else {
+                panic!("openapi.yaml: {path} {operation} has no responses");
+            };
+            let name = if path == "/chat" {
+                operation.clone()
+            } else {
+                format!("{operation} {path}")
+            };
+            for (status, response) in listed {
+                let status: u16 = status.parse().unwrap_or_else(|_| {
+                    panic!("openapi.yaml: {path} {operation}: status {status:?}")
+                });
+                responses.push((name.clone(), status, resolve(spec, response)));
+            }
         }
     }
     responses
@@ -72,7 +89,7 @@ pub fn chat_responses(spec: &Value) -> Vec<(String, u16, &Value)> {
 /// Every (status, error code) the document lists.
 pub fn error_codes_of(spec: &Value) -> BTreeSet<(u16, String)> {
     let mut pairs = BTreeSet::new();
-    for (_, status, response) in chat_responses(spec) {
+    for (_, status, response) in operation_responses(spec) {
         let Some(schema) = response.pointer("/content/application~1json/schema") else {
             continue;
         };

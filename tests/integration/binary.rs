@@ -6,6 +6,12 @@ use serde_json::Value;
 use start_chat::connect::WARMUP_PATH;
 use std::time::Duration;
 
+/// An APNs device token: a secret, which no log line may carry.
+const DEVICE_TOKEN: &str = "740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad";
+/// Any End User Messaging application ARN switches the push routes on.
+const LOCAL_PUSH_APPLICATION_ARN: &str =
+    "arn:aws:mobiletargeting:us-east-1:000000000000:apps/0123456789abcdef0123456789abcdef";
+
 /// The function's environment under `make local` (from the emulator's one definition of the local
 /// setup), with `extra` replacing or adding variables (an empty value counts as unset).
 pub fn binary_env(emulator_url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -38,7 +44,13 @@ async fn spawn_function(env: &[(String, String)]) -> LambdaProcess {
 #[tokio::test]
 async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
     let emulator = start_emulator().await;
-    let env = binary_env(&emulator.endpoint_url(), &[("LOG_LEVEL", "trace")]);
+    let env = binary_env(
+        &emulator.endpoint_url(),
+        &[
+            ("LOG_LEVEL", "trace"),
+            ("PUSH_APPLICATION_ARN", LOCAL_PUSH_APPLICATION_ARN),
+        ],
+    );
     let mut function = spawn_function(&env).await;
     function.wait_until_ready().await.expect("test setup");
 
@@ -80,10 +92,32 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
         .invoke(event_json("invalid-fields.json").to_string().into_bytes())
         .await
         .expect("test setup");
+    // …and a device registration for another chat, with the first chat's continuation token.
+    let continuation_token = body["ContinuationToken"]
+        .as_str()
+        .expect("a continuation token")
+        .to_owned();
+    let mut registration = with_body(
+        event_json("http-api-v2.json"),
+        &serde_json::json!({"ContactId": "5d0c1a2b-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+            "DeviceType": "APNS", "DeviceToken": DEVICE_TOKEN,
+            "ContinuationToken": continuation_token}),
+    );
+    registration["rawPath"] = "/chat/push-registrations".into();
+    let refused = function
+        .invoke(registration.to_string().into_bytes())
+        .await
+        .expect("test setup");
+    assert_eq!(
+        refused.response_json().map(|r| r["statusCode"].clone()),
+        Some(403.into())
+    );
 
     let output = function.stop().await;
     let lines: Vec<&String> = output.stdout.iter().chain(&output.stderr).collect();
     let forbidden = secrets.iter().map(String::as_str).chain([
+        DEVICE_TOKEN,
+        continuation_token.as_str(),
         "Ada Lovelace",      // display name and attribute value
         "A-1001",            // attribute value
         "customer-1001",     // customer id
@@ -103,12 +137,12 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
 
     // One JSON line per request, with outcome, status, latency and request id.
     let request_lines = json_lines_with(&output.stdout, "status");
-    assert_eq!(request_lines.len(), 3, "{:#?}", output.stdout);
+    assert_eq!(request_lines.len(), 4, "{:#?}", output.stdout);
     let statuses: Vec<u64> = request_lines
         .iter()
         .filter_map(|l| l["status"].as_u64())
         .collect();
-    assert_eq!(statuses, [200, 429, 400]);
+    assert_eq!(statuses, [200, 429, 400, 403]);
     for line in &request_lines {
         assert!(line["latency_ms"].is_f64(), "{line}");
         assert!(
@@ -131,11 +165,13 @@ async fn logs_name_outcomes_but_never_secrets_or_personal_data() {
         );
     }
     let metrics = json_lines_with(&output.stdout, "_aws");
-    assert_eq!(metrics.len(), 3, "one metrics document per request");
+    assert_eq!(metrics.len(), 4, "one metrics document per request");
     assert_eq!(metrics[0]["ChatStarted"], 1);
     assert_eq!(metrics[1]["ConnectThrottled"], 1);
     assert_eq!(metrics[2]["RefusedValidation"], 1);
     assert!(metrics[2].get("ConnectLatency").is_none());
+    assert_eq!(metrics[3]["RefusedPolicy"], 1);
+    assert_eq!(request_lines[3]["route"], "push-registrations");
 }
 
 #[tokio::test]

@@ -5,8 +5,7 @@
 use crate::support::*;
 use connect_emulator::{ConnectErrorKind, Emulator, Fault};
 use serde_json::{Value, json};
-use start_chat::connect::{MAX_ATTEMPTS, SdkChatStarter, warm_connection};
-use start_chat::http::ChatHandler;
+use start_chat::connect::{MAX_ATTEMPTS, warm_connection};
 use std::time::{Duration, Instant};
 
 const BROWSER_TOKEN: &str = "9b2f3c4d-1e5a-4f6b-8c7d-0e1f2a3b4c5d";
@@ -18,10 +17,7 @@ fn inject_on_every_attempt(emulator: &Emulator, fault: Fault) {
     }
 }
 
-async fn start_chat(
-    handler: &ChatHandler<SdkChatStarter>,
-    body: Option<Value>,
-) -> (u16, Value, Option<String>) {
+async fn start_chat(handler: &Handler, body: Option<Value>) -> (u16, Value, Option<String>) {
     let mut event = event_json("http-api-v2.json");
     if let Some(body) = body {
         event = with_body(event, &body);

@@ -59,6 +59,17 @@ const EXPECTED: &[Expected] = &[
     refused("disallowed-origin.json", 403, "ORIGIN_NOT_ALLOWED"),
     refused("disallowed-flow.json", 403, "CONTACT_FLOW_NOT_ALLOWED"),
     refused("disallowed-instance.json", 403, "INSTANCE_NOT_ALLOWED"),
+    refused("customer-id.json", 400, "VALIDATION_FAILED"),
+    refused(
+        "push-register-without-token.json",
+        403,
+        "CONTINUATION_TOKEN_REQUIRED",
+    ),
+    refused(
+        "push-remove-rest-v1.json",
+        403,
+        "CONTINUATION_TOKEN_INVALID",
+    ),
     refused("oversize-body.json", 413, "PAYLOAD_TOO_LARGE"),
     refused("unsupported-media-type.json", 415, "UNSUPPORTED_MEDIA_TYPE"),
     refused("wrong-method.json", 405, "METHOD_NOT_ALLOWED"),
@@ -186,7 +197,12 @@ async fn the_widgets_fields_reach_connect_unchanged() {
     assert_eq!(sent["ChatDurationInMinutes"], 120);
     // No browser token: the SDK makes one per call, which covers its own retries.
     assert!(sent["ClientToken"].as_str().is_some_and(|t| !t.is_empty()));
-    assert_eq!(sent["CustomerId"], "customer-1001");
+    // A browser's CustomerId is refused by default (`customer-id.json`); COMPLETE is always accepted.
+    assert!(sent.get("CustomerId").is_none());
+    assert_eq!(
+        sent["ParticipantConfiguration"],
+        json!({"ResponseMode": "COMPLETE"})
+    );
     assert_eq!(
         sent["SegmentAttributes"],
         json!({"connect:Subtype": {"ValueString": "connect:WebChat"}})

@@ -6,6 +6,7 @@ mod binary;
 mod connect_errors;
 mod corpus;
 mod events;
+mod push;
 mod quota;
 mod signed;
 mod support;

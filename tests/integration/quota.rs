@@ -5,14 +5,12 @@
 use crate::support::*;
 use connect_emulator::{Fault, QuotaConfig};
 use serde_json::{Value, json};
-use start_chat::connect::SdkChatStarter;
-use start_chat::http::ChatHandler;
 use std::time::{Duration, Instant};
 
 /// The widget gives up on a start after this long.
 const WIDGET_PATIENCE: Duration = Duration::from_secs(5);
 
-async fn start(handler: &ChatHandler<SdkChatStarter>, name: &str) -> Reply {
+async fn start(handler: &Handler, name: &str) -> Reply {
     let body = json!({"ParticipantDetails": {"DisplayName": name}});
     invoke(
         handler,

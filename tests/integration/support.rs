@@ -6,8 +6,8 @@ use aws_sdk_connect::config::Credentials;
 use connect_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
 use start_chat::config::Config;
-use start_chat::connect::{SdkChatStarter, connect_client_with};
-use start_chat::http::ChatHandler;
+use start_chat::connect::{SdkChatStarter, SdkPushRegistrations, connect_client_with};
+use start_chat::http::{ChatHandler, NoAvailability};
 use start_chat::telemetry::Metrics;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -86,20 +86,20 @@ pub async fn sdk_client_at(
         .expect("test setup")
 }
 
-pub async fn handler_for(
-    emulator: &Emulator,
-    overrides: &[(&str, &str)],
-) -> ChatHandler<SdkChatStarter> {
+/// The handler `main` builds.
+pub type Handler = ChatHandler<SdkChatStarter, NoAvailability, SdkPushRegistrations>;
+
+pub async fn handler_for(emulator: &Emulator, overrides: &[(&str, &str)]) -> Handler {
     let config = config_with(overrides);
     let client = sdk_client(emulator, &config, SECRET_ACCESS_KEY).await;
     handler_with(config, client)
 }
 
 /// The handler as `main` wires it, around a given SDK client, metrics off.
-pub fn handler_with(
-    config: Config,
-    client: aws_sdk_connect::Client,
-) -> ChatHandler<SdkChatStarter> {
+pub fn handler_with(config: Config, client: aws_sdk_connect::Client) -> Handler {
+    let push = config
+        .push
+        .map(|policy| (policy, SdkPushRegistrations::new(client.clone())));
     ChatHandler::new(
         config.http,
         config.policy,
@@ -107,6 +107,7 @@ pub fn handler_with(
         SdkChatStarter::new(client),
         Metrics::disabled(),
     )
+    .with_push(push)
 }
 
 pub fn events_dir() -> PathBuf {
@@ -134,11 +135,7 @@ impl Reply {
 }
 
 /// One invocation of the handler with an event, as the Lambda runtime makes it.
-pub async fn invoke(
-    handler: &ChatHandler<SdkChatStarter>,
-    event: &Value,
-    request_id: &str,
-) -> Reply {
+pub async fn invoke(handler: &Handler, event: &Value, request_id: &str) -> Reply {
     let response = handler.handle_event(event, request_id).await;
     reply_from(&serde_json::to_value(&response).expect("a serializable response"))
 }

@@ -42,6 +42,7 @@ pub struct ChatPolicy {
     max_chat_duration_minutes: i32,
     allow_persistent_chat: bool,
     allow_customer_id: bool,
+    allow_incremental_responses: bool,
     client_tokens: ClientTokens,
     /// Present when a server secret is configured.
     continuations: Option<ContinuationTokens>,
@@ -79,6 +80,7 @@ impl ChatPolicy {
         self.check_allowed_keys(&request, &mut errors);
         let customer_id = self.customer_id(&request, signed, &mut errors);
         let content_types = self.content_types(&request, &mut errors);
+        self.check_response_mode(&request, &mut errors);
         if let Some(customer) = signed {
             rules::merge_signed_claims(&mut request, customer);
         }
@@ -132,6 +134,7 @@ impl ChatPolicy {
             segment_attributes: request.segment_attributes,
             disconnect_agent_on_customer_exit: request.disconnect_agent_on_customer_exit,
             connection_types: request.connection_types,
+            response_mode: request.response_mode,
         };
         command.client_token = request
             .client_token

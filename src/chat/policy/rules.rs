@@ -1,8 +1,8 @@
 //! The policy's own field rules (400, every offending field listed): the key allow-lists, the customer
-//! id, the content types, and the signed claims merged over the browser's values.
+//! id, the response mode, the content types, and the signed claims merged over the browser's values.
 
 use super::ChatPolicy;
-use crate::chat::command::{ContentType, SegmentValue};
+use crate::chat::command::{ContentType, ResponseMode, SegmentValue};
 use crate::chat::field::{FieldErrors, member_path};
 use crate::chat::limits::ATTRIBUTES_TOTAL_BYTES_MAX;
 use crate::chat::request::ChatRequest;
@@ -59,6 +59,18 @@ impl ChatPolicy {
                 None
             }
             (None, claimed) => claimed.clone(),
+        }
+    }
+
+    /// Streamed replies only where the operator says its chat clients render them.
+    pub(super) fn check_response_mode(&self, request: &ChatRequest, errors: &mut FieldErrors) {
+        if request.response_mode == Some(ResponseMode::Incremental)
+            && !self.allow_incremental_responses
+        {
+            errors.add(
+                "ParticipantConfiguration.ResponseMode",
+                "INCREMENTAL is not accepted by this service (ALLOW_INCREMENTAL_RESPONSES); send COMPLETE or leave it out",
+            );
         }
     }
 

@@ -37,8 +37,12 @@ pub struct PolicySettings {
     pub max_chat_duration_minutes: i32,
     /// `PersistentChat` and `RelatedContactId`: both make Connect reach into another contact.
     pub allow_persistent_chat: bool,
-    /// A browser's `CustomerId` is an unverified claim; `false` refuses it.
+    /// A browser's `CustomerId` is an unverified claim (Customer Profiles shows that customer's profile
+    /// to the agent); `false`, the default, refuses it.
     pub allow_customer_id: bool,
+    /// `ParticipantConfiguration.ResponseMode` `INCREMENTAL`: AI agents' replies streamed, which the
+    /// chat client must be able to render; `COMPLETE` is always accepted.
+    pub allow_incremental_responses: bool,
     /// Keys the tokens this service derives and signs; without it idempotency tokens are unkeyed and
     /// no continuation tokens are issued.
     pub server_secret: Option<ServerSecret>,
@@ -61,7 +65,8 @@ impl PolicySettings {
             default_content_types: vec![ContentType::Plain],
             max_chat_duration_minutes: DEFAULT_CHAT_DURATION_MINUTES,
             allow_persistent_chat: false,
-            allow_customer_id: true,
+            allow_customer_id: false,
+            allow_incremental_responses: false,
             server_secret: None,
             continuation_token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
@@ -205,6 +210,7 @@ impl ChatPolicy {
             max_chat_duration_minutes: settings.max_chat_duration_minutes,
             allow_persistent_chat: settings.allow_persistent_chat,
             allow_customer_id: settings.allow_customer_id,
+            allow_incremental_responses: settings.allow_incremental_responses,
             client_tokens: ClientTokens::new(settings.server_secret.as_ref()),
             continuations: settings.server_secret.as_ref().map(|secret| {
                 ContinuationTokens::new(secret, settings.continuation_token_lifetime)

@@ -1,7 +1,7 @@
 //! Readers of the members that hold one value: the ids, the display name, the idempotency token, the
 //! duration, the contact links, the disconnect and connection options.
 
-use crate::chat::command::{ConnectionType, PersistentChat, RehydrationType};
+use crate::chat::command::{ConnectionType, PersistentChat, RehydrationType, ResponseMode};
 use crate::chat::display_name::display_name_problem;
 use crate::chat::field::{FieldErrors, index_path, member, one_of, whole_number};
 use crate::chat::idempotency::random_uuid;
@@ -225,4 +225,23 @@ pub(super) fn connection_types(
         }
     }
     types
+}
+
+/// `ParticipantConfiguration.ResponseMode`; whether the server allows streaming is the policy's rule.
+pub(super) fn response_mode(
+    errors: &mut FieldErrors,
+    root: &Map<String, Value>,
+) -> Option<ResponseMode> {
+    const PARENT: &str = "ParticipantConfiguration";
+    const PATH: &str = "ParticipantConfiguration.ResponseMode";
+    let configuration = errors.object(PARENT, member(root, PARENT)?)?;
+    let value = member(configuration, "ResponseMode")?;
+    let text = errors.string(PATH, value, 1, 32)?;
+    let mode = ResponseMode::ALL
+        .into_iter()
+        .find(|mode| mode.as_str() == text);
+    if mode.is_none() {
+        errors.add(PATH, one_of(&ResponseMode::ALL, ResponseMode::as_str));
+    }
+    mode
 }

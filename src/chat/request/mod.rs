@@ -14,7 +14,9 @@ pub(crate) use members::{
 };
 pub(crate) use segment::segment_attributes;
 
-use super::command::{ChatMessage, ConnectionType, ContentType, PersistentChat, SegmentValue};
+use super::command::{
+    ChatMessage, ConnectionType, ContentType, PersistentChat, ResponseMode, SegmentValue,
+};
 use super::field::{FieldErrors, kind, member};
 use super::limits::{CONTACT_FLOW_ID_MAX, CONTINUATION_TOKEN_MAX};
 use super::rejection::Rejection;
@@ -40,6 +42,7 @@ pub(crate) struct ChatRequest {
     pub segment_attributes: BTreeMap<String, SegmentValue>,
     pub disconnect_agent_on_customer_exit: bool,
     pub connection_types: Vec<ConnectionType>,
+    pub response_mode: Option<ResponseMode>,
     /// Proof, signed by this service, that the browser may continue or link the contact it names.
     pub continuation_token: Option<String>,
 }
@@ -64,6 +67,7 @@ pub(crate) fn parse_request(body: &[u8], name: DisplayName) -> Result<ChatReques
     let disconnect_agent_on_customer_exit =
         members::disconnect_on_customer_exit(&mut errors, &root);
     let connection_types = members::connection_types(&mut errors, &root);
+    let response_mode = members::response_mode(&mut errors, &root);
     let continuation_token = member(&root, "ContinuationToken")
         .and_then(|v| errors.string("ContinuationToken", v, 1, CONTINUATION_TOKEN_MAX));
 
@@ -83,6 +87,7 @@ pub(crate) fn parse_request(body: &[u8], name: DisplayName) -> Result<ChatReques
             segment_attributes,
             disconnect_agent_on_customer_exit,
             connection_types,
+            response_mode,
             continuation_token,
         }),
         _ => Err(Rejection::Invalid(errors.into_vec())),

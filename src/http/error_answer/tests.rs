@@ -1,5 +1,7 @@
 use super::*;
+use crate::chat::Rejection;
 use crate::http::Route;
+use crate::push::PushRejection;
 use serde_json::{Value, json};
 
 fn body_of(response: &HttpResponse) -> Value {
@@ -43,6 +45,12 @@ fn connect_failures_map_to_documented_statuses() {
             Some("30"),
         ),
         (
+            ConnectFailureKind::QuotaExceeded,
+            429,
+            "SERVICE_QUOTA_EXCEEDED",
+            Some("30"),
+        ),
+        (
             ConnectFailureKind::Misconfigured,
             502,
             "SERVICE_MISCONFIGURED",
@@ -74,10 +82,18 @@ fn connect_failures_map_to_documented_statuses() {
         ),
     ];
     assert_eq!(cases.len(), ConnectFailureKind::ALL.len());
-    for (kind, status, code, retry_after) in cases {
+    let calls = [
+        ConnectCall::StartChatContact,
+        ConnectCall::CreatePushNotificationRegistration,
+        ConnectCall::DeletePushNotificationRegistration,
+    ];
+    for ((kind, status, code, retry_after), call) in cases
+        .into_iter()
+        .flat_map(|case| calls.map(|call| (case, call)))
+    {
         let failure = connect_failure(kind);
-        let response = ErrorAnswer::connect(&failure).response(&OriginCheck::Absent, "req-1");
-        assert_eq!(response.status, status, "{kind:?}");
+        let response = ErrorAnswer::connect(&failure, call).response(&OriginCheck::Absent, "req-1");
+        assert_eq!(response.status, status, "{kind:?} {call:?}");
         assert_eq!(response.header("retry-after"), retry_after, "{kind:?}");
         let body = body_of(&response);
         assert_eq!(body["error"]["code"], code);
@@ -89,13 +105,22 @@ fn connect_failures_map_to_documented_statuses() {
                 && !text.contains("aws-req"),
             "{text}"
         );
+        // A push call's answer never speaks of starting a chat.
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        if call != ConnectCall::StartChatContact {
+            assert!(
+                !message.contains("chat request") && !message.contains("start"),
+                "{message}"
+            );
+        }
     }
 }
 
 #[test]
 fn server_side_failures_are_errors_and_client_side_ones_warnings() {
     for kind in ConnectFailureKind::ALL {
-        let answer = ErrorAnswer::connect(&ConnectFailure::new(kind));
+        let answer =
+            ErrorAnswer::connect(&ConnectFailure::new(kind), ConnectCall::StartChatContact);
         assert_eq!(
             answer.level == Level::ERROR,
             answer.status >= 500,
@@ -154,4 +179,62 @@ fn method_not_allowed_names_the_allowed_methods() {
         Some(Route::Chat.allowed_methods())
     );
     assert!(body_of(&response)["error"].get("fields").is_none());
+}
+
+#[test]
+fn push_refusals_have_their_codes_and_never_quote_a_device_token() {
+    use crate::chat::ContinuationRefusal;
+    let cases = [
+        (
+            ApiError::PushNotificationsDisabled,
+            404,
+            "PUSH_NOTIFICATIONS_DISABLED",
+        ),
+        (ApiError::NotFound, 404, "NOT_FOUND"),
+        (
+            ApiError::PushRejected(PushRejection::ContinuationTokenRequired),
+            403,
+            "CONTINUATION_TOKEN_REQUIRED",
+        ),
+        (
+            ApiError::PushRejected(PushRejection::ContinuationTokenInvalid(
+                ContinuationRefusal::OtherContact,
+            )),
+            403,
+            "CONTINUATION_TOKEN_INVALID",
+        ),
+        (
+            ApiError::PushRejected(PushRejection::ContactNotVouched),
+            403,
+            "CONTACT_NOT_VOUCHED",
+        ),
+        (
+            ApiError::PushRejected(PushRejection::InstanceNotAllowed),
+            403,
+            "INSTANCE_NOT_ALLOWED",
+        ),
+        (
+            ApiError::PushRejected(PushRejection::InvalidJson("at line 1".into())),
+            400,
+            "INVALID_JSON",
+        ),
+        (
+            ApiError::PushRejected(PushRejection::Invalid(vec![FieldError::new(
+                "DeviceToken",
+                "is not a valid APNS token (hexadecimal digits)",
+            )])),
+            400,
+            "VALIDATION_FAILED",
+        ),
+    ];
+    for (error, status, code) in cases {
+        let response = ErrorAnswer::refusal(&error).response(&OriginCheck::Absent, "r");
+        assert_eq!(
+            (
+                response.status,
+                body_of(&response)["error"]["code"].as_str()
+            ),
+            (status, Some(code))
+        );
+    }
 }

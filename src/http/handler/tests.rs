@@ -5,21 +5,21 @@ use super::*;
 use crate::chat::{
     ConnectFailure, ConnectFailureKind, PolicySettings, Secret, StartChatCommand, StartedChat,
 };
-use crate::http::{AllowedOrigins, ErrorAnswer};
+use crate::http::{AllowedOrigins, ConnectCall, ErrorAnswer};
 use crate::telemetry::{RequestMetric, RequestResult};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
-const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-const SITE: &str = "https://www.example.com";
+pub(super) const INSTANCE: &str = "3f0a7c1e-8b5d-4e2a-9c6f-1d2e3f4a5b6c";
+pub(super) const FLOW: &str = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+pub(super) const SITE: &str = "https://www.example.com";
 
 /// A Connect that answers with what the test says, and counts the calls.
-struct FakeConnect {
-    answer: Result<(), ConnectFailureKind>,
-    calls: Mutex<Vec<StartChatCommand>>,
+pub(super) struct FakeConnect {
+    pub(super) answer: Result<(), ConnectFailureKind>,
+    pub(super) calls: Mutex<Vec<StartChatCommand>>,
 }
 
 impl ChatStarter for FakeConnect {
@@ -45,7 +45,7 @@ impl ChatStarter for FakeConnect {
     }
 }
 
-fn handler(answer: Result<(), ConnectFailureKind>) -> ChatHandler<FakeConnect> {
+pub(super) fn handler(answer: Result<(), ConnectFailureKind>) -> ChatHandler<FakeConnect> {
     let settings = HttpSettings {
         origins: OriginPolicy {
             allowed: AllowedOrigins::Exact(HashSet::from([SITE.to_owned()])),
@@ -98,7 +98,10 @@ impl Write for Captured {
 }
 
 /// Handles one request on this thread, returning the response and its JSON log lines.
-fn run(handler: &ChatHandler<FakeConnect>, request: &HttpRequest) -> (HttpResponse, Vec<Value>) {
+pub(super) fn run<A: AvailabilitySource, P: PushRegistrations>(
+    handler: &ChatHandler<FakeConnect, A, P>,
+    request: &HttpRequest,
+) -> (HttpResponse, Vec<Value>) {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -121,7 +124,7 @@ fn run(handler: &ChatHandler<FakeConnect>, request: &HttpRequest) -> (HttpRespon
     (response, lines)
 }
 
-fn body(response: &HttpResponse) -> Value {
+pub(super) fn body(response: &HttpResponse) -> Value {
     serde_json::from_str(response.body.as_deref().expect("a body")).expect("a JSON body")
 }
 
@@ -222,7 +225,8 @@ fn connect_failures_are_logged_at_their_tables_level() {
             &handler,
             &post(r#"{"ParticipantDetails":{"DisplayName":"Ada"}}"#),
         );
-        let answer = ErrorAnswer::connect(&ConnectFailure::new(kind));
+        let answer =
+            ErrorAnswer::connect(&ConnectFailure::new(kind), ConnectCall::StartChatContact);
         assert_eq!(response.status, answer.status);
         assert_eq!(lines[0]["level"], level);
         assert_eq!(lines[0]["outcome"], outcome);

@@ -6,15 +6,16 @@ use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use test_support::oracle::{
     Allowed, CODES_WITH_FIELDS, ERROR_BODY_MAX_BYTES, LISTED_FIELDS_MAX, RESPONSE_HEADERS,
-    expected_allow_origin,
+    expected_allow, expected_allow_origin,
 };
 
 /// Codes whose answer means Amazon Connect was called.
-pub const CONNECT_CODES: [&str; 8] = [
+pub const CONNECT_CODES: [&str; 9] = [
     "CHAT_REQUEST_REJECTED",
     "CHAT_RESOURCE_NOT_FOUND",
     "TOO_MANY_REQUESTS",
     "CHAT_LIMIT_EXCEEDED",
+    "SERVICE_QUOTA_EXCEEDED",
     "SERVICE_MISCONFIGURED",
     "UPSTREAM_ERROR",
     "SERVICE_UNAVAILABLE",
@@ -105,9 +106,10 @@ pub fn check(
             problems.push(format!("{name} is {:?}, expected {value:?}", header(name)));
         }
     }
-    if status == 405 && header("allow") != Some(ALLOW) {
+    let allow = expected_allow(observed.event);
+    if status == 405 && header("allow") != Some(allow) {
         problems.push(format!(
-            "a 405 without Allow: {ALLOW} ({:?})",
+            "a 405 without Allow: {allow} ({:?})",
             header("allow")
         ));
     }
@@ -132,8 +134,8 @@ pub fn check(
     }
     let code = match (status, body_text) {
         (204, None) => {
-            if header("allow") != Some(ALLOW) {
-                problems.push("a 204 without Allow".into());
+            if header("allow") != Some(allow) {
+                problems.push(format!("a 204 without Allow: {allow}"));
             }
             None
         }
@@ -247,9 +249,6 @@ pub fn check(
     }
     problems
 }
-
-/// `Allow` of a 405 and of a preflight: the chat route's methods.
-const ALLOW: &str = "GET, POST, OPTIONS";
 
 /// The Connect calls of one availability refresh under the local setup.
 const AVAILABILITY_REFRESH_CALLS_MAX: usize = 5;
