@@ -30,8 +30,11 @@ pub use command::{
 pub use continuation::{ContinuationRefusal, ContinuationTokens, DEFAULT_TOKEN_LIFETIME};
 pub use display_name::display_name_problem;
 pub use field::FieldError;
+// The readers and limits the push routes share with the start (the same members, the same rules).
+pub(crate) use field::{FieldErrors, member, one_of};
 pub(crate) use idempotency::random_uuid;
 pub use limits::CHAT_DURATION_MINUTES_RANGE;
+pub(crate) use limits::{CONTACT_ID_MAX, CONTINUATION_TOKEN_MAX, INSTANCE_ID_MAX};
 pub use names::{KEY_CHARS, is_key, is_uuid};
 pub use policy::{
     ChatPolicy, DEFAULT_CHAT_DURATION_MINUTES, DEFAULT_SEGMENT_ATTRIBUTE_KEYS, PolicyError,

@@ -1,9 +1,6 @@
-//! Amazon Connect's limits for the push registration APIs (CreatePushNotificationRegistration,
-//! DeletePushNotificationRegistration), and this service's own for its member.
+//! Amazon Connect's limits for the members only the push registration APIs have
+//! (CreatePushNotificationRegistration, DeletePushNotificationRegistration); the contact, the instance and
+//! the continuation token keep the start's (`chat/limits.rs`).
 
-pub(crate) const CONTACT_ID_MAX: usize = 256;
-pub(crate) const INSTANCE_ID_MAX: usize = 100;
 pub(crate) const REGISTRATION_ID_MAX: usize = 256;
 pub(crate) const DEVICE_TOKEN_MAX: usize = 500;
-/// This service's own member: a continuation token is about 150 characters.
-pub(crate) const CONTINUATION_TOKEN_MAX: usize = 1024;

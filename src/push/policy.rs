@@ -4,9 +4,9 @@
 //! device reads every message the agent writes in that chat.
 
 use super::command::{RegisterDeviceCommand, RemoveRegistrationCommand};
-use super::limits::CONTACT_ID_MAX;
 use super::rejection::PushRejection;
 use super::request::{parse_register, parse_remove};
+use crate::chat::CONTACT_ID_MAX;
 use crate::chat::{ContinuationTokens, FieldError, ServerSecret};
 use aws_lc_rs::hmac;
 use serde_json::{Map, Value};

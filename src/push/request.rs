@@ -4,9 +4,11 @@
 
 use super::command::{REGISTRATION_ID_RULE, RegistrationId};
 use super::device::{DeviceToken, DeviceType};
-use super::limits::{CONTACT_ID_MAX, CONTINUATION_TOKEN_MAX, INSTANCE_ID_MAX};
 use super::rejection::PushRejection;
-use crate::chat::{FieldError, parse_json_object, random_uuid};
+use crate::chat::{
+    CONTACT_ID_MAX, CONTINUATION_TOKEN_MAX, FieldErrors, INSTANCE_ID_MAX, member, one_of,
+    parse_json_object, random_uuid,
+};
 use serde_json::{Map, Value};
 
 /// `POST …/push-registrations`, read.
@@ -53,7 +55,7 @@ pub(super) fn parse_register(body: &[u8]) -> Result<RegisterRequest, PushRejecti
                 continuation_token,
             })
         }
-        _ => Err(PushRejection::Invalid(fields.errors)),
+        _ => Err(PushRejection::Invalid(fields.errors.into_vec())),
     }
 }
 
@@ -66,7 +68,7 @@ pub(super) fn parse_remove(
     let mut fields = Fields::new(&root);
     let id = RegistrationId::parse(registration_id);
     if id.is_none() {
-        fields.error("RegistrationId", REGISTRATION_ID_RULE);
+        fields.errors.add("RegistrationId", REGISTRATION_ID_RULE);
     }
     let contact_id = fields.required_string("ContactId", CONTACT_ID_MAX);
     let instance_id = fields.instance_id();
@@ -80,42 +82,26 @@ pub(super) fn parse_remove(
                 continuation_token,
             })
         }
-        _ => Err(PushRejection::Invalid(fields.errors)),
+        _ => Err(PushRejection::Invalid(fields.errors.into_vec())),
     }
 }
 
-/// Reads members of one object, collecting every field error.
+/// Reads the members of one object, reporting to the start's field-error collector.
 struct Fields<'a> {
     root: &'a Map<String, Value>,
-    errors: Vec<FieldError>,
+    errors: FieldErrors,
 }
 
 impl<'a> Fields<'a> {
     fn new(root: &'a Map<String, Value>) -> Self {
         Self {
             root,
-            errors: Vec::new(),
+            errors: FieldErrors::default(),
         }
     }
 
-    fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(path, message));
-    }
-
     fn member(&self, key: &str) -> Option<&'a Value> {
-        self.root.get(key).filter(|value| !value.is_null())
-    }
-
-    fn wrong_type(&mut self, path: &str, expected: &str, value: &Value) {
-        let kind = match value {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        };
-        self.error(path, format!("must be {expected}, not {kind}"));
+        member(self.root, key)
     }
 
     /// The text of a string member, whatever its length; `None` (and a field error) for another type.
@@ -123,32 +109,20 @@ impl<'a> Fields<'a> {
         match self.member(path)? {
             Value::String(text) => Some(text),
             other => {
-                self.wrong_type(path, "a string", other);
+                self.errors.wrong_type(path, "a string", other);
                 None
             }
         }
     }
 
     fn string(&mut self, path: &str, max: usize) -> Option<String> {
-        let text = self.text(path)?;
-        let length = text.chars().count();
-        if length == 0 {
-            self.error(path, "must not be empty");
-            None
-        } else if length > max {
-            self.error(
-                path,
-                format!("must be at most {max} characters long (it has {length})"),
-            );
-            None
-        } else {
-            Some(text.to_owned())
-        }
+        let value = self.member(path)?;
+        self.errors.string(path, value, 1, max)
     }
 
     fn required_string(&mut self, path: &str, max: usize) -> Option<String> {
         if self.member(path).is_none() {
-            self.error(path, "is required");
+            self.errors.add(path, "is required");
             return None;
         }
         self.string(path, max)
@@ -158,7 +132,7 @@ impl<'a> Fields<'a> {
         match self.member(path)? {
             Value::Bool(flag) => Some(*flag),
             other => {
-                self.wrong_type(path, "true or false", other);
+                self.errors.wrong_type(path, "true or false", other);
                 None
             }
         }
@@ -176,14 +150,14 @@ impl<'a> Fields<'a> {
     fn device_type(&mut self) -> Option<DeviceType> {
         const PATH: &str = "DeviceType";
         if self.member(PATH).is_none() {
-            self.error(PATH, "is required");
+            self.errors.add(PATH, "is required");
             return None;
         }
         let name = self.text(PATH)?;
         let device_type = DeviceType::from_wire(name);
         if device_type.is_none() {
-            let names: Vec<&str> = DeviceType::ALL.iter().map(|kind| kind.as_str()).collect();
-            self.error(PATH, format!("must be one of: {}", names.join(", ")));
+            self.errors
+                .add(PATH, one_of(&DeviceType::ALL, DeviceType::as_str));
         }
         device_type
     }
@@ -192,7 +166,7 @@ impl<'a> Fields<'a> {
     fn device_token(&mut self, device_type: Option<DeviceType>) -> Option<DeviceToken> {
         const PATH: &str = "DeviceToken";
         if self.member(PATH).is_none() {
-            self.error(PATH, "is required");
+            self.errors.add(PATH, "is required");
             return None;
         }
         let text = self.text(PATH)?;
@@ -201,7 +175,7 @@ impl<'a> Fields<'a> {
             None => DeviceToken::check(text, None).map(|()| None),
         };
         checked.unwrap_or_else(|problem| {
-            self.error(PATH, problem.message());
+            self.errors.add(PATH, problem.message());
             None
         })
     }
@@ -211,7 +185,7 @@ impl<'a> Fields<'a> {
         let text = self.text(PATH)?;
         let uuid = random_uuid(text);
         if uuid.is_none() {
-            self.error(
+            self.errors.add(
                 PATH,
                 "must be a random UUID (version 4) made for this registration, such as UUID().uuidString or UUID.randomUUID() returns",
             );
