@@ -80,7 +80,7 @@ check-docs: ## Every relative link and #anchor in the Markdown files resolves
 fmt-check: ## cargo fmt --check on every crate
 	cargo fmt --all -- --check
 
-# Dependencies point one way: no cycle between modules; the domains (src/chat, src/push) use no adapter or edge.
+# Dependencies point one way: no cycle between modules; the domains (src/chat, src/availability, src/push) use no adapter or edge.
 MODULE_ROOTS := src emulator/src bench/src runtime-api/src
 .PHONY: check-modules
 check-modules: ## No cycle between the modules of any crate, and the function's domain depends on nothing outside it
