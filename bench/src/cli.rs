@@ -281,8 +281,12 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub https: bool,
     /// Send the maximal request instead of the typical one
-    #[arg(long)]
+    #[arg(long, conflicts_with = "availability")]
     pub maximal: bool,
+    /// Send the availability GET, the function keeping its answers for the longest TTLs (the first
+    /// invocation fills the cache; the later ones are answered from it)
+    #[arg(long)]
+    pub availability: bool,
     /// An extra variable for the function (repeatable)
     #[arg(long, value_name = "KEY=VALUE", value_parser = key_value)]
     pub env: Vec<(String, String)>,

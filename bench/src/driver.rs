@@ -296,9 +296,9 @@ impl Driver {
             let mut samples = vec![Vec::with_capacity(count); processes.len()];
             let mut recent = vec![Vec::with_capacity(BREAKDOWN_INVOCATIONS); processes.len()];
             for round in 1..=count {
-                for (index, process) in processes.iter_mut().enumerate() {
+                for index in round_order(processes.len(), round) {
                     let (sample, request_id) = self
-                        .invoke_kind(process, kind)
+                        .invoke_kind(&mut processes[index], kind)
                         .await
                         .map_err(|e| (index, e))?;
                     samples[index].push(sample);
@@ -373,4 +373,29 @@ fn last_service_time(emulator: &Emulator) -> Option<Duration> {
         .start_chat_calls()
         .last()
         .map(|call| call.service_time)
+}
+
+/// The order in which interleaved processes are invoked in a round: first to last in even rounds, last
+/// to first in odd ones. Always the same order favoured the later process (an A/A comparison put the
+/// second copy of one build 4-8 µs ahead at p50 and 70-126 µs at p99).
+fn round_order(processes: usize, round: usize) -> Vec<usize> {
+    if round % 2 == 0 {
+        (0..processes).collect()
+    } else {
+        (0..processes).rev().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_order;
+
+    #[test]
+    fn interleaved_processes_take_turns_going_first() {
+        assert_eq!(round_order(2, 1), [1, 0]);
+        assert_eq!(round_order(2, 2), [0, 1]);
+        assert_eq!(round_order(1, 1), [0]);
+        let firsts: Vec<usize> = (1..=4).map(|round| round_order(2, round)[0]).collect();
+        assert_eq!(firsts, [1, 0, 1, 0]);
+    }
 }

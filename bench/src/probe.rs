@@ -36,6 +36,16 @@ pub async fn run(args: ProbeArgs) -> Result<(), String> {
     if args.https {
         function = function.over_tls(&front.url, &front.ca_file);
     }
+    if args.availability {
+        function = function.with_cached_availability();
+    }
+    let kind = if args.maximal {
+        RequestKind::Maximal
+    } else if args.availability {
+        RequestKind::Availability
+    } else {
+        RequestKind::Typical
+    };
     let mut process = process::spawn(&function).await?;
     // A profiler makes the process slow: give it Lambda's longest timeout.
     process.set_deadline(Duration::from_secs(900));
@@ -44,11 +54,6 @@ pub async fn run(args: ProbeArgs) -> Result<(), String> {
         println!("init: {:.3} ms", init.as_secs_f64() * 1e3);
         between(&args.between, pid, "init")?;
         for index in 1..=args.invocations {
-            let kind = if args.maximal {
-                RequestKind::Maximal
-            } else {
-                RequestKind::Typical
-            };
             let (sample, _) = driver.invoke_kind(&mut process, kind).await?;
             println!(
                 "invocation {index}: {:.3} ms",

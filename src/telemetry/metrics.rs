@@ -5,6 +5,7 @@
 
 use super::record::{RequestMetric, RequestRecord};
 use serde_json::{Value, json};
+use std::fmt::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, Clone)]
@@ -20,6 +21,9 @@ struct EmfSink {
     heads: [String; 4],
     /// `},"FunctionName":"…"`.
     function_name: String,
+    /// `,"ChatStarted":0,"PushRegistered":1,…` for each metric a request counts in, in
+    /// [`RequestMetric::ALL`]'s order.
+    counts: [String; RequestMetric::ALL.len()],
 }
 
 /// Values only some lines carry: the StartChatContact call's latency, and what availability cost (the
@@ -49,9 +53,16 @@ impl EmfSink {
             }]);
             format!("{{\"_aws\":{{\"CloudWatchMetrics\":{directive},\"Timestamp\":")
         };
+        let counts = RequestMetric::ALL.map(|counted| {
+            RequestMetric::ALL
+                .iter()
+                .map(|metric| format!(",\"{}\":{}", metric.name(), u8::from(*metric == counted)))
+                .collect()
+        });
         Self {
             heads: [head(0), head(1), head(2), head(3)],
             function_name: format!("}},\"FunctionName\":{}", Value::String(function_name)),
+            counts,
         }
     }
 
@@ -68,28 +79,29 @@ impl EmfSink {
         timestamp_ms: u128,
     ) -> String {
         let head = &self.heads[Self::head_index(record)];
-        let mut line = format!("{head}{timestamp_ms}{}", self.function_name);
-        for candidate in RequestMetric::ALL {
-            line.push_str(&format!(
-                ",\"{}\":{}",
-                candidate.name(),
-                u8::from(candidate == metric)
-            ));
-        }
+        let counts = RequestMetric::ALL
+            .iter()
+            .position(|counted| *counted == metric)
+            .map_or("", |index| self.counts[index].as_str());
+        let mut line = String::with_capacity(head.len() + self.function_name.len() + 512);
+        // Writing to a `String` cannot fail.
+        let _ = write!(line, "{head}{timestamp_ms}{}{counts}", self.function_name);
         if let Some(latency) = record.connect_latency {
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 ",\"{CONNECT_LATENCY}\":{}",
                 latency.as_secs_f64() * 1000.0
-            ));
+            );
         }
         if let (Some(availability), Some(unknown)) =
             (record.availability, record.availability_unknown())
         {
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 ",\"{AVAILABILITY_CONNECT_CALLS}\":{},\"{AVAILABILITY_UNKNOWN}\":{}",
                 availability.report.connect_calls,
                 u8::from(unknown)
-            ));
+            );
         }
         line.push_str("}\n");
         line
@@ -175,6 +187,30 @@ mod tests {
         for metric in named {
             let name = metric["Name"].as_str().expect("a name");
             assert!(document[name].is_number(), "{name}");
+        }
+    }
+
+    #[test]
+    fn each_metric_counts_one_in_itself_and_zero_in_every_other() {
+        let sink = EmfSink::new("StartChat".into(), "f".into());
+        let record = RequestRecord {
+            request_id: "r",
+            method: "GET",
+            route: "chat",
+            status: 200,
+            latency: Duration::from_millis(1),
+            origin: "absent",
+            result: RequestResult::Preflight,
+            connect_latency: None,
+            availability: None,
+        };
+        for counted in RequestMetric::ALL {
+            let line = sink.line(&record, counted, 1);
+            let document: Value = serde_json::from_str(&line).expect("valid JSON");
+            for metric in RequestMetric::ALL {
+                let expected = u8::from(metric == counted);
+                assert_eq!(document[metric.name()], expected, "{counted:?}: {metric:?}");
+            }
         }
     }
 
